@@ -1,0 +1,216 @@
+"""The job data: `JobStatus`, the `jobs` table (`JobDB`) and the pydantic models around it.
+
+The table and its seed columns follow `shared/seed/DATABASE.md`; the columns after
+`updated_at` are the product's extensions (added by migration 0002).
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from enum import Enum
+from pathlib import Path
+from typing import Any
+from uuid import UUID, uuid4
+
+import sqlalchemy as sa
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+from sqlmodel import Field as SQLField
+from sqlmodel import SQLModel
+
+
+def utcnow() -> datetime:
+    """The current time in UTC, naive, as the database stores it."""
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+class JobStatus(str, Enum):
+    """Job status enumeration."""
+
+    QUEUED = "queued"
+    RUNNING = "running"
+    COMPLETED = "completed"
+    FAILED = "failed"
+    CANCELLED = "cancelled"
+
+    @property
+    def finished(self) -> bool:
+        """True for the statuses a job ends in."""
+        return self in FINISHED_STATUSES
+
+
+FINISHED_STATUSES = frozenset({JobStatus.COMPLETED, JobStatus.FAILED, JobStatus.CANCELLED})
+
+
+def _status_column() -> Any:
+    # Store the enum's values ('queued'), as the seed's SQL shows, not its member names.
+    return sa.Column(
+        "status",
+        sa.Enum(
+            JobStatus,
+            values_callable=lambda members: [m.value for m in members],
+            native_enum=False,
+            create_constraint=False,
+            length=20,
+            validate_strings=True,
+        ),
+        nullable=False,
+        default=JobStatus.QUEUED,
+    )
+
+
+class JobDB(SQLModel, table=True):
+    """Database model for conversion jobs."""
+
+    __tablename__ = "jobs"
+    __table_args__ = (
+        sa.Index("ix_jobs_status_created_at", "status", "created_at"),
+        sa.Index("ix_jobs_created_at", "created_at"),
+        sa.Index("ix_jobs_updated_at", "updated_at"),
+    )
+
+    id: UUID = SQLField(primary_key=True, default_factory=uuid4)
+    status: JobStatus = SQLField(default=JobStatus.QUEUED, sa_column=_status_column())
+    input_folders: str = SQLField(description="JSON string of input folders")
+    output_file: str | None = SQLField(default=None, description="Path to generated .m4b")
+    start_time: datetime | None = SQLField(default=None)
+    end_time: datetime | None = SQLField(default=None)
+    log: str | None = SQLField(default=None, description="Error/info messages")
+    created_at: datetime = SQLField(default_factory=utcnow)
+    updated_at: datetime = SQLField(default_factory=utcnow)
+    # Extensions (migration 0002).
+    progress: float = SQLField(default=0.0, description="Fraction done, 0..1")
+    title: str | None = SQLField(default=None, description="Display name of the book")
+    options: str | None = SQLField(default=None, description="JSON of JobOptions")
+    worker: str | None = SQLField(default=None, description="host:pid of the runner")
+    speed: float | None = SQLField(default=None, description="Multiple of real time")
+    eta_seconds: float | None = SQLField(default=None, description="Seconds left")
+    heartbeat: datetime | None = SQLField(default=None, description="Runner's last sign")
+    cancel_requested: bool = SQLField(default=False, description="Cancel asked for")
+
+    def folders(self) -> list[Path]:
+        """The input folders, decoded from their JSON."""
+        return [Path(p) for p in json.loads(self.input_folders)]
+
+    def job_options(self) -> JobOptions:
+        """The job's options, decoded from their JSON (defaults when none)."""
+        return JobOptions.model_validate_json(self.options) if self.options else JobOptions()
+
+
+class WatchedFolderDB(SQLModel, table=True):
+    """A folder an inbox watcher has turned into a job, so it is never taken twice."""
+
+    __tablename__ = "watched_folders"
+
+    path: str = SQLField(primary_key=True)
+    job_id: UUID | None = SQLField(default=None)
+    seen_at: datetime = SQLField(default_factory=utcnow)
+
+
+class TagOverrides(BaseModel):
+    """Tags a person sets for a book; each one set wins over what the files say."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    title: str | None = None
+    author: str | None = None
+    narrator: str | None = None
+    year: str | None = None
+    genre: str | None = None
+    description: str | None = None
+
+
+class JobOptions(BaseModel):
+    """Per-job choices, stored as JSON in `jobs.options`. None means: the default."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    output_dir: Path | None = None
+    output_name: str | None = Field(default=None, description="File name, .m4b added")
+    tags: TagOverrides = Field(default_factory=TagOverrides)
+    bitrate: int | None = Field(default=None, ge=8_000, le=512_000, description="bits/s")
+    sample_rate: int | None = Field(default=None, ge=8_000, le=96_000)
+    channels: int | None = Field(default=None, ge=1, le=2)
+    encoder: str | None = Field(default=None, description="'aac' or 'libfdk_aac'")
+
+    @field_validator("output_name")
+    @classmethod
+    def _name_not_blank(cls, value: str | None) -> str | None:
+        if value is not None and not value.strip():
+            raise ValueError("the output name is blank")
+        return value
+
+
+def _check_folder(path: Path) -> Path:
+    if not path.exists():
+        raise ValueError(f"folder does not exist: {path}")
+    if not path.is_dir():
+        raise ValueError(f"not a folder: {path}")
+    return path
+
+
+class JobCreate(BaseModel):
+    """What it takes to queue a job: one book from these folders, read in this order."""
+
+    input_folders: list[Path] = Field(min_length=1)
+    title: str | None = None
+    options: JobOptions = Field(default_factory=JobOptions)
+
+    @field_validator("input_folders", mode="before")
+    @classmethod
+    def _folders_given(cls, value: Any) -> Any:
+        if not value:
+            raise ValueError("no input folders given")
+        return value
+
+    @field_validator("input_folders")
+    @classmethod
+    def _folders_exist(cls, value: list[Path]) -> list[Path]:
+        return [_check_folder(p.expanduser()).resolve() for p in value]
+
+
+class JobUpdate(BaseModel):
+    """A change to a job; only the fields that are set are written."""
+
+    status: JobStatus | None = None
+    output_file: str | None = None
+    start_time: datetime | None = None
+    end_time: datetime | None = None
+    log: str | None = None
+    progress: float | None = Field(default=None, ge=0.0, le=1.0)
+    title: str | None = None
+    options: JobOptions | None = None
+    worker: str | None = None
+    speed: float | None = None
+    eta_seconds: float | None = None
+    heartbeat: datetime | None = None
+    cancel_requested: bool | None = None
+
+
+class ConversionJob(BaseModel):
+    """A job as the rest of the program sees it: decoded JSON, typed fields."""
+
+    id: UUID
+    status: JobStatus
+    input_folders: list[Path]
+    output_file: str | None = None
+    start_time: datetime | None = None
+    end_time: datetime | None = None
+    log: str | None = None
+    created_at: datetime
+    updated_at: datetime
+    progress: float = 0.0
+    title: str | None = None
+    options: JobOptions = Field(default_factory=JobOptions)
+    worker: str | None = None
+    speed: float | None = None
+    eta_seconds: float | None = None
+    heartbeat: datetime | None = None
+    cancel_requested: bool = False
+
+    @property
+    def display_title(self) -> str:
+        """The title, else the first folder's name."""
+        if self.title:
+            return self.title
+        return self.input_folders[0].name if self.input_folders else str(self.id)
