@@ -1,0 +1,92 @@
+"""What the folder picker needs to know about a folder: is a path audio, how much is there.
+
+Small and fast: `summarize_folder` reads only the audio files directly in a folder, with
+mutagen's header parsing, and remembers each answer until the folder's mtime changes.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+import mutagen
+from natsort import natsorted, ns
+
+AUDIO_EXTENSIONS = frozenset(
+    {
+        ".mp3",
+        ".m4a",
+        ".m4b",
+        ".mp4",
+        ".aac",
+        ".flac",
+        ".ogg",
+        ".oga",
+        ".opus",
+        ".wma",
+        ".wav",
+        ".aif",
+        ".aiff",
+    }
+)
+
+
+@dataclass(frozen=True)
+class FolderSummary:
+    """How many audio files a folder holds directly, and their total length."""
+
+    audio_files: int
+    seconds: float
+
+
+_cache: dict[Path, tuple[int, FolderSummary]] = {}
+_cache_lock = threading.Lock()
+
+
+def is_hidden(path: Path) -> bool:
+    """True for dot files and the `._*` companions macOS leaves on other disks."""
+    return path.name.startswith(".")
+
+
+def is_audio_file(path: Path) -> bool:
+    """True when the name says audio (by extension) and the file is not hidden."""
+    return path.suffix.lower() in AUDIO_EXTENSIONS and not is_hidden(path)
+
+
+def audio_files_in(folder: Path) -> list[Path]:
+    """The audio files directly in `folder`, in natural order (2 before 10)."""
+    try:
+        entries = [p for p in folder.iterdir() if is_audio_file(p) and p.is_file()]
+    except OSError:
+        return []
+    return natsorted(entries, key=lambda p: p.name, alg=ns.IGNORECASE)
+
+
+def audio_seconds(path: Path) -> float:
+    """The length of one audio file from its headers; 0.0 when it cannot be read."""
+    try:
+        info = mutagen.File(path)
+    except Exception:  # mutagen raises many kinds on damaged files
+        return 0.0
+    if info is None or info.info is None:
+        return 0.0
+    return float(getattr(info.info, "length", 0.0) or 0.0)
+
+
+def summarize_folder(path: Path) -> FolderSummary:
+    """Count and time the audio files directly in `path`; cached by the folder's mtime."""
+    try:
+        mtime = path.stat().st_mtime_ns
+    except OSError:
+        return FolderSummary(0, 0.0)
+    with _cache_lock:
+        cached = _cache.get(path)
+    if cached is not None and cached[0] == mtime:
+        return cached[1]
+    files = audio_files_in(path)
+    summary = FolderSummary(len(files), sum(audio_seconds(f) for f in files))
+    with _cache_lock:
+        _cache[path] = (mtime, summary)
+    return summary
+

@@ -1,0 +1,53 @@
+"""The keys, in one place (`?`)."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Label, Static
+
+KEYS = (
+    ("Library", ""),
+    ("space", "mark or unmark the folder under the cursor"),
+    ("a", "add each marked folder as its own book"),
+    ("b", "make one book of all marked folders, in order"),
+    ("Jobs", ""),
+    ("enter", "details: plan, chapters, tags, output, full log"),
+    ("c", "cancel the job (a running one stops)"),
+    ("r", "retry a failed or cancelled job"),
+    ("d", "delete the job (asks first)"),
+    ("Anywhere", ""),
+    ("tab", "move between library, jobs and log"),
+    ("l", "show the library or the jobs (narrow terminals)"),
+    ("/", "filter jobs: a status (failed, running…) and/or text"),
+    ("x", "clear finished jobs older than the days kept"),
+    ("w", "watch an inbox folder for new books"),
+    ("ctrl+p", "command palette: every action by name"),
+    ("q", "quit (asks what to do with running books)"),
+)
+
+
+def keys_text() -> str:
+    """The key list as aligned lines."""
+    lines = []
+    for key, meaning in KEYS:
+        lines.append(f"[b]{key}[/b]" if not meaning else f"  [b]{key:<8}[/b] {meaning}")
+    return "\n".join(lines)
+
+
+class HelpScreen(ModalScreen[None]):
+    """A list of keys; any of escape, q or ? closes it."""
+
+    BINDINGS = [Binding("escape,q,question_mark", "close", "Close")]
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label("Keys", classes="question")
+            with VerticalScroll():
+                yield Static(keys_text())
+
+    def action_close(self) -> None:
+        """Close the help."""
+        self.dismiss(None)

@@ -1,0 +1,38 @@
+"""The top line: the app's name, the library folder, and how many jobs are in each state."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.widgets import Label
+
+from aiom4b_tui.core.models import JobStatus
+
+SHOWN = (
+    (JobStatus.RUNNING, "running"),
+    (JobStatus.QUEUED, "queued"),
+    (JobStatus.COMPLETED, "done"),
+    (JobStatus.FAILED, "failed"),
+)
+
+
+def counts_text(counts: dict[JobStatus, int]) -> str:
+    """`2 running · 3 queued · 41 done` (failed only when there are some)."""
+    parts = [
+        f"{counts.get(status, 0)} {word}"
+        for status, word in SHOWN
+        if status is not JobStatus.FAILED or counts.get(status)
+    ]
+    return " · ".join(parts)
+
+
+class CountsBar(Horizontal):
+    """`aiom4b` on the left, the job counts on the right."""
+
+    def compose(self) -> ComposeResult:
+        yield Label("aiom4b", id="app-name")
+        yield Label("", id="counts")
+
+    def show_counts(self, counts: dict[JobStatus, int]) -> None:
+        """Show fresh counts."""
+        self.query_one("#counts", Label).update(counts_text(counts))

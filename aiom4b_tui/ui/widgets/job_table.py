@@ -1,0 +1,156 @@
+"""The job queue: a DataTable with one row per job, newest first, updated in place.
+
+Rows are keyed by job id. An update compares a row's new cells with the ones shown and
+repaints only those that changed, without re-measuring columns (their widths are fixed).
+The table holds pages of the job list and asks for the next one as the cursor nears its end.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from uuid import UUID
+
+from textual.binding import Binding
+from textual.message import Message
+from textual.widgets import DataTable
+
+from aiom4b_tui.core.models import JobDB, JobStatus
+from aiom4b_tui.ui.job_filter import JobFilter
+from aiom4b_tui.ui.job_rows import COLUMNS, Cells, job_cells
+
+PAGE_SIZE = 200
+# Ask for the next page when the cursor is this close to the last loaded row.
+PAGE_AHEAD = 60
+
+
+class JobTable(DataTable):
+    """Jobs newest first; `enter` details, `c` cancel, `r` retry, `d` delete."""
+
+    BINDINGS = [
+        Binding("enter", "app.details", "Details"),
+        Binding("c", "app.cancel_job", "Cancel"),
+        Binding("r", "app.retry_job", "Retry"),
+        Binding("d", "app.delete_job", "Delete"),
+    ]
+
+    class NeedMore(Message):
+        """The cursor nears the last loaded row and more jobs exist."""
+
+        def __init__(self, offset: int) -> None:
+            super().__init__()
+            self.offset = offset
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id, cursor_type="row", zebra_stripes=False)
+        self.jobs: dict[UUID, JobDB] = {}
+        self._cells: dict[UUID, Cells] = {}
+        self.filter = JobFilter()
+        self.generation = 0
+        self.complete = False
+        self._waiting_for_page = False
+
+    def on_mount(self) -> None:
+        for column in COLUMNS:
+            self.add_column(column.label, width=column.width, key=column.key)
+
+    def selected_job(self) -> JobDB | None:
+        """The job under the cursor, if any."""
+        if not self.row_count:
+            return None
+        row_key = self.coordinate_to_cell_key(self.cursor_coordinate).row_key
+        return self.jobs.get(UUID(row_key.value)) if row_key.value else None
+
+    def start_over(self, job_filter: JobFilter) -> int:
+        """Empty the table for a new filter; returns the generation its pages must carry."""
+        self.filter = job_filter
+        self.generation += 1
+        self.complete = False
+        self._waiting_for_page = True
+        self.jobs.clear()
+        self._cells.clear()
+        self.clear()
+        return self.generation
+
+    def add_page(self, jobs: list[JobDB], now: datetime, *, complete: bool) -> None:
+        """Append a page of older jobs (ones already shown are skipped)."""
+        self._waiting_for_page = False
+        self.complete = complete
+        for job in jobs:
+            if job.id not in self.jobs:
+                self._append(job, now)
+        self._check_paging()
+
+    def _append(self, job: JobDB, now: datetime) -> None:
+        cells = job_cells(job, now)
+        self.jobs[job.id] = job
+        self._cells[job.id] = cells
+        self.add_row(*cells, key=str(job.id))
+
+    def apply_changes(self, jobs: list[JobDB], now: datetime) -> list[JobDB]:
+        """Update the rows of changed jobs in place; returns new jobs the table should gain."""
+        new_jobs = []
+        for job in jobs:
+            if job.id in self.jobs:
+                if self.filter.matches(job):
+                    self.update_job(job, now)
+                else:
+                    self.drop(job.id)
+            elif self.filter.matches(job) and self._is_newest(job):
+                new_jobs.append(job)
+        return new_jobs
+
+    def _is_newest(self, job: JobDB) -> bool:
+        # Older jobs than the loaded ones arrive with later pages; only newer ones go on top.
+        if not self.jobs:
+            return True
+        oldest = min(j.created_at for j in self.jobs.values())
+        return job.created_at >= oldest or self.complete
+
+    def update_job(self, job: JobDB, now: datetime) -> None:
+        """Repaint only the cells of this job's row that changed."""
+        old = self._cells.get(job.id)
+        cells = job_cells(job, now)
+        self.jobs[job.id] = job
+        if old == cells:
+            return
+        self._cells[job.id] = cells
+        for column, new, before in zip(COLUMNS, cells, old or (), strict=False):
+            if new != before:
+                self.update_cell(str(job.id), column.key, new)
+
+    def tick(self, now: datetime) -> None:
+        """Advance the clocks of running jobs (their elapsed time)."""
+        for job in list(self.jobs.values()):
+            if job.status is JobStatus.RUNNING:
+                self.update_job(job, now)
+
+    def put_on_top(self, new_jobs: list[JobDB], now: datetime) -> None:
+        """Show newly created jobs above the others, keeping the cursor on its job."""
+        selected = self.selected_job()
+        ordered = sorted(new_jobs, key=lambda j: j.created_at, reverse=True)
+        ordered += sorted(self.jobs.values(), key=lambda j: j.created_at, reverse=True)
+        self.jobs.clear()
+        self._cells.clear()
+        self.clear()
+        for job in ordered:
+            self._append(job, now)
+        if selected is not None:
+            self.move_cursor(row=self.get_row_index(str(selected.id)), animate=False)
+
+    def drop(self, job_id: UUID) -> None:
+        """Remove a job's row (deleted, or no longer matching the filter)."""
+        if job_id in self.jobs:
+            del self.jobs[job_id]
+            self._cells.pop(job_id, None)
+            self.remove_row(str(job_id))
+
+    def watch_cursor_coordinate(self, old, new) -> None:  # type: ignore[override]
+        super().watch_cursor_coordinate(old, new)
+        self._check_paging()
+
+    def _check_paging(self) -> None:
+        if self.complete or self._waiting_for_page:
+            return
+        if self.cursor_row >= self.row_count - PAGE_AHEAD:
+            self._waiting_for_page = True
+            self.post_message(self.NeedMore(len(self.jobs)))
