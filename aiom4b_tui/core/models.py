@@ -20,8 +20,8 @@ from sqlmodel import SQLModel
 
 
 def utcnow() -> datetime:
-    """The current time in UTC, naive, as the database stores it."""
-    return datetime.now(UTC).replace(tzinfo=None)
+    """The current time, in UTC, timezone-aware (the database keeps UTC)."""
+    return datetime.now(UTC)
 
 
 class JobStatus(str, Enum):

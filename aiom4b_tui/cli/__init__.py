@@ -1,0 +1,98 @@
+"""The `aiom4b` command: the TUI by default, and headless verbs for scripts and servers.
+
+Exit codes: 0 ok, 2 bad usage or bad input, 1 any other failure.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from aiom4b_tui import __version__
+from aiom4b_tui.cli import job_verbs
+from aiom4b_tui.cli.common import EXIT_FAILURE, EXIT_OK, EXIT_USAGE, CliError, add_data_dir
+
+VERB_MODULES = (job_verbs,)
+
+
+def _optional_verb_modules() -> tuple[object, ...]:
+    """Verb modules of the parts that may be absent in a partial build."""
+    found = []
+    for name in ("convert_verb", "queue_verbs"):
+        try:
+            found.append(__import__(f"aiom4b_tui.cli.{name}", fromlist=["register"]))
+        except ModuleNotFoundError as exc:
+            if exc.name != f"aiom4b_tui.cli.{name}":
+                raise
+    return tuple(found)
+
+
+def build_verb_parser() -> argparse.ArgumentParser:
+    """The parser for `aiom4b VERB ...`."""
+    parser = argparse.ArgumentParser(prog="aiom4b", description=__doc__.splitlines()[0])
+    parser.add_argument("--version", action="version", version=f"aiom4b {__version__}")
+    add_data_dir(parser, top_level=True)
+    verbs = parser.add_subparsers(dest="verb", metavar="VERB", required=True)
+    for module in VERB_MODULES + _optional_verb_modules():
+        module.register(verbs)  # type: ignore[attr-defined]
+    return parser
+
+
+def build_tui_parser(verb_names: Sequence[str]) -> argparse.ArgumentParser:
+    """The parser for `aiom4b [PATH]`, which opens the TUI."""
+    parser = argparse.ArgumentParser(
+        prog="aiom4b",
+        description="Open the aiom4b TUI. Verbs: " + ", ".join(verb_names) + " (aiom4b VERB -h).",
+    )
+    parser.add_argument("--version", action="version", version=f"aiom4b {__version__}")
+    add_data_dir(parser, top_level=True)
+    parser.add_argument("path", nargs="?", type=Path, help="folder the picker opens at")
+    return parser
+
+
+def _first_positional(argv: Sequence[str]) -> str | None:
+    skip = False
+    for arg in argv:
+        if skip:
+            skip = False
+        elif arg == "--data-dir":
+            skip = True
+        elif not arg.startswith("-"):
+            return arg
+    return None
+
+
+def _run_tui(args: argparse.Namespace) -> int:
+    from aiom4b_tui.core.settings import load_settings
+    from aiom4b_tui.ui import run_tui
+
+    settings = load_settings(args.data_dir)
+    start = args.path or settings.library_dir or Path.cwd()
+    if not start.is_dir():
+        raise CliError(f"not a folder: {start}", EXIT_USAGE)
+    return run_tui(settings, start)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit code."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    verb_parser = build_verb_parser()
+    verb_names = list(verb_parser._subparsers._group_actions[0].choices)  # type: ignore[union-attr]
+    try:
+        if _first_positional(argv) in verb_names:
+            args = verb_parser.parse_args(argv)
+            return int(args.func(args))
+        return _run_tui(build_tui_parser(verb_names).parse_args(argv))
+    except CliError as exc:
+        print(f"aiom4b: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("aiom4b: interrupted", file=sys.stderr)
+        return EXIT_FAILURE
+    except BrokenPipeError:
+        return EXIT_OK
+
+
+__all__ = ["main"]

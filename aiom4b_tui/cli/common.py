@@ -1,0 +1,102 @@
+"""What the verbs share: the --data-dir option, opening the database, errors, output."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from aiom4b_tui.core.db import Database, DatabaseError, open_database
+from aiom4b_tui.core.jobs import AmbiguousJobIdError, JobNotFoundError, JobService
+from aiom4b_tui.core.models import JobDB
+from aiom4b_tui.core.settings import Settings, SettingsError, load_settings
+
+EXIT_OK = 0
+EXIT_FAILURE = 1
+EXIT_USAGE = 2
+
+
+class CliError(Exception):
+    """A failure to report in one line, with the exit code to leave with."""
+
+    def __init__(self, message: str, exit_code: int = EXIT_FAILURE) -> None:
+        super().__init__(message)
+        self.exit_code = exit_code
+
+
+def add_data_dir(parser: argparse.ArgumentParser, *, top_level: bool = False) -> None:
+    """Add --data-dir; on a verb it does not reset a value given before the verb."""
+    parser.add_argument(
+        "--data-dir",
+        type=Path,
+        default=None if top_level else argparse.SUPPRESS,
+        help="data dir (database, output, backups); default: $AIOM4B_DATA_DIR, "
+        "the checkout's data/, or the user data dir",
+    )
+
+
+def add_json(parser: argparse.ArgumentParser) -> None:
+    """Add --json, for verbs that list."""
+    parser.add_argument("--json", action="store_true", help="print JSON")
+
+
+def validation_message(exc: ValidationError) -> str:
+    """A pydantic error as one line per problem, without pydantic's boilerplate."""
+    parts = []
+    for error in exc.errors():
+        message = str(error.get("msg", "")).removeprefix("Value error, ")
+        where = ".".join(str(p) for p in error.get("loc", ()) if not isinstance(p, int))
+        parts.append(f"{where}: {message}" if where else message)
+    return "; ".join(parts)
+
+
+@dataclass
+class Context:
+    """An open data dir: settings, database and job service."""
+
+    settings: Settings
+    db: Database
+    service: JobService
+
+
+@contextmanager
+def open_context(args: argparse.Namespace, **overrides: Any) -> Iterator[Context]:
+    """Settings and database for a verb; turns their errors into CliErrors."""
+    try:
+        settings = load_settings(getattr(args, "data_dir", None), **overrides)
+    except SettingsError as exc:
+        raise CliError(str(exc), EXIT_USAGE) from exc
+    try:
+        db = open_database(settings.data_dir)
+    except (DatabaseError, OSError) as exc:
+        raise CliError(str(exc)) from exc
+    try:
+        yield Context(settings, db, JobService(db))
+    finally:
+        db.close()
+
+
+def find_job(service: JobService, id_or_prefix: str) -> JobDB:
+    """The job a person named by id or unique prefix; CliError (exit 2) otherwise."""
+    try:
+        return service.find_job(id_or_prefix)
+    except (JobNotFoundError, AmbiguousJobIdError) as exc:
+        raise CliError(str(exc), EXIT_USAGE) from exc
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return value.isoformat()
+    return str(value)
+
+
+def print_json(data: Any) -> None:
+    """Print `data` as indented JSON (datetimes as ISO 8601, paths and ids as strings)."""
+    print(json.dumps(data, indent=2, default=_json_default, ensure_ascii=False))

@@ -1,0 +1,238 @@
+"""JobService: the only code that writes the jobs table.
+
+Every method opens and closes its own short transaction, so a service can be shared
+by threads, and several processes can use one database file at once.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timedelta
+from uuid import UUID
+
+import sqlalchemy as sa
+from sqlmodel import col, select
+
+from aiom4b_tui.core.db import Database
+from aiom4b_tui.core.models import (
+    FINISHED_STATUSES,
+    ConversionJob,
+    JobCreate,
+    JobDB,
+    JobOptions,
+    JobStatus,
+    JobUpdate,
+    WatchedFolderDB,
+    utcnow,
+)
+
+LOG_CAP_CHARS = 64_000
+
+
+class JobNotFoundError(LookupError):
+    """No job has that id (or id prefix)."""
+
+
+class AmbiguousJobIdError(LookupError):
+    """More than one job starts with that id prefix."""
+
+
+def _cap_log(log: str, cap: int = LOG_CAP_CHARS) -> str:
+    """Keep the newest `cap` characters of a log, cut at a line start."""
+    if len(log) <= cap:
+        return log
+    tail = log[-cap:]
+    cut = tail.find("\n")
+    return "[… older lines dropped]\n" + (tail[cut + 1 :] if cut >= 0 else tail)
+
+
+def _column_values(update: JobUpdate) -> dict[str, object]:
+    values = update.model_dump(exclude_unset=True)
+    if "options" in values:
+        options = update.options
+        values["options"] = options.model_dump_json(exclude_none=True) if options else None
+    if values.get("log") is not None:
+        values["log"] = _cap_log(values["log"])
+    return values
+
+
+class JobService:
+    """Database operations on conversion jobs."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    def create_job(self, job_data: JobCreate) -> JobDB:
+        """Insert a queued job for the folders of `job_data`."""
+        options = job_data.options
+        job = JobDB(
+            status=JobStatus.QUEUED,
+            input_folders=json.dumps([str(p) for p in job_data.input_folders]),
+            title=job_data.title or options.tags.title or job_data.input_folders[0].name,
+            options=options.model_dump_json(exclude_none=True) if options != JobOptions() else None,
+        )
+        with self.db.write_session() as session:
+            session.add(job)
+            session.commit()
+            session.refresh(job)
+        return job
+
+    def get_job(self, job_id: UUID) -> JobDB | None:
+        """The job with that id, or None."""
+        with self.db.session() as session:
+            return session.get(JobDB, job_id)
+
+    def get_jobs(
+        self, status: JobStatus | None = None, limit: int = 50, offset: int = 0
+    ) -> list[JobDB]:
+        """A page of jobs, newest first, optionally of one status."""
+        query = select(JobDB)
+        if status is not None:
+            query = query.where(JobDB.status == status)
+        query = query.order_by(col(JobDB.created_at).desc()).limit(limit).offset(offset)
+        with self.db.session() as session:
+            return list(session.exec(query))
+
+    def update_job(self, job_id: UUID, job_update: JobUpdate) -> JobDB | None:
+        """Write the fields set in `job_update` (and a new `updated_at`); None if no job."""
+        values = _column_values(job_update)
+        with self.db.write_session() as session:
+            job = session.get(JobDB, job_id)
+            if job is None:
+                return None
+            for name, value in values.items():
+                setattr(job, name, value)
+            job.updated_at = utcnow()
+            session.add(job)
+            session.commit()
+            session.refresh(job)
+        return job
+
+    def append_log(
+        self, job_id: UUID, message: str, job_update: JobUpdate | None = None
+    ) -> JobDB | None:
+        """Add a timestamped line to the job's log (capped), with an optional update."""
+        line = f"{utcnow():%Y-%m-%d %H:%M:%S} {message.rstrip()}"
+        with self.db.write_session() as session:
+            job = session.get(JobDB, job_id)
+            if job is None:
+                return None
+            for name, value in _column_values(job_update or JobUpdate()).items():
+                setattr(job, name, value)
+            job.log = _cap_log(f"{job.log}\n{line}" if job.log else line)
+            job.updated_at = utcnow()
+            session.add(job)
+            session.commit()
+            session.refresh(job)
+        return job
+
+    def delete_job(self, job_id: UUID) -> bool:
+        """Remove the job; False if there was none."""
+        with self.db.write_session() as session:
+            job = session.get(JobDB, job_id)
+            if job is None:
+                return False
+            session.delete(job)
+            session.commit()
+        return True
+
+    def clear_old_jobs(self, days_old: int = 30) -> int:
+        """Remove finished jobs (completed, failed, cancelled) that ended over
+        `days_old` days ago; queued and running jobs are never removed."""
+        cutoff = utcnow() - timedelta(days=days_old)
+        ended = sa.func.coalesce(JobDB.end_time, JobDB.updated_at)
+        statement = sa.delete(JobDB).where(
+            col(JobDB.status).in_(list(FINISHED_STATUSES)), ended < cutoff
+        )
+        with self.db.write_session() as session:
+            result = session.exec(statement)  # type: ignore[call-overload]
+            session.commit()
+            return int(result.rowcount or 0)
+
+    def to_conversion_job(self, job_db: JobDB) -> ConversionJob:
+        """The job with its JSON fields decoded."""
+        data = job_db.model_dump(exclude={"input_folders", "options"})
+        return ConversionJob(**data, input_folders=job_db.folders(), options=job_db.job_options())
+
+    def count_by_status(self) -> dict[JobStatus, int]:
+        """How many jobs there are of each status (every status present, zeros too)."""
+        query = select(JobDB.status, sa.func.count()).group_by(JobDB.status)
+        counts = dict.fromkeys(JobStatus, 0)
+        with self.db.session() as session:
+            for status, count in session.exec(query):
+                counts[JobStatus(status)] = int(count)
+        return counts
+
+    def time_range(self) -> tuple[datetime | None, datetime | None]:
+        """When the oldest and the newest job were created."""
+        query = select(sa.func.min(JobDB.created_at), sa.func.max(JobDB.created_at))
+        with self.db.session() as session:
+            oldest, newest = session.exec(query).one()
+        return oldest, newest
+
+    def claim_next(self, worker: str) -> JobDB | None:
+        """Atomically take the oldest queued job for `worker` and mark it running."""
+        now = utcnow()
+        with self.db.write_session() as session:
+            job_id = session.exec(
+                select(JobDB.id)
+                .where(JobDB.status == JobStatus.QUEUED)
+                .order_by(col(JobDB.created_at))
+                .limit(1)
+            ).first()
+            if job_id is None:
+                return None
+            claimed = session.exec(  # type: ignore[call-overload]
+                sa.update(JobDB)
+                .where(col(JobDB.id) == job_id, JobDB.status == JobStatus.QUEUED)
+                .values(
+                    status=JobStatus.RUNNING,
+                    start_time=now,
+                    end_time=None,
+                    worker=worker,
+                    heartbeat=now,
+                    progress=0.0,
+                    speed=None,
+                    eta_seconds=None,
+                    cancel_requested=False,
+                    updated_at=now,
+                )
+            )
+            session.commit()
+            if claimed.rowcount != 1:
+                return None
+        return self.get_job(job_id)
+
+    def find_job(self, id_or_prefix: str) -> JobDB:
+        """The one job whose id is, or starts with, `id_or_prefix` (dashes optional)."""
+        prefix = id_or_prefix.strip().lower().replace("-", "")
+        if not prefix or any(c not in "0123456789abcdef" for c in prefix):
+            raise JobNotFoundError(f"not a job id: {id_or_prefix!r}")
+        query = select(JobDB).where(sa.literal_column("jobs.id").like(f"{prefix}%")).limit(2)
+        with self.db.session() as session:
+            found = list(session.exec(query))
+        if not found:
+            raise JobNotFoundError(f"no job with id {id_or_prefix}")
+        if len(found) > 1:
+            raise AmbiguousJobIdError(f"more than one job starts with {id_or_prefix}")
+        return found[0]
+
+    def changed_since(self, since: datetime) -> list[JobDB]:
+        """Jobs updated after `since`, oldest change first."""
+        query = select(JobDB).where(JobDB.updated_at > since).order_by(col(JobDB.updated_at))
+        with self.db.session() as session:
+            return list(session.exec(query))
+
+    def remember_watched_folder(self, path: str, job_id: UUID | None) -> bool:
+        """Record that an inbox folder became a job; False if it was recorded before."""
+        with self.db.write_session() as session:
+            if session.get(WatchedFolderDB, path) is not None:
+                return False
+            session.add(WatchedFolderDB(path=path, job_id=job_id))
+            session.commit()
+        return True
+
+    def watched_folder_known(self, path: str) -> bool:
+        """True when an inbox watcher took this folder before."""
+        with self.db.session() as session:
+            return session.get(WatchedFolderDB, path) is not None

@@ -1,0 +1,14 @@
+"""Alembic environment: runs migrations on the connection aiom4b hands in."""
+
+from alembic import context
+
+from aiom4b_tui.core.models import SQLModel
+
+target_metadata = SQLModel.metadata
+connection = context.config.attributes.get("connection")
+if connection is None:
+    raise RuntimeError("aiom4b migrations run through aiom4b_tui.core.migrate, with a connection")
+
+context.configure(connection=connection, target_metadata=target_metadata, render_as_batch=True)
+with context.begin_transaction():
+    context.run_migrations()

@@ -1,0 +1,121 @@
+"""Settings: where the data lives and the defaults for conversions.
+
+Precedence, highest first: values passed in (command-line flags), `AIOM4B_*` environment
+variables, `config.toml` in the data dir, then the defaults here.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from platformdirs import user_data_dir
+from pydantic import Field
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
+
+APP_NAME = "aiom4b"
+CONFIG_FILE = "config.toml"
+ENV_PREFIX = "AIOM4B_"
+
+
+class SettingsError(ValueError):
+    """The configuration cannot be used (bad config.toml, bad value)."""
+
+
+def _checkout_data_dir() -> Path | None:
+    """`data/` of the source checkout this package runs from, if it runs from one."""
+    root = Path(__file__).resolve().parents[2]
+    if (root / "pyproject.toml").is_file() and (root / "aiom4b_tui").is_dir():
+        return root / "data"
+    return None
+
+
+def resolve_data_dir(explicit: Path | str | None = None) -> Path:
+    """--data-dir, else AIOM4B_DATA_DIR, else the checkout's data/, else the user data dir."""
+    if explicit:
+        return Path(explicit).expanduser().resolve()
+    env = os.environ.get(f"{ENV_PREFIX}DATA_DIR")
+    if env:
+        return Path(env).expanduser().resolve()
+    return _checkout_data_dir() or Path(user_data_dir(APP_NAME, appauthor=False))
+
+
+def ensure_private_dir(path: Path) -> Path:
+    """Create `path` (and parents) if needed; a directory we create gets mode 0700."""
+    if not path.exists():
+        path.mkdir(parents=True, mode=0o700, exist_ok=True)
+        path.chmod(0o700)
+    return path
+
+
+class _TomlFile(PydanticBaseSettingsSource):
+    """Reads `config.toml` from the data dir (missing file: no values)."""
+
+    def __init__(self, settings_cls: type[BaseSettings], path: Path) -> None:
+        super().__init__(settings_cls)
+        self.path = path
+
+    def get_field_value(self, field: Any, field_name: str) -> tuple[Any, str, bool]:
+        return None, field_name, False
+
+    def __call__(self) -> dict[str, Any]:
+        if not self.path.is_file():
+            return {}
+        try:
+            return tomllib.loads(self.path.read_text(encoding="utf-8"))
+        except (OSError, tomllib.TOMLDecodeError) as exc:
+            raise SettingsError(f"cannot read {self.path}: {exc}") from exc
+
+
+class Settings(BaseSettings):
+    """Everything a run of aiom4b may be configured with."""
+
+    model_config = SettingsConfigDict(env_prefix=ENV_PREFIX, extra="ignore")
+
+    data_dir: Path
+    library_dir: Path | None = None
+    inbox_dir: Path | None = None
+    output_dir: Path | None = None
+    bitrate: int | None = Field(default=None, ge=8_000, le=512_000)
+    books_at_once: int = Field(default=2, ge=1, le=64)
+    ffmpeg_processes: int = Field(default_factory=lambda: os.cpu_count() or 1, ge=1, le=256)
+    days_kept: int = Field(default=30, ge=0)
+    ffmpeg: str | None = None
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        data_dir = init_settings().get("data_dir")
+        toml = _TomlFile(settings_cls, Path(data_dir) / CONFIG_FILE) if data_dir else None
+        return tuple(s for s in (init_settings, env_settings, toml) if s is not None)
+
+    def resolved_output_dir(self) -> Path:
+        """Where finished books go when a job names no folder."""
+        return self.output_dir or self.data_dir / "output"
+
+    @property
+    def backup_dir(self) -> Path:
+        """Where database backups go."""
+        return self.data_dir / "backup"
+
+
+def load_settings(data_dir: Path | str | None = None, **overrides: Any) -> Settings:
+    """Settings for the data dir resolved from `data_dir`; `overrides` (flags) win.
+
+    Overrides that are None are dropped, so unset flags do not hide the config file.
+    """
+    values = {k: v for k, v in overrides.items() if v is not None}
+    try:
+        return Settings(data_dir=resolve_data_dir(data_dir), **values)
+    except SettingsError:
+        raise
+    except ValueError as exc:
+        raise SettingsError(str(exc)) from exc
