@@ -89,4 +89,3 @@ def summarize_folder(path: Path) -> FolderSummary:
     with _cache_lock:
         _cache[path] = (mtime, summary)
     return summary
-

@@ -10,13 +10,13 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 from uuid import UUID
 
 from natsort import natsorted
 from textual import on, work
 from textual.app import App, ComposeResult, SystemCommand
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.events import Resize
 from textual.screen import Screen
@@ -67,7 +67,7 @@ class AiomApp(App[int]):
 
     CSS_PATH = style_paths()
     TITLE = "aiom4b"
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("q", "quit_app", "Quit"),
         Binding("question_mark", "help", "Help"),
         Binding("slash", "filter", "Filter"),
@@ -112,10 +112,12 @@ class AiomApp(App[int]):
         yield EventLog(id="log")
         yield Footer()
 
-    def _root_label(self) -> str:
+    def _root_label(self, width: int = 24) -> str:
+        """The library folder, `~` for home, cut at the left to fit `width`."""
         home = Path.home()
         root = self.library_root
-        return f"~/{root.relative_to(home)}" if root.is_relative_to(home) else str(root)
+        label = f"~/{root.relative_to(home)}" if root.is_relative_to(home) else str(root)
+        return label if len(label) <= width else "…" + label[-(width - 1) :]
 
     @property
     def table(self) -> JobTable:
@@ -137,7 +139,7 @@ class AiomApp(App[int]):
         self.tree.focus()
         self._reload_table(JobFilter())
         self.set_interval(POLL_SECONDS, self._poll)
-        self.log_event(f"Library {self._root_label()} · data in {self.settings.data_dir}")
+        self.log_event(f"Library {self._root_label(60)}")
         if self.run_queue:
             self._start_queue()
 
@@ -428,7 +430,9 @@ class AiomApp(App[int]):
         typed = await self.push_screen_wait(
             PromptScreen(
                 "Show jobs: a status (queued running done failed cancelled) and/or text",
-                value=" ".join(p for p in (getattr(current.status, "value", ""), current.text) if p),
+                value=" ".join(
+                    p for p in (getattr(current.status, "value", ""), current.text) if p
+                ),
                 placeholder="empty shows every job",
             )
         )
@@ -519,7 +523,11 @@ class AiomApp(App[int]):
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
         commands = (
-            ("Mark folder", "Mark or unmark the folder under the cursor", self.tree.action_toggle_mark),
+            (
+                "Mark folder",
+                "Mark or unmark the folder under the cursor",
+                self.tree.action_toggle_mark,
+            ),
             ("Add marked folders", "Each marked folder as its own book", self.action_add_each),
             ("Add as one book", "All marked folders as one book", self.action_add_one_book),
             ("Job details", "Plan, chapters, tags, output, log", self.action_details),

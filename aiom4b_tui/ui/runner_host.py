@@ -7,6 +7,7 @@ loop; the app only reads the database and gets the runner's events as messages.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
@@ -72,11 +73,7 @@ class RunnerHost:
         if self.runner is None or self._loop is None or self._thread is None:
             return
         if self._thread.is_alive():
-            future = asyncio.run_coroutine_threadsafe(
-                self.runner.stop(requeue=requeue), self._loop
-            )
-            try:
+            future = asyncio.run_coroutine_threadsafe(self.runner.stop(requeue=requeue), self._loop)
+            with contextlib.suppress(Exception):
                 future.result(timeout)
-            except Exception:
-                pass
             self._thread.join(timeout)

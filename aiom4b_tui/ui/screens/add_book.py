@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Input, Label, LoadingIndicator, Static
@@ -40,7 +40,7 @@ class AddDecision:
 class AddBookScreen(ModalScreen[AddDecision]):
     """Shows the plan of one book from `folders` and returns an `AddDecision`."""
 
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "decide('queue')", "Queue"),
         Binding("ctrl+n", "decide('skip')", "Skip"),
         Binding("ctrl+a", "decide('all')", "Queue all"),

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.table import Table
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.widgets import Footer, Label, RichLog, Static, TabbedContent, TabPane
 
@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 class JobDetailsScreen(Screen[None]):
     """Details of one job; follows the job live while it is open."""
 
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,q", "close", "Back"),
         Binding("c", "app.cancel_job", "Cancel"),
         Binding("r", "app.retry_job", "Retry"),

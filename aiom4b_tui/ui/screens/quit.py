@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Label
@@ -15,7 +17,7 @@ KEEP = "keep"
 class QuitScreen(ModalScreen[str | None]):
     """Returns STOP, KEEP, or None to stay."""
 
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("s", "choose('stop')", "Stop them"),
         Binding("k", "choose('keep')", "Keep running"),
         Binding("escape", "choose(None)", "Stay"),

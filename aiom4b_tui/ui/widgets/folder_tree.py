@@ -10,11 +10,12 @@ from __future__ import annotations
 import queue
 from collections.abc import Iterable
 from pathlib import Path
+from typing import ClassVar
 
 from rich.style import Style
 from rich.text import Text
 from textual import work
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.widgets import DirectoryTree
 from textual.widgets._directory_tree import DirEntry
@@ -31,7 +32,7 @@ MARK = "✓"
 class FolderTree(DirectoryTree):
     """Folders and audio files under a root; `space` marks folders to add as books."""
 
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("space", "toggle_mark", "Mark"),
         Binding("a", "app.add_each", "Add"),
         Binding("b", "app.add_one_book", "One book"),
@@ -44,6 +45,11 @@ class FolderTree(DirectoryTree):
             super().__init__()
             self.marked = marked
 
+    # Plain characters: emoji are two cells wide in some terminals and missing in others.
+    ICON_NODE = "▸ "
+    ICON_NODE_EXPANDED = "▾ "
+    ICON_FILE = "  "
+
     def __init__(self, path: Path, *, id: str | None = None) -> None:
         super().__init__(path, id=id)
         self.marked: list[Path] = []
@@ -52,6 +58,8 @@ class FolderTree(DirectoryTree):
         self._requests: queue.SimpleQueue[Path] = queue.SimpleQueue()
 
     def on_mount(self) -> None:
+        self.show_root = False
+        self.guide_depth = 2
         self._summarize_requests()
 
     def filter_paths(self, paths: Iterable[Path]) -> Iterable[Path]:

@@ -8,9 +8,10 @@ The table holds pages of the job list and asks for the next one as the cursor ne
 from __future__ import annotations
 
 from datetime import datetime
+from typing import ClassVar
 from uuid import UUID
 
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.widgets import DataTable
 
@@ -26,7 +27,7 @@ PAGE_AHEAD = 60
 class JobTable(DataTable):
     """Jobs newest first; `enter` details, `c` cancel, `r` retry, `d` delete."""
 
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "app.details", "Details"),
         Binding("c", "app.cancel_job", "Cancel"),
         Binding("r", "app.retry_job", "Retry"),

@@ -1,0 +1,92 @@
+"""Fixtures for the UI tests: settings on a temporary data dir, a library of generated MP3s,
+the app built by `create_app`, and a helper to wait for what the app shows."""
+
+from __future__ import annotations
+
+import asyncio
+import subprocess
+from collections.abc import Callable
+from pathlib import Path
+
+import imageio_ffmpeg
+import pytest
+from textual.pilot import Pilot
+
+from aiom4b_tui.core.db import open_database
+from aiom4b_tui.core.jobs import JobService
+from aiom4b_tui.core.settings import Settings, load_settings
+
+
+def make_mp3(path: Path, seconds: float = 2.0, title: str | None = None, **tags: str) -> Path:
+    """A small MP3 of a sine tone, made by the real ffmpeg, with ID3 tags."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    metadata: list[str] = []
+    for key, value in {"title": title, **tags}.items():
+        if value:
+            metadata += ["-metadata", f"{key}={value}"]
+    subprocess.run(
+        [
+            imageio_ffmpeg.get_ffmpeg_exe(),
+            "-v",
+            "error",
+            "-y",
+            "-f",
+            "lavfi",
+            "-i",
+            f"sine=frequency=440:duration={seconds}:sample_rate=22050",
+            "-ac",
+            "1",
+            "-b:a",
+            "32k",
+            *metadata,
+            str(path),
+        ],
+        check=True,
+    )
+    return path
+
+
+@pytest.fixture
+def library(tmp_path: Path) -> Path:
+    """A library with two short books and a folder without audio."""
+    root = tmp_path / "Audiobooks"
+    for number in (1, 2, 10):
+        make_mp3(
+            root / "Dune" / f"{number:d} part.mp3",
+            1.0,
+            title=f"Part {number}",
+            album="Dune",
+            artist="Frank Herbert",
+            composer="Scott Brick",
+            date="1965",
+            genre="Science Fiction",
+        )
+    make_mp3(root / "Emma" / "01.mp3", 1.5, album="Emma", artist="Jane Austen")
+    (root / "Notes").mkdir()
+    (root / "Notes" / "readme.txt").write_text("not audio")
+    (root / ".hidden").mkdir()
+    return root
+
+
+@pytest.fixture
+def settings(data_dir: Path, library: Path) -> Settings:
+    """Settings on the test's own data dir, the library at the generated one."""
+    return load_settings(data_dir, library_dir=library)
+
+
+@pytest.fixture
+def service(settings: Settings) -> JobService:
+    """A JobService on the test's data dir (the app opens its own on the same file)."""
+    return JobService(open_database(settings.data_dir))
+
+
+async def wait_for(
+    pilot: Pilot, condition: Callable[[], object], timeout: float = 10.0, step: float = 0.05
+) -> None:
+    """Let the app run until `condition()` is true; fail after `timeout` seconds."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while not condition():
+        if loop.time() > deadline:
+            raise AssertionError(f"timed out waiting for {condition}")
+        await pilot.pause(step)
