@@ -138,6 +138,7 @@ class AiomApp(App[int]):
         self._fold(self.size.width)
         self.tree.focus()
         self._reload_table(JobFilter())
+        self._poll()
         self.set_interval(POLL_SECONDS, self._poll)
         self.log_event(f"Library {self._root_label(60)}")
         if self.run_queue:

@@ -72,8 +72,9 @@ def ellipsize(text: str, width: int) -> str:
 
 
 def local_time(stamp: datetime | None, with_date: bool = True) -> str:
-    """A stored UTC time in the local zone: `2024-05-01 22:41:07`; empty when unset."""
+    """A UTC time in the local zone (naive ones are UTC): `2024-05-01 22:41:07`; "" if unset."""
     if stamp is None:
         return ""
-    local = stamp.replace(tzinfo=UTC).astimezone()
+    aware = stamp if stamp.tzinfo else stamp.replace(tzinfo=UTC)
+    local = aware.astimezone()
     return local.strftime("%Y-%m-%d %H:%M:%S" if with_date else "%H:%M:%S")

@@ -88,5 +88,5 @@ async def wait_for(
     deadline = loop.time() + timeout
     while not condition():
         if loop.time() > deadline:
-            raise AssertionError(f"timed out waiting for {condition}")
+            raise AssertionError(f"timed out waiting for {condition.__code__.co_firstlineno}")
         await pilot.pause(step)

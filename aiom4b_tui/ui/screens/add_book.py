@@ -110,6 +110,8 @@ class AddBookScreen(ModalScreen[AddDecision]):
         self.app.call_from_thread(self._show_preview, preview, art)
 
     def _show_preview(self, preview: BookPreview, art: Text | None) -> None:
+        if not self.is_attached:
+            return  # dismissed while the folders were being read
         self.preview = preview
         self.query_one("#add-loading").display = False
         for name in TAG_FIELDS:

@@ -95,7 +95,11 @@ class JobDetailsScreen(Screen[None]):
             text = Text("The job's folders are no longer there.", style="dim")
         else:
             text = self._plan_text(build_preview(folders, self.settings, self.job.job_options()))
-        self.app.call_from_thread(self.query_one("#plan", Static).update, text)
+        self.app.call_from_thread(self._show_plan, text)
+
+    def _show_plan(self, text: Text) -> None:
+        if self.is_attached:
+            self.query_one("#plan", Static).update(text)
 
     @staticmethod
     def _plan_text(preview: BookPreview) -> Text:

@@ -74,11 +74,12 @@ class JobTable(DataTable):
 
     def add_page(self, jobs: list[JobDB], now: datetime, *, complete: bool) -> None:
         """Append a page of older jobs (ones already shown are skipped)."""
-        self._waiting_for_page = False
         self.complete = complete
         for job in jobs:
             if job.id not in self.jobs:
                 self._append(job, now)
+        # Only now: adding rows moves the cursor, which must not ask for a page meanwhile.
+        self._waiting_for_page = False
         self._check_paging()
 
     def _append(self, job: JobDB, now: datetime) -> None:
