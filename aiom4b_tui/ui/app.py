@@ -59,6 +59,8 @@ NARROW_WIDTH = 100
 LOG_LINES_ON_SELECT = 3
 TEXT_FILTER_CAP = 5000
 
+MAIN_SCREEN_ACTIONS = frozenset({"filter", "toggle_library", "clear_old", "watch_inbox"})
+
 Clock = Callable[[], datetime]
 
 
@@ -169,7 +171,9 @@ class AiomApp(App[int]):
         self._show_library(not self.query_one("#panes").has_class("-show-library"))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """`l` only applies when the panes are folded."""
+        """Main-screen keys only on the main screen; `l` only when the panes are folded."""
+        if action in MAIN_SCREEN_ACTIONS and len(self.screen_stack) > 1:
+            return False
         if action == "toggle_library":
             return self.query_one("#panes").has_class("-narrow")
         return True

@@ -31,7 +31,7 @@ COLUMNS: tuple[Column, ...] = (
     Column("progress", "Progress", 13),
     Column("speed", "Speed", 5),
     Column("eta", "ETA", 5),
-    Column("elapsed", "Took", 5),
+    Column("elapsed", "Time", 5),
     Column("output", "Output", 30),
 )
 

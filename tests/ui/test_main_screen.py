@@ -118,7 +118,9 @@ async def test_retry_and_delete_ask_and_act(settings, library, service: JobServi
     app = make_app(settings, library)
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_for(pilot, lambda: "✖ failed" in screen_text(app))
-        assert "01.mp3 is not audio" in screen_text(app)
+        # The reason shows in the log pane (the selected job's log) and in the output column.
+        await wait_for(pilot, lambda: "01.mp3 is not audio" in screen_text(app))
+        assert "01.mp3 is not audio" in str(app.table.get_row_at(0)[-1])
         app.table.focus()
         await pilot.press("r")
         await wait_for(pilot, lambda: service.get_job(job.id).status is JobStatus.QUEUED)

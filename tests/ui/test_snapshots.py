@@ -1,0 +1,176 @@
+"""Snapshots at 80x24 of the main screen, the add dialog and the job details.
+
+Deterministic: jobs written with fixed ids and times, a fixed clock, UTC as the local zone,
+HOME at the test's folder (so the library reads `~/Audiobooks`).
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from uuid import UUID
+
+import imageio_ffmpeg
+import pytest
+from textual.widgets import Input
+
+from aiom4b_tui.core.models import JobStatus
+from aiom4b_tui.ui.app import AiomApp, create_app
+from aiom4b_tui.ui.screen_text import screen_text
+from aiom4b_tui.ui.screens.add_book import AddBookScreen
+from aiom4b_tui.ui.screens.job_details import JobDetailsScreen
+from tests.ui.conftest import wait_for
+from tests.ui.job_rows_data import insert_job
+
+NOW = datetime(2026, 5, 1, 22, 45, 0, tzinfo=UTC)
+SIZE = (80, 24)
+
+
+@pytest.fixture(autouse=True)
+def fixed_place_and_zone(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HOME", str(tmp_path))
+    monkeypatch.setenv("TZ", "UTC")
+    time.tzset()
+
+
+def add_sample_jobs(service) -> None:
+    """The jobs of the sketch in DESIGN.md, with fixed ids and times."""
+    samples = [
+        ("Walden", JobStatus.COMPLETED, 1.0, None, None, "/out/Walden.m4b", ""),
+        ("Broken Book", JobStatus.FAILED, 0.1, None, None, None, "02.mp3 is not audio"),
+        ("Ulysses", JobStatus.QUEUED, 0.0, None, None, None, ""),
+        ("Emma · Jane Austen", JobStatus.RUNNING, 0.22, 138.0, 660.0, None, ""),
+        ("Dune · Frank Herbert", JobStatus.RUNNING, 0.71, 140.0, 180.0, None, ""),
+    ]
+    for n, (title, status, progress, speed, eta, output, log) in enumerate(samples):
+        created = NOW - timedelta(hours=2) + timedelta(minutes=n)
+        started = created + timedelta(minutes=5) if status is not JobStatus.QUEUED else None
+        ended = started + timedelta(minutes=62) if status.finished and started else None
+        insert_job(
+            service,
+            id=UUID(int=n + 1),
+            status=status,
+            title=title,
+            input_folders=json.dumps([f"/books/{title}"]),
+            progress=progress,
+            speed=speed,
+            eta_seconds=eta,
+            output_file=output,
+            log=log or None,
+            created_at=created,
+            updated_at=created,
+            start_time=started,
+            end_time=ended,
+        )
+
+
+def snapshot_app(settings, library) -> AiomApp:
+    return create_app(settings, library, clock=lambda: NOW, run_queue=False)
+
+
+async def settle(pilot, app: AiomApp) -> None:
+    """Wait until the table and the folder summaries are in, and the tree's cursor is set."""
+    await wait_for(pilot, lambda: app.table.row_count == 5)
+    await wait_for(pilot, lambda: app.tree.summary_of(app.library_root / "Dune") is not None)
+    await wait_for(pilot, lambda: app.tree.summary_of(app.library_root / "Emma") is not None)
+    await pilot.pause(0.3)
+
+
+def test_main_screen(snap_compare, settings, library, service):
+    add_sample_jobs(service)
+    app = snapshot_app(settings, library)
+
+    async def run_before(pilot) -> None:
+        await settle(pilot, app)
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=show(app, run_before))
+
+
+def test_main_screen_with_the_library_shown(snap_compare, settings, library, service):
+    add_sample_jobs(service)
+    app = snapshot_app(settings, library)
+
+    async def run_before(pilot) -> None:
+        await settle(pilot, app)
+        await pilot.press("l", "space")
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=show(app, run_before))
+
+
+def test_add_dialog(snap_compare, settings, library, service):
+    add_sample_jobs(service)
+    cover = library / "Dune" / "cover.png"
+    make_cover(cover)
+    app = snapshot_app(settings, library)
+
+    async def run_before(pilot) -> None:
+        await settle(pilot, app)
+        await pilot.press("l", "a")
+        await wait_for(pilot, lambda: isinstance(app.screen, AddBookScreen))
+        await wait_for(pilot, lambda: app.screen.preview is not None)
+        for field in app.screen.query(Input):
+            field.cursor_blink = False  # a blinking cursor makes the frame depend on timing
+        await pilot.pause(0.2)
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=show(app, run_before))
+
+
+def test_job_details(snap_compare, settings, library, service):
+    add_sample_jobs(service)
+    insert_job(
+        service,
+        id=UUID(int=99),
+        status=JobStatus.FAILED,
+        title="Middlemarch",
+        input_folders=json.dumps(["/books/Middlemarch/CD1", "/books/Middlemarch/CD2"]),
+        created_at=NOW - timedelta(minutes=30),
+        updated_at=NOW - timedelta(minutes=30),
+        start_time=NOW - timedelta(minutes=29),
+        end_time=NOW - timedelta(minutes=20),
+        log="2026-05-01 22:16:00 scanned 2 folders: 24 files\n"
+        "2026-05-01 22:25:00 CD2/07.mp3 cannot be decoded",
+    )
+    app = snapshot_app(settings, library)
+
+    async def run_before(pilot) -> None:
+        await wait_for(pilot, lambda: app.table.row_count == 6)
+        app.table.focus()
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, JobDetailsScreen))
+        await pilot.pause(0.3)
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=show(app, run_before))
+
+
+def make_cover(path: Path) -> None:
+    """A small test-pattern PNG, made by ffmpeg."""
+    import subprocess
+
+    subprocess.run(
+        [
+            imageio_ffmpeg.get_ffmpeg_exe(),
+            "-v",
+            "error",
+            "-y",
+            "-f",
+            "lavfi",
+            "-i",
+            "testsrc=size=64x64:rate=1",
+            "-frames:v",
+            "1",
+            str(path),
+        ],
+        check=True,
+    )
+
+
+def show(app: AiomApp, run_before):
+    """Print the screen as text after `run_before` (seen with `pytest -s`)."""
+
+    async def wrapped(pilot) -> None:
+        await run_before(pilot)
+        print(screen_text(app))
+
+    return wrapped
