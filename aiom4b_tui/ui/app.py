@@ -215,7 +215,14 @@ class AiomApp(App[int]):
             offset += len(page)
         return matches[:TEXT_FILTER_CAP]
 
+    @property
+    def main_screen_gone(self) -> bool:
+        """True while the app shuts down: workers may still report, nothing to show it on."""
+        return not self.query("#table")
+
     def on_jobs_page_loaded(self, message: JobsPageLoaded) -> None:
+        if self.main_screen_gone:
+            return
         if message.generation != self.table.generation:
             return
         for job in message.jobs:
@@ -238,6 +245,8 @@ class AiomApp(App[int]):
 
     def on_jobs_changed(self, message: JobsChanged) -> None:
         self._poll_busy = False
+        if self.main_screen_gone:
+            return
         now = self.clock()
         if message.jobs:
             self._last_seen = max(self._last_seen, *(job.updated_at for job in message.jobs))
@@ -484,7 +493,7 @@ class AiomApp(App[int]):
 
     def on_runner_reported(self, message: RunnerReported) -> None:
         note = message.note
-        if note.kind == "log":
+        if note.kind == "log" and not self.main_screen_gone:
             self.log_event(f"{note.title}: {note.message}", "dim")
 
     @work(group="dialogs", exclusive=True)
