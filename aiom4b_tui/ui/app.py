@@ -99,19 +99,25 @@ class AiomApp(App[int]):
         self._statuses: dict[UUID, JobStatus] = {}
         self._shown_log: tuple[UUID | None, int] = (None, 0)
         self._narrow_choice_made = False
+        # Kept, not queried: workers may report while the screen is being taken down.
+        self.folder_tree = FolderTree(library_root, id="tree")
+        self.table = JobTable(id="table")
+        self.log_pane = EventLog(id="log")
+        self.counts_bar = CountsBar(id="top")
+        self.panes = Horizontal(id="panes")
 
     # ---- building the screen -------------------------------------------------------
 
     def compose(self) -> ComposeResult:
-        yield CountsBar(id="top")
-        with Horizontal(id="panes"):
+        yield self.counts_bar
+        with self.panes:
             with Vertical(id="library"):
                 yield Label(f"Library  {self._root_label()}", classes="pane-title")
-                yield FolderTree(self.library_root, id="tree")
+                yield self.folder_tree
             with Vertical(id="jobs"):
                 yield Label("Jobs", classes="pane-title", id="jobs-title")
-                yield JobTable(id="table")
-        yield EventLog(id="log")
+                yield self.table
+        yield self.log_pane
         yield Footer()
 
     def _root_label(self, width: int = 24) -> str:
@@ -121,24 +127,9 @@ class AiomApp(App[int]):
         label = f"~/{root.relative_to(home)}" if root.is_relative_to(home) else str(root)
         return label if len(label) <= width else "…" + label[-(width - 1) :]
 
-    @property
-    def table(self) -> JobTable:
-        """The job queue table."""
-        return self.query_one("#table", JobTable)
-
-    @property
-    def tree(self) -> FolderTree:
-        """The folder picker."""
-        return self.query_one("#tree", FolderTree)
-
-    @property
-    def log_pane(self) -> EventLog:
-        """The log pane."""
-        return self.query_one("#log", EventLog)
-
     def on_mount(self) -> None:
         self._fold(self.size.width)
-        self.tree.focus()
+        self.folder_tree.focus()
         self._reload_table(JobFilter())
         self._poll()
         self.set_interval(POLL_SECONDS, self._poll)
@@ -157,25 +148,25 @@ class AiomApp(App[int]):
 
     def _fold(self, width: int) -> None:
         """Below NARROW_WIDTH columns show one pane at a time (`l` switches)."""
-        self.query_one("#panes").set_class(width < NARROW_WIDTH, "-narrow")
+        self.panes.set_class(width < NARROW_WIDTH, "-narrow")
 
     def _show_library(self, show: bool) -> None:
-        panes = self.query_one("#panes")
+        panes = self.panes
         panes.set_class(show, "-show-library")
         if panes.has_class("-narrow"):
-            (self.tree if show else self.table).focus()
+            (self.folder_tree if show else self.table).focus()
 
     def action_toggle_library(self) -> None:
         """Switch between the library and the jobs on a narrow terminal."""
         self._narrow_choice_made = True
-        self._show_library(not self.query_one("#panes").has_class("-show-library"))
+        self._show_library(not self.panes.has_class("-show-library"))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Main-screen keys only on the main screen; `l` only when the panes are folded."""
         if action in MAIN_SCREEN_ACTIONS and len(self.screen_stack) > 1:
             return False
         if action == "toggle_library":
-            return self.query_one("#panes").has_class("-narrow")
+            return self.panes.has_class("-narrow")
         return True
 
     # ---- reading the database --------------------------------------------------------
@@ -218,7 +209,7 @@ class AiomApp(App[int]):
     @property
     def main_screen_gone(self) -> bool:
         """True while the app shuts down: workers may still report, nothing to show it on."""
-        return not self.query("#table")
+        return not self.table.is_attached
 
     def on_jobs_page_loaded(self, message: JobsPageLoaded) -> None:
         if self.main_screen_gone:
@@ -257,7 +248,7 @@ class AiomApp(App[int]):
         if new_jobs:
             table.put_on_top(new_jobs, now)
         table.tick(now)
-        self.query_one(CountsBar).show_counts(message.counts)
+        self.counts_bar.show_counts(message.counts)
         self._follow_selected_log()
         self._follow_details(message.jobs, now)
 
@@ -287,6 +278,8 @@ class AiomApp(App[int]):
 
     @on(DataTable.RowHighlighted, "#table")
     def _row_highlighted(self) -> None:
+        if self.main_screen_gone:
+            return
         job = self.table.selected_job()
         if job is None or self._shown_log[0] == job.id:
             return
@@ -305,7 +298,7 @@ class AiomApp(App[int]):
     # ---- adding books --------------------------------------------------------------------
 
     def _folders_to_add(self) -> list[Path]:
-        tree = self.tree
+        tree = self.folder_tree
         if tree.marked:
             return list(tree.marked)
         folder = tree.cursor_folder()
@@ -344,8 +337,8 @@ class AiomApp(App[int]):
                 continue
             queue_rest = decision.action == QUEUE_ALL
             self._create_job(decision.job)
-        self.tree.clear_marks()
-        if self.query_one("#panes").has_class("-narrow"):
+        self.folder_tree.clear_marks()
+        if self.panes.has_class("-narrow"):
             self._show_library(False)
 
     @work(thread=True, group="writes", exit_on_error=False)
@@ -540,7 +533,7 @@ class AiomApp(App[int]):
             (
                 "Mark folder",
                 "Mark or unmark the folder under the cursor",
-                self.tree.action_toggle_mark,
+                self.folder_tree.action_toggle_mark,
             ),
             ("Add marked folders", "Each marked folder as its own book", self.action_add_each),
             ("Add as one book", "All marked folders as one book", self.action_add_one_book),

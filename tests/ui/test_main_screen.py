@@ -38,9 +38,9 @@ async def test_opens_with_folders_and_their_summaries(settings, library):
 async def test_mark_a_folder_add_it_and_confirm_queues_a_job(settings, library, service):
     app = make_app(settings, library)
     async with app.run_test(size=(80, 24)) as pilot:
-        await wait_for(pilot, lambda: app.tree.cursor_node is not None)
+        await wait_for(pilot, lambda: app.folder_tree.cursor_node is not None)
         await pilot.press("space")  # marks Dune, the first folder
-        assert app.tree.marked == [library / "Dune"]
+        assert app.folder_tree.marked == [library / "Dune"]
         await pilot.press("a")
         await wait_for(pilot, lambda: isinstance(app.screen, AddBookScreen))
         dialog = app.screen
@@ -57,13 +57,13 @@ async def test_mark_a_folder_add_it_and_confirm_queues_a_job(settings, library, 
         assert job.folders() == [library / "Dune"]
         assert job.title == "Dune"
         assert job.job_options().tags.genre == "Space Opera"
-        assert app.tree.marked == []
+        assert app.folder_tree.marked == []
 
 
 async def test_one_book_of_two_marked_folders(settings, library, service):
     app = make_app(settings, library)
     async with app.run_test(size=(80, 24)) as pilot:
-        await wait_for(pilot, lambda: app.tree.cursor_node is not None)
+        await wait_for(pilot, lambda: app.folder_tree.cursor_node is not None)
         await pilot.press("space", "space")  # Dune, then Emma
         await pilot.press("b")
         await wait_for(pilot, lambda: isinstance(app.screen, AddBookScreen))
@@ -77,7 +77,7 @@ async def test_one_book_of_two_marked_folders(settings, library, service):
 async def test_add_each_with_skip_and_cancel(settings, library, service):
     app = make_app(settings, library)
     async with app.run_test(size=(80, 24)) as pilot:
-        await wait_for(pilot, lambda: app.tree.cursor_node is not None)
+        await wait_for(pilot, lambda: app.folder_tree.cursor_node is not None)
         await pilot.press("space", "space", "a")
         await wait_for(pilot, lambda: isinstance(app.screen, AddBookScreen))
         first = app.screen
@@ -139,7 +139,7 @@ async def test_retry_and_delete_ask_and_act(settings, library, service: JobServi
 async def test_job_added_by_another_service_appears_within_a_second(settings, library):
     app = make_app(settings, library)
     async with app.run_test(size=(80, 24)) as pilot:
-        await wait_for(pilot, lambda: app.tree.cursor_node is not None)
+        await wait_for(pilot, lambda: app.folder_tree.cursor_node is not None)
         await pilot.pause(0.5)
         other = JobService(
             __import__("aiom4b_tui.core.db").core.db.open_database(settings.data_dir)
@@ -155,7 +155,7 @@ async def test_job_added_by_another_service_appears_within_a_second(settings, li
 async def test_job_added_by_the_cli_in_another_process_appears(settings, library):
     app = make_app(settings, library)
     async with app.run_test(size=(80, 24)) as pilot:
-        await wait_for(pilot, lambda: app.tree.cursor_node is not None)
+        await wait_for(pilot, lambda: app.folder_tree.cursor_node is not None)
         command = [sys.executable, "-m", "aiom4b_tui", "add", str(library / "Dune")]
         done = await asyncio.to_thread(subprocess.run, command, capture_output=True, text=True)
         assert done.returncode == 0, done.stderr
@@ -224,9 +224,9 @@ async def test_narrow_terminal_folds_the_library_away(settings, library, service
     app = make_app(settings, library)
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_for(pilot, lambda: app.table.row_count == 1)
-        assert not app.tree.display or not app.tree.region
+        assert not app.folder_tree.display or not app.folder_tree.region
         await pilot.press("l")
         await wait_for(pilot, lambda: "Dune" in screen_text(app))
-        assert app.focused is app.tree
+        assert app.focused is app.folder_tree
         await pilot.resize_terminal(120, 30)
         await wait_for(pilot, lambda: "Emma" in screen_text(app) and "◌ queued" in screen_text(app))

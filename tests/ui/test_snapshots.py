@@ -73,8 +73,8 @@ def snapshot_app(settings, library) -> AiomApp:
 async def settle(pilot, app: AiomApp) -> None:
     """Wait until the table and the folder summaries are in, and the tree's cursor is set."""
     await wait_for(pilot, lambda: app.table.row_count == 5)
-    await wait_for(pilot, lambda: app.tree.summary_of(app.library_root / "Dune") is not None)
-    await wait_for(pilot, lambda: app.tree.summary_of(app.library_root / "Emma") is not None)
+    await wait_for(pilot, lambda: app.folder_tree.summary_of(app.library_root / "Dune") is not None)
+    await wait_for(pilot, lambda: app.folder_tree.summary_of(app.library_root / "Emma") is not None)
     await pilot.pause(0.3)
 
 

@@ -29,10 +29,15 @@ def counts_text(counts: dict[JobStatus, int]) -> str:
 class CountsBar(Horizontal):
     """`aiom4b` on the left, the job counts on the right."""
 
+    _shown = ""
+
     def compose(self) -> ComposeResult:
         yield Label("aiom4b", id="app-name")
         yield Label("", id="counts")
 
     def show_counts(self, counts: dict[JobStatus, int]) -> None:
         """Show fresh counts."""
-        self.query_one("#counts", Label).update(counts_text(counts))
+        text = counts_text(counts)
+        if text != self._shown:  # an unchanged label need not be laid out again
+            self._shown = text
+            self.query_one("#counts", Label).update(text)
