@@ -24,12 +24,12 @@ from uuid import UUID
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import imageio_ffmpeg  # noqa: E402
+import imageio_ffmpeg
 
-from aiom4b_tui.core.db import open_database  # noqa: E402
-from aiom4b_tui.core.jobs import JobService  # noqa: E402
-from aiom4b_tui.core.models import JobCreate, JobDB, JobStatus, JobUpdate  # noqa: E402
-from aiom4b_tui.core.settings import load_settings  # noqa: E402
+from aiom4b_tui.core.db import open_database
+from aiom4b_tui.core.jobs import JobService
+from aiom4b_tui.core.models import JobCreate, JobDB, JobStatus, JobUpdate
+from aiom4b_tui.core.settings import load_settings
 
 SIZE = (80, 24)
 KEYS = ["down", "up", "tab", "down", "down", "up", "tab", "down"] * 5
