@@ -230,3 +230,11 @@ async def test_narrow_terminal_folds_the_library_away(settings, library, service
         assert app.focused is app.folder_tree
         await pilot.resize_terminal(120, 30)
         await wait_for(pilot, lambda: "Emma" in screen_text(app) and "◌ queued" in screen_text(app))
+
+
+async def test_q_quits_at_once_when_nothing_converts_here(settings, library):
+    app = make_app(settings, library)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, lambda: app.folder_tree.cursor_node is not None)
+        await pilot.press("q")
+        await wait_for(pilot, lambda: app.return_code == 0, timeout=5)
