@@ -60,3 +60,70 @@ def raw_row(data_dir: Path, job_id: UUID) -> dict[str, object] | None:
     finally:
         conn.close()
     return dict(row) if row else None
+
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def cli_env() -> dict[str, str]:
+    """The environment for `python -m aiom4b_tui` subprocesses run from the checkout."""
+    import os
+
+    return {**os.environ, "PYTHONPATH": str(ROOT), "PYTHONUNBUFFERED": "1"}
+
+
+def aiom4b(data_dir: Path, *args: str | Path, timeout: float = 60):
+    """Run `aiom4b --data-dir DATA ARGS...` to its end."""
+    import subprocess
+    import sys
+
+    return subprocess.run(
+        [sys.executable, "-m", "aiom4b_tui", "--data-dir", str(data_dir), *map(str, args)],
+        capture_output=True,
+        text=True,
+        env=cli_env(),
+        cwd=ROOT,
+        timeout=timeout,
+        check=False,
+    )
+
+
+def start_aiom4b(data_dir: Path, *args: str | Path, log: Path):
+    """Start `aiom4b --data-dir DATA ARGS...` in the background, its output going to `log`."""
+    import subprocess
+    import sys
+
+    with open(log, "ab") as out:
+        return subprocess.Popen(
+            [sys.executable, "-m", "aiom4b_tui", "--data-dir", str(data_dir), *map(str, args)],
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            env=cli_env(),
+            cwd=ROOT,
+        )
+
+
+def child_pids(pid: int) -> list[int]:
+    """The pids of the live children of `pid` (from /proc)."""
+    children = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rpartition(")")[2].split()
+        except OSError:
+            continue
+        if len(fields) > 1 and fields[1] == str(pid) and fields[0] != "Z":
+            children.append(int(stat.parent.name))
+    return children
+
+
+def processes_mentioning(marker: str) -> list[int]:
+    """Pids of live processes whose command line contains `marker`."""
+    found = []
+    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+        try:
+            text = cmdline.read_bytes().replace(b"\0", b" ").decode("utf-8", "replace")
+        except OSError:
+            continue
+        if marker in text:
+            found.append(int(cmdline.parent.name))
+    return found

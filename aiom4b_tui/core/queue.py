@@ -128,6 +128,11 @@ class QueueRunner:
     async def stop(self, *, requeue: bool = True) -> None:
         """Cancel the running jobs — back to queued (or cancelled, if not `requeue`) —
         and return when the runner has stopped, with no ffmpeg child left."""
+        self.request_stop(requeue=requeue)
+        await self._idle.wait()
+
+    def request_stop(self, *, requeue: bool = True) -> None:
+        """Begin stop() without waiting for it (for signal handlers and other sync code)."""
         if self._idle.is_set():
             return
         self._requeue_on_stop = requeue
@@ -135,7 +140,6 @@ class QueueRunner:
         self._wake.set()
         for active in list(self._active.values()):
             self._cancel(active, _STOP)
-        await self._idle.wait()
 
     def wake(self) -> None:
         """Look for queued jobs now rather than at the next poll (e.g. after adding one)."""
@@ -235,8 +239,12 @@ class QueueRunner:
         except asyncio.CancelledError:
             await self._end_cancelled(active)
         except Exception as exc:
-            reason, details = describe_failure(exc)
-            await self._end(active, JobStatus.FAILED, [f"failed: {reason}", *details])
+            if active.stop_reason is not None or self._stop_requested.is_set():
+                # E.g. ffmpeg killed by the terminal's Ctrl-C just before our cancel.
+                await self._end_cancelled(active)
+            else:
+                reason, details = describe_failure(exc)
+                await self._end(active, JobStatus.FAILED, [f"failed: {reason}", *details])
         else:
             await self._end(
                 active, JobStatus.COMPLETED, [f"completed: {output}"], output_file=str(output)

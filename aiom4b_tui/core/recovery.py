@@ -8,6 +8,9 @@ older than `STALE_AFTER`.
 
 from __future__ import annotations
 
+import os
+import signal
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -68,6 +71,46 @@ def job_output_dir(job: JobDB, settings: Settings) -> Path:
     return job.job_options().output_dir or settings.resolved_output_dir()
 
 
+def work_marker(job: JobDB) -> str:
+    """What the command line of every process working on `job` contains."""
+    return f".aiom4b-work-{work_name(job)}"
+
+
+def _pids_mentioning(marker: str) -> list[int]:
+    pids = []
+    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+        try:
+            if marker.encode() in cmdline.read_bytes():
+                pids.append(int(cmdline.parent.name))
+        except (OSError, ValueError):
+            continue
+    return [pid for pid in pids if pid != os.getpid()]
+
+
+def stop_stray_processes(marker: str, grace: float = 1.0) -> list[int]:
+    """Terminate (then kill) this host's processes whose command line mentions `marker`.
+
+    A worker killed with SIGKILL leaves its ffmpeg children running, writing into the
+    work folder recovery is about to remove; they must go first.
+    """
+    pids = _pids_mentioning(marker)
+    for pid in pids:
+        try:
+            os.kill(pid, signal.SIGTERM)
+        except (ProcessLookupError, PermissionError):
+            continue
+    deadline = time.monotonic() + grace
+    while time.monotonic() < deadline and any(pid_alive(pid) for pid in pids):
+        time.sleep(0.05)
+    for pid in pids:
+        if pid_alive(pid):
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
+                continue
+    return pids
+
+
 def default_work_remover() -> WorkRemover:
     """The engine's remove_work_dirs."""
     from aiom4b_tui.core.convert import remove_work_dirs
@@ -99,6 +142,9 @@ def recover_orphans(
         adopted = service.adopt_orphan(job, worker)
         if adopted is None:
             continue
+        owner = WorkerId.parse(job.worker)
+        if owner is not None and owner.host == rules.host:
+            stop_stray_processes(work_marker(job))
         (remove_work or default_work_remover())(job_output_dir(adopted, settings), work_name(job))
         if adopted.cancel_requested:
             status, note = JobStatus.CANCELLED, "cancelled: its worker {} was gone"

@@ -29,11 +29,26 @@ TICK_MS = 500
 _log = logging.getLogger(__name__)
 
 try:  # the engine's list, so the inbox and the scanner agree on what audio is
-    from aiom4b_tui.core.scan import AUDIO_EXTENSIONS  # type: ignore[attr-defined]
+    from aiom4b_tui.core.scan import AUDIO_EXTENSIONS as _ENGINE_AUDIO_EXTENSIONS
 except ImportError:  # pragma: no cover - engine not merged
-    AUDIO_EXTENSIONS = frozenset(
-        "mp3 m4a m4b mp4 aac flac ogg oga opus wma wav aif aiff".split()  # noqa: SIM905
+    _ENGINE_AUDIO_EXTENSIONS = frozenset(
+        [
+            ".mp3",
+            ".m4a",
+            ".m4b",
+            ".mp4",
+            ".aac",
+            ".flac",
+            ".ogg",
+            ".oga",
+            ".opus",
+            ".wma",
+            ".wav",
+            ".aif",
+            ".aiff",
+        ]
     )
+AUDIO_SUFFIXES = frozenset("." + e.lower().lstrip(".") for e in _ENGINE_AUDIO_EXTENSIONS)
 
 Signature = tuple[int, int, int]
 """(file count, total bytes, newest mtime in ns) of a folder tree."""
@@ -58,7 +73,7 @@ def _visible_files(folder: Path) -> Iterable[os.DirEntry[str]]:
 
 def is_audio_name(name: str) -> bool:
     """True when the file name has one of the audio extensions."""
-    return name.rpartition(".")[2].lower() in AUDIO_EXTENSIONS and "." in name
+    return Path(name).suffix.lower() in AUDIO_SUFFIXES
 
 
 def folder_has_audio(folder: Path) -> bool:
