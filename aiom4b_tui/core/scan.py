@@ -184,7 +184,7 @@ def probe_file(path: Path, folder: Path, *, ffmpeg: str | None = None) -> AudioF
         sample_rate=int(getattr(info, "sample_rate", 0) or 0),
         channels=int(getattr(info, "channels", 0) or 0),
         bitrate=int(getattr(info, "bitrate", 0) or 0),
-        tags=_easy_tags(path),
+        tags=_easy_tags(path) | _id3_extras(probed),
         chapters=_chapters_of(probed),
         has_picture=_has_picture(probed),
     )
@@ -233,6 +233,25 @@ def _easy_tags(path: Path) -> dict[str, str]:
                 tags[ours] = text
                 break
     return tags
+
+
+def _id3_extras(probed: Any) -> dict[str, str]:
+    """ID3 comment/description (COMM, TXXX), which mutagen's easy interface leaves out."""
+    tags = getattr(probed, "tags", None)
+    if tags is None or not hasattr(tags, "getall"):
+        return {}
+    found: dict[str, str] = {}
+    for frame in tags.getall("TXXX"):
+        key = str(frame.desc).lower()
+        text = _first_text(list(frame.text))
+        if key in ("comment", "description") and text:
+            found[key] = text
+    for frame in tags.getall("COMM"):
+        text = _first_text(list(frame.text))
+        if text:
+            found["comment"] = text
+            break
+    return found
 
 
 def _first_text(value: Any) -> str | None:

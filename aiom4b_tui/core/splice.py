@@ -57,12 +57,16 @@ class Segment:
         return self.end - self.start
 
 
-def make_segment(index: int, length: int, roll: int, total: int | None) -> Segment | None:
+def make_segment(
+    index: int, length: int, roll: int, total: int | None, post_roll: int | None = None
+) -> Segment | None:
     """Segment `index` of a timeline cut every `length` samples (None past the end).
 
     `total` is the timeline's length when known (decoding finished), else None; a
-    segment whose end and post-roll are decoded does not need it.
+    segment whose end and post-roll are decoded does not need it. `roll` is the
+    pre-roll; the post-roll is the same unless given.
     """
+    post = roll if post_roll is None else post_roll
     if length % FRAME or roll % FRAME:
         raise ValueError("segment length and roll must be multiples of 1024")
     start = index * length
@@ -72,7 +76,7 @@ def make_segment(index: int, length: int, roll: int, total: int | None) -> Segme
             return None
         end = min(end, total)
     last = total is not None and end >= total
-    enc_end = end + roll if total is None else min(end + roll, total)
+    enc_end = end + post if total is None else min(end + post, total)
     return Segment(index, start, end, max(0, start - roll), enc_end, last)
 
 
