@@ -1,0 +1,168 @@
+"""The book as one timeline of output samples: every source decoded, end to end.
+
+The decode pass writes each source, resampled to the output format, as raw 32-bit float PCM
+(PCM_FORMAT; the decoders' own precision, so encoding it equals a single pass) into the
+work folder. The sample counts it finds are the truth for chapter starts; the
+PCM grows while the encoders already read the parts that are ready.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator, Callable
+from pathlib import Path
+
+from aiom4b_tui.core.ffmpeg import FFmpegError, FFmpegPool, run_ffmpeg
+
+PCM_FORMAT = "f32le"
+PCM_BYTES = 4
+_CHUNK = 1 << 20
+_POLL = 0.05
+
+
+class DecodeError(RuntimeError):
+    """A source that could not be decoded; `path` names it."""
+
+    def __init__(self, path: Path, message: str) -> None:
+        super().__init__(message)
+        self.path = path
+
+
+class Timeline:
+    """Decoded PCM of the book in the work folder, one file per source, growing."""
+
+    def __init__(self, work_dir: Path, count: int, channels: int) -> None:
+        self.paths = [work_dir / f"pcm-{i:05d}.raw" for i in range(count)]
+        self.frame_bytes = PCM_BYTES * channels
+        self.samples = [0] * count
+        self.finished = [False] * count
+        self.error: BaseException | None = None
+        self._changed = asyncio.Condition()
+
+    @property
+    def complete(self) -> bool:
+        """True once every source is decoded."""
+        return all(self.finished)
+
+    @property
+    def decoded(self) -> int:
+        """Samples of the timeline available so far (a prefix of the book)."""
+        total = 0
+        for count, done in zip(self.samples, self.finished, strict=True):
+            total += count
+            if not done:
+                break
+        return total
+
+    @property
+    def total(self) -> int | None:
+        """The timeline's length once known."""
+        return sum(self.samples) if self.complete else None
+
+    def file_starts(self) -> list[int]:
+        """Where each source begins on the timeline (exact once decoding is complete)."""
+        starts, position = [], 0
+        for count in self.samples:
+            starts.append(position)
+            position += count
+        return starts
+
+    async def _notify(self) -> None:
+        async with self._changed:
+            self._changed.notify_all()
+
+    async def wait_for(self, position: int) -> None:
+        """Wait until `position` samples are decoded, or the whole timeline is."""
+        async with self._changed:
+            await self._changed.wait_for(
+                lambda: self.error is not None or self.complete or self.decoded >= position
+            )
+        if self.error is not None:
+            raise self.error
+
+    async def read(self, start: int, end: int) -> AsyncIterator[bytes]:
+        """The PCM bytes of timeline samples [start, end) (which must be decoded)."""
+        position = 0
+        for path, count in zip(self.paths, self.samples, strict=True):
+            lo, hi = max(start, position), min(end, position + count)
+            if lo < hi:
+                with path.open("rb") as handle:
+                    handle.seek((lo - position) * self.frame_bytes)
+                    remaining = (hi - lo) * self.frame_bytes
+                    while remaining:
+                        chunk = handle.read(min(_CHUNK, remaining))
+                        if not chunk:
+                            raise OSError(f"decoded audio ended early in {path}")
+                        remaining -= len(chunk)
+                        yield chunk
+            position += count
+            if position >= end:
+                return
+
+    def release_before(self, position: int) -> None:
+        """Delete the PCM of sources that end before `position` (no segment needs them)."""
+        start = 0
+        for index, count in enumerate(self.samples):
+            if self.finished[index] and start + count + 1 < position:
+                with contextlib.suppress(OSError):
+                    self.paths[index].unlink()
+            start += count
+
+    async def decode(
+        self,
+        sources: list[Path],
+        *,
+        ffmpeg: str,
+        pool: FFmpegPool,
+        rate: int,
+        channels: int,
+        on_file: Callable[[int, int], None] | None = None,
+    ) -> None:
+        """Decode every source in order into the timeline (holds one pool slot)."""
+        try:
+            async with pool.slot():
+                for index, source in enumerate(sources):
+                    await self._decode_one(index, source, ffmpeg, rate, channels)
+                    if on_file:
+                        on_file(index, self.samples[index])
+        except BaseException as exc:
+            self.error = exc if isinstance(exc, Exception) else asyncio.CancelledError()
+            await asyncio.shield(self._notify())
+            raise
+
+    async def _decode_one(
+        self, index: int, source: Path, ffmpeg: str, rate: int, channels: int
+    ) -> None:
+        target = self.paths[index]
+        args = ["-i", str(source), "-map", "0:a:0", "-ac", str(channels), "-ar", str(rate)]
+        args += ["-c:a", f"pcm_{PCM_FORMAT}", "-f", PCM_FORMAT, str(target)]
+        watcher = asyncio.ensure_future(self._watch_growth(index, target))
+        try:
+            await run_ffmpeg(ffmpeg, args, what=f"decoding {source}")
+        except FFmpegError as exc:
+            raise DecodeError(source, f"{source} cannot be decoded: {_reason(exc)}") from exc
+        finally:
+            watcher.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await watcher
+        count = target.stat().st_size // self.frame_bytes
+        if count == 0:
+            raise DecodeError(source, f"{source} holds no audio that can be decoded")
+        self.samples[index] = count
+        self.finished[index] = True
+        await self._notify()
+
+    async def _watch_growth(self, index: int, target: Path) -> None:
+        while True:
+            await asyncio.sleep(_POLL)
+            with contextlib.suppress(OSError):
+                grown = target.stat().st_size // self.frame_bytes
+                if grown != self.samples[index]:
+                    self.samples[index] = grown
+                    await self._notify()
+
+
+def _reason(exc: FFmpegError) -> str:
+    lines = [ln for ln in exc.stderr_tail.splitlines() if ln.strip()]
+    return lines[-1].strip() if lines else f"ffmpeg exit code {exc.returncode}"
