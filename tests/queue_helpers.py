@@ -127,3 +127,32 @@ def processes_mentioning(marker: str) -> list[int]:
         if marker in text:
             found.append(int(cmdline.parent.name))
     return found
+
+
+def make_book(folder: Path, files: int, seconds: float) -> Path:
+    """A book folder of `files` mono 22.05 kHz MP3s of `seconds` each (one continuous tone)."""
+    from audio_factory import make_tone
+
+    folder.mkdir(parents=True, exist_ok=True)
+    for i in range(files):
+        make_tone(
+            folder / f"{i + 1:02d}.mp3", seconds, rate=22050, channels=1, start_seconds=i * seconds
+        )
+    return folder
+
+
+def ffmpeg_children(pid: int) -> list[int]:
+    """The live ffmpeg children of `pid`."""
+    found = []
+    for child in child_pids(pid):
+        try:
+            if b"ffmpeg" in Path(f"/proc/{child}/cmdline").read_bytes():
+                found.append(child)
+        except OSError:
+            continue
+    return found
+
+
+def leftovers(output_dir: Path) -> list[Path]:
+    """Work folders left in an output folder."""
+    return sorted(output_dir.glob(".aiom4b-work-*")) if output_dir.exists() else []

@@ -1,5 +1,5 @@
 """What the runner hands a job to: `JobRun`, the executor type, the default executor
-(scan + plan + convert with the engine), and turning failures into a reason for a person."""
+(the engine's convert_folders: scan + plan + convert), and failures made into reasons."""
 
 from __future__ import annotations
 
@@ -9,8 +9,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from aiom4b_tui.core.convert import ConversionError, ConvertProgress, convert_folders
+from aiom4b_tui.core.ffmpeg import FFmpegError, FFmpegNotFoundError, FFmpegPool, find_ffmpeg
 from aiom4b_tui.core.models import JobDB, JobOptions
+from aiom4b_tui.core.scan import ScanError
 from aiom4b_tui.core.settings import Settings
+from aiom4b_tui.core.timeline import DecodeError
 
 TRACEBACK_LINES = 8
 STDERR_LINES = 12
@@ -22,7 +26,7 @@ class JobRun:
 
     job: JobDB
     settings: Settings
-    pool: Any  # the engine's FFmpegPool, shared by every book of a runner
+    pool: FFmpegPool  # shared by every book of a runner
     work_name: str
     report_progress: Callable[[float, float | None, float | None], None]
     log: Callable[[str], None]
@@ -45,27 +49,17 @@ def effective_options(job: JobDB, settings: Settings) -> JobOptions:
 
 async def convert_job(run: JobRun) -> Path:
     """The default executor: scan the job's folders, plan the book, convert it."""
-    import asyncio
-
-    from aiom4b_tui.core.convert import ConvertProgress, convert_book
-    from aiom4b_tui.core.ffmpeg import ffmpeg_encoders, find_ffmpeg
-    from aiom4b_tui.core.plan import make_plan
-    from aiom4b_tui.core.scan import scan_book
-
     options = effective_options(run.job, run.settings)
     assert options.output_dir is not None
     ffmpeg = find_ffmpeg(run.settings.ffmpeg)
-    book = await asyncio.to_thread(scan_book, run.job.folders(), ffmpeg=ffmpeg)
-    for path, why in book.skipped:
-        run.log(f"skipped {path}: {why}")
-    encoders = await asyncio.to_thread(ffmpeg_encoders, ffmpeg)
-    plan = make_plan(book, options, output_dir=options.output_dir, encoders=encoders)
 
     def on_progress(progress: ConvertProgress) -> None:
         run.report_progress(progress.fraction, progress.speed, progress.eta_seconds)
 
-    return await convert_book(
-        plan,
+    return await convert_folders(
+        run.job.folders(),
+        options,
+        output_dir=options.output_dir,
         ffmpeg=ffmpeg,
         pool=run.pool,
         work_name=run.work_name,
@@ -74,27 +68,19 @@ async def convert_job(run: JobRun) -> Path:
     )
 
 
-def make_pool(settings: Settings, size: int | None = None) -> Any:
+def make_pool(settings: Settings, size: int | None = None) -> FFmpegPool:
     """The engine's FFmpegPool of `size` (default: settings.ffmpeg_processes) processes."""
-    from aiom4b_tui.core.ffmpeg import FFmpegPool
-
     return FFmpegPool(size or settings.ffmpeg_processes)
 
 
-def _engine_error_types() -> tuple[type[BaseException], ...]:
-    """The engine's errors that mean "this book cannot be made", not "a bug"."""
-    found: list[type[BaseException]] = []
-    for module, names in (
-        ("aiom4b_tui.core.scan", ("ScanError",)),
-        ("aiom4b_tui.core.convert", ("ConversionError",)),
-        ("aiom4b_tui.core.ffmpeg", ("FFmpegNotFoundError", "FFmpegError")),
-    ):
-        try:
-            imported = __import__(module, fromlist=list(names))
-        except ImportError:
-            continue
-        found.extend(getattr(imported, name) for name in names if hasattr(imported, name))
-    return tuple(found)
+# The engine's errors that mean "this book cannot be made", not "a bug".
+ENGINE_ERRORS: tuple[type[BaseException], ...] = (
+    ScanError,
+    DecodeError,
+    ConversionError,
+    FFmpegNotFoundError,
+    FFmpegError,
+)
 
 
 def _stderr_tail(exc: BaseException) -> str:
@@ -115,7 +101,7 @@ def describe_failure(exc: BaseException) -> tuple[str, list[str]]:
     else is a bug: its type, message and the last lines of the traceback.
     """
     message = " ".join(str(exc).split()) or type(exc).__name__
-    if isinstance(exc, (*_engine_error_types(), OSError)):
+    if isinstance(exc, (*ENGINE_ERRORS, OSError)):
         tail = _stderr_tail(exc).strip().splitlines()[-STDERR_LINES:]
         return message, [f"ffmpeg: {line}" for line in tail]
     lines = traceback.format_exception(type(exc), exc, exc.__traceback__)

@@ -20,6 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from uuid import UUID
 
+from aiom4b_tui.core.ffmpeg import FFmpegPool
 from aiom4b_tui.core.job_execution import Executor, JobRun, convert_job, describe_failure, make_pool
 from aiom4b_tui.core.jobs import JobService, ProgressReport
 from aiom4b_tui.core.models import JobDB, JobStatus
@@ -77,7 +78,7 @@ class QueueRunner:
         settings: Settings,
         *,
         books: int | None = None,
-        pool: object | None = None,
+        pool: FFmpegPool | None = None,
         worker_id: str | None = None,
         on_event: Callable[[RunnerEvent], None] | None = None,
         execute: Executor | None = None,
@@ -214,7 +215,7 @@ class QueueRunner:
         return self.service.count_by_status()[JobStatus.QUEUED] > 0
 
     def _start(self, job: JobDB) -> None:
-        if self.pool is None and self._execute is convert_job:
+        if self.pool is None:
             self.pool = make_pool(self.settings)
         active = _ActiveJob(job.id, job.title or job.folders()[0].name)
         self._active[job.id] = active

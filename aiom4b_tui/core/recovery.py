@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from aiom4b_tui.core.convert import remove_work_dirs
 from aiom4b_tui.core.jobs import JobService
 from aiom4b_tui.core.models import JobDB, JobStatus, utcnow
 from aiom4b_tui.core.settings import Settings
@@ -111,13 +112,6 @@ def stop_stray_processes(marker: str, grace: float = 1.0) -> list[int]:
     return pids
 
 
-def default_work_remover() -> WorkRemover:
-    """The engine's remove_work_dirs."""
-    from aiom4b_tui.core.convert import remove_work_dirs
-
-    return remove_work_dirs
-
-
 def recover_orphans(
     service: JobService,
     settings: Settings,
@@ -145,7 +139,7 @@ def recover_orphans(
         owner = WorkerId.parse(job.worker)
         if owner is not None and owner.host == rules.host:
             stop_stray_processes(work_marker(job))
-        (remove_work or default_work_remover())(job_output_dir(adopted, settings), work_name(job))
+        (remove_work or remove_work_dirs)(job_output_dir(adopted, settings), work_name(job))
         if adopted.cancel_requested:
             status, note = JobStatus.CANCELLED, "cancelled: its worker {} was gone"
         else:

@@ -22,33 +22,15 @@ from watchfiles import awatch
 
 from aiom4b_tui.core.jobs import JobService
 from aiom4b_tui.core.models import JobCreate, JobDB
+from aiom4b_tui.core.scan import AUDIO_EXTENSIONS
 
 SETTLE_SECONDS = 30.0
 TICK_MS = 500
 
 _log = logging.getLogger(__name__)
 
-try:  # the engine's list, so the inbox and the scanner agree on what audio is
-    from aiom4b_tui.core.scan import AUDIO_EXTENSIONS as _ENGINE_AUDIO_EXTENSIONS
-except ImportError:  # pragma: no cover - engine not merged
-    _ENGINE_AUDIO_EXTENSIONS = frozenset(
-        [
-            ".mp3",
-            ".m4a",
-            ".m4b",
-            ".mp4",
-            ".aac",
-            ".flac",
-            ".ogg",
-            ".oga",
-            ".opus",
-            ".wma",
-            ".wav",
-            ".aif",
-            ".aiff",
-        ]
-    )
-AUDIO_SUFFIXES = frozenset("." + e.lower().lstrip(".") for e in _ENGINE_AUDIO_EXTENSIONS)
+# The engine's list, so the inbox and the scanner agree on what audio is.
+AUDIO_SUFFIXES = AUDIO_EXTENSIONS
 
 Signature = tuple[int, int, int]
 """(file count, total bytes, newest mtime in ns) of a folder tree."""
