@@ -113,13 +113,14 @@ async def encode_gapless(
         if segment is None:
             return None
         out = work_dir / f"seg-{index:05d}.aac"
-        args = ["-f", PCM_FORMAT, "-ar", str(rate), "-ac", str(channels), "-i", "pipe:0"]
+        source = timeline.input_url(segment.enc_start, segment.enc_end)
+        args = ["-f", PCM_FORMAT, "-ar", str(rate), "-ac", str(channels), "-i", source]
         args += ["-c:a", enc.codec, "-b:a", str(enc.bitrate), "-f", "adts", str(out)]
         async with pool.slot():
             await run_ffmpeg(
                 ffmpeg,
                 args,
-                stdin=timeline.read(segment.enc_start, segment.enc_end),
+                cwd=work_dir,
                 on_progress=lambda s: meter.update(index, s),
                 what=f"encoding segment {index + 1}",
             )

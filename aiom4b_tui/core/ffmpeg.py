@@ -151,10 +151,12 @@ async def run_ffmpeg(
     on_progress: ProgressCallback | None = None,
     stdin: AsyncIterator[bytes] | None = None,
     what: str = "ffmpeg",
+    cwd: Path | None = None,
 ) -> str:
     """Run `ffmpeg -progress pipe:1 ARGS`; return its stderr; raise FFmpegError on failure.
 
-    `stdin`, if given, is fed to the child. `what` names the work in error messages.
+    `stdin`, if given, is fed to the child; `cwd` is its working folder. `what` names
+    the work in error messages.
     Output goes to files named in `args` (stdout carries the progress lines).
     """
     cmd = [*base_args(ffmpeg), "-progress", "pipe:1", "-stats_period", "0.25", *args]
@@ -164,6 +166,7 @@ async def run_ffmpeg(
             stdin=asyncio.subprocess.PIPE if stdin is not None else asyncio.subprocess.DEVNULL,
             stdout=asyncio.subprocess.PIPE,
             stderr=asyncio.subprocess.PIPE,
+            cwd=cwd,
         )
     except FileNotFoundError as exc:
         raise FFmpegNotFoundError(f"ffmpeg could not be started: {ffmpeg}") from exc

@@ -10,14 +10,13 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Callable
 from pathlib import Path
 
 from aiom4b_tui.core.ffmpeg import FFmpegError, FFmpegPool, run_ffmpeg
 
 PCM_FORMAT = "f32le"
 PCM_BYTES = 4
-_CHUNK = 1 << 20
 _POLL = 0.05
 
 
@@ -81,24 +80,25 @@ class Timeline:
         if self.error is not None:
             raise self.error
 
-    async def read(self, start: int, end: int) -> AsyncIterator[bytes]:
-        """The PCM bytes of timeline samples [start, end) (which must be decoded)."""
-        position = 0
+    def input_url(self, start: int, end: int) -> str:
+        """An ffmpeg input for timeline samples [start, end), relative to the work folder.
+
+        ffmpeg reads the byte ranges itself (concat + subfile protocols), so no audio
+        passes through Python; the names are ours, so no escaping is needed.
+        """
+        parts, position = [], 0
         for path, count in zip(self.paths, self.samples, strict=True):
             lo, hi = max(start, position), min(end, position + count)
             if lo < hi:
-                with path.open("rb") as handle:
-                    handle.seek((lo - position) * self.frame_bytes)
-                    remaining = (hi - lo) * self.frame_bytes
-                    while remaining:
-                        chunk = handle.read(min(_CHUNK, remaining))
-                        if not chunk:
-                            raise OSError(f"decoded audio ended early in {path}")
-                        remaining -= len(chunk)
-                        yield chunk
+                first = (lo - position) * self.frame_bytes
+                stop = (hi - position) * self.frame_bytes
+                parts.append(f"subfile,,start,{first},end,{stop},,:{path.name}")
             position += count
             if position >= end:
-                return
+                break
+        if not parts or position < end:
+            raise ValueError(f"timeline samples {start}..{end} are not decoded")
+        return parts[0] if len(parts) == 1 else "concat:" + "|".join(parts)
 
     def release_before(self, position: int) -> None:
         """Delete the PCM of sources that end before `position` (no segment needs them)."""
