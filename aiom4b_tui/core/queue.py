@@ -67,6 +67,8 @@ class _ActiveJob:
     pending_log: list[str] = field(default_factory=list)
     stop_reason: str | None = None
     finishing: bool = False
+    # Serialises this job's writes, so a log flush in flight lands before the final status.
+    write_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
 
 
 class QueueRunner:
@@ -255,7 +257,8 @@ class QueueRunner:
 
     async def _announce_start(self, active: _ActiveJob) -> None:
         message = f"started by {self.worker_id}"
-        await asyncio.to_thread(self.service.add_log_lines, active.job_id, [message])
+        async with active.write_lock:
+            await asyncio.to_thread(self.service.add_log_lines, active.job_id, [message])
         self._emit(active.job_id, active.title, "status", message, JobStatus.RUNNING)
 
     def _note_progress(
@@ -283,18 +286,11 @@ class QueueRunner:
     ) -> None:
         """Write the job's last log lines and its new status, then announce it."""
         active.finishing = True
-        lines, active.pending_log[:] = list(active.pending_log), []
-        write = asyncio.to_thread(
-            self.service.finish_running,
-            active.job_id,
-            self.worker_id,
-            status,
-            [*lines, *messages],
-            output_file=output_file,
-        )
         try:
             # Shielded: a cancel arriving now must not leave the row half-told.
-            job = await asyncio.shield(write)
+            lines, job = await asyncio.shield(
+                self._write_end(active, status, messages, output_file)
+            )
         except Exception:
             _log.exception("recording the end of job %s failed", active.job_id)
             return
@@ -304,6 +300,21 @@ class QueueRunner:
             self._emit(active.job_id, active.title, "log", "no longer this runner's job; left")
         else:
             self._emit(active.job_id, active.title, "status", messages[0], status)
+
+    async def _write_end(
+        self, active: _ActiveJob, status: JobStatus, messages: list[str], output_file: str | None
+    ) -> tuple[list[str], JobDB | None]:
+        async with active.write_lock:
+            lines, active.pending_log[:] = list(active.pending_log), []
+            job = await asyncio.to_thread(
+                self.service.finish_running,
+                active.job_id,
+                self.worker_id,
+                status,
+                [*lines, *messages],
+                output_file=output_file,
+            )
+        return lines, job
 
     def _cancel(self, active: _ActiveJob, reason: str) -> None:
         if active.finishing or active.task is None or active.task.done():
@@ -369,8 +380,11 @@ class QueueRunner:
         for active in list(self._active.values()):
             if active.finishing or not active.pending_log:
                 continue
-            lines, active.pending_log[:] = list(active.pending_log), []
-            await asyncio.to_thread(self.service.add_log_lines, active.job_id, lines)
+            async with active.write_lock:
+                lines, active.pending_log[:] = list(active.pending_log), []
+                if not lines:  # the job's end took them meanwhile
+                    continue
+                await asyncio.to_thread(self.service.add_log_lines, active.job_id, lines)
             for line in lines:
                 self._emit(active.job_id, active.title, "log", line)
 

@@ -139,11 +139,19 @@ async def test_a_bug_fails_the_job_with_the_traceback_tail(env, tmp_path):
     assert "raise self.error" in row.log
 
 
-async def test_cancel_from_another_connection_is_honoured_within_two_seconds(env, tmp_path):
+async def test_cancel_from_another_connection_is_honoured_at_the_next_poll(env, tmp_path):
     settings, service = env
     (job,) = queue_jobs(service, tmp_path, 1)
+    polls_since_asked: list[int] = []
+    read_states = service.running_states
+
+    def counting_states(job_ids):
+        polls_since_asked[:] = [n + 1 for n in polls_since_asked]
+        return read_states(job_ids)
+
+    service.running_states = counting_states
     work = FakeWork(steps=1000, step=0.05)
-    runner = make_runner(settings, service, work, poll_interval=0.5)
+    runner = make_runner(settings, service, work, poll_interval=0.5)  # as in production
     task = asyncio.create_task(runner.run())
     await until(lambda: service.get_job(job.id).status is JobStatus.RUNNING)
     other_db = open_database(settings.data_dir)  # as `aiom4b cancel` in another process
@@ -151,9 +159,13 @@ async def test_cancel_from_another_connection_is_honoured_within_two_seconds(env
         await asyncio.to_thread(JobService(other_db).request_cancel, job.id)
     finally:
         other_db.close()
+    polls_since_asked.append(0)
     asked = time.monotonic()
-    await until(lambda: service.get_job(job.id).status is JobStatus.CANCELLED, timeout=2.0)
-    assert time.monotonic() - asked < 2.0
+    await until(lambda: service.get_job(job.id).status is JobStatus.CANCELLED)
+    # One poll (0.5 s) sees the request; wall time is asserted with real processes in
+    # tests/integration/test_queue_workers.py, since a loaded machine stretches it here.
+    assert polls_since_asked == [1]
+    assert time.monotonic() - asked < 10
     assert work.cancelled == 1 and runner.running_job_ids == set()
     await runner.stop()
     await task
