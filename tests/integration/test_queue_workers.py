@@ -136,3 +136,21 @@ def test_a_stop_signal_puts_the_running_job_back_to_queued(queue, long_book, tmp
     assert row.log.endswith("stopped with its runner; queued again")
     assert processes_mentioning(f".aiom4b-work-{job.id.hex}") == []
     assert leftovers(out) == []
+
+
+def test_a_watching_worker_converts_a_book_dropped_in_the_inbox(queue, tiny_book, tmp_path):
+    data, service, _out = queue
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    worker = start_aiom4b(
+        data, "worker", "--watch", inbox, "--settle", "0.5", "--jobs", "1", log=tmp_path / "w.log"
+    )
+    try:
+        shutil.copytree(tiny_book, inbox / "Dropped Book")
+        job = wait_for(lambda: service.get_jobs(status=JobStatus.COMPLETED), timeout=30)[0]
+        assert job.title == "Dropped Book" and Path(job.output_file).is_file()
+    finally:
+        worker.send_signal(signal.SIGTERM)
+        assert worker.wait(timeout=10) == 0
+    printed = (tmp_path / "w.log").read_text()
+    assert "Dropped Book: queued from the inbox" in printed and "completed:" in printed
