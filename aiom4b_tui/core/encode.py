@@ -98,13 +98,16 @@ async def encode_gapless(
     """Decode the sources into a timeline, encode its segments on every slot, splice."""
     enc = plan.encoder
     rate, channels = enc.sample_rate, enc.channels
-    timeline = Timeline(work_dir, len(plan.files), channels)
     estimate = max(FRAME, int(plan.duration * rate))
     length = segment_length(estimate, rate, pool.size, segment_seconds)
     # ffmpeg 9's `aac` takes ~2.5 s to settle its rate control on steady tones, so the
     # pre-roll is longer than the note's one second; the post-roll only needs lookahead.
     roll = math.ceil(PRE_ROLL_SECONDS * rate / FRAME) * FRAME
     post = math.ceil(POST_ROLL_SECONDS * rate / FRAME) * FRAME
+    # The decoder stays about two segments per slot ahead of the lowest unfinished
+    # segment (which always fits in that budget), so the PCM on disk stays bounded.
+    ahead = (2 * pool.size + 1) * length + roll + post
+    timeline = Timeline(work_dir, len(plan.files), channels, max_ahead=ahead)
     done: set[int] = set()
 
     async def encode_segment(index: int) -> tuple[Path, int, int] | None:
@@ -128,7 +131,7 @@ async def encode_gapless(
         kept = _kept_bytes(out, segment, enc.priming)
         done.add(index)
         lowest_pending = next(k for k in itertools.count() if k not in done)
-        timeline.release_before(lowest_pending * length - roll)
+        await timeline.release_before(lowest_pending * length - roll)
         return kept
 
     count = math.ceil(estimate / length)

@@ -31,12 +31,16 @@ class DecodeError(RuntimeError):
 class Timeline:
     """Decoded PCM of the book in the work folder, one file per source, growing."""
 
-    def __init__(self, work_dir: Path, count: int, channels: int) -> None:
+    def __init__(
+        self, work_dir: Path, count: int, channels: int, max_ahead: int | None = None
+    ) -> None:
         self.paths = [work_dir / f"pcm-{i:05d}.raw" for i in range(count)]
         self.frame_bytes = PCM_BYTES * channels
         self.samples = [0] * count
         self.finished = [False] * count
         self.error: BaseException | None = None
+        self.needed_from = 0  # encoders need nothing before this sample
+        self.max_ahead = max_ahead if max_ahead is not None else 1 << 62
         self._changed = asyncio.Condition()
 
     @property
@@ -100,8 +104,11 @@ class Timeline:
             raise ValueError(f"timeline samples {start}..{end} are not decoded")
         return parts[0] if len(parts) == 1 else "concat:" + "|".join(parts)
 
-    def release_before(self, position: int) -> None:
-        """Delete the PCM of sources that end before `position` (no segment needs them)."""
+    async def release_before(self, position: int) -> None:
+        """No segment needs samples before `position`: delete the PCM of sources that end
+        before it, and let the decoder go on (it stays at most `max_ahead` beyond it)."""
+        self.needed_from = max(self.needed_from, position)
+        await self._notify()
         start = 0
         for index, count in enumerate(self.samples):
             if self.finished[index] and start + count + 1 < position:
@@ -119,13 +126,21 @@ class Timeline:
         channels: int,
         on_file: Callable[[int, int], None] | None = None,
     ) -> None:
-        """Decode every source in order into the timeline (holds one pool slot)."""
+        """Decode every source in order into the timeline (a pool slot per source).
+
+        Before each source it waits while the decoded audio is more than `max_ahead`
+        samples beyond what the encoders still need, so the PCM on disk stays bounded.
+        """
         try:
-            async with pool.slot():
-                for index, source in enumerate(sources):
+            for index, source in enumerate(sources):
+                async with self._changed:
+                    await self._changed.wait_for(
+                        lambda: self.decoded - self.needed_from <= self.max_ahead
+                    )
+                async with pool.slot():
                     await self._decode_one(index, source, ffmpeg, rate, channels)
-                    if on_file:
-                        on_file(index, self.samples[index])
+                if on_file:
+                    on_file(index, self.samples[index])
         except BaseException as exc:
             self.error = exc if isinstance(exc, Exception) else asyncio.CancelledError()
             await asyncio.shield(self._notify())

@@ -150,3 +150,21 @@ async def test_progress_reports_fraction_speed_and_eta(tmp_path: Path, ffmpeg: s
     assert fractions == sorted(fractions) and fractions[-1] == 1.0
     assert any(p.speed and p.speed > 1 and p.eta_seconds is not None for p in progress)
     assert progress[-1].stage == "done"
+
+
+async def test_an_m4b_source_keeps_its_chapters_shifted(tmp_path: Path, ffmpeg: str):
+    inner = tmp_path / "Inner"
+    inner.mkdir()
+    for n, title in enumerate(["Alpha", "Beta"], 1):
+        make_tone(inner / f"{n}.mp3", 1.5, tags={"title": title})
+    part = await convert([inner], tmp_path / "parts", ffmpeg)
+    outer = tmp_path / "Outer"
+    outer.mkdir()
+    make_tone(outer / "0 Intro.mp3", 0, samples=44100 + 500)
+    part.rename(outer / "1 Part.m4b")
+    out = await convert([outer], tmp_path / "out", ffmpeg)
+    chapters = chapters_of(out)
+    assert [t for _, t in chapters] == ["Intro", "Alpha", "Beta"]
+    intro = (44100 + 500) / 44100
+    assert abs(chapters[1][0] - intro) < 0.001
+    assert abs(chapters[2][0] - (intro + 1.5)) < 0.001
