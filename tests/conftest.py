@@ -1,10 +1,14 @@
-"""Shared test set-up: every test runs against its own temporary data dir."""
+"""Shared test set-up: every test runs against its own temporary data dir, with the real
+ffmpeg and tests/audio_factory.py at hand."""
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import pytest
+
+sys.path.insert(0, str(Path(__file__).parent))  # tests/audio_factory.py for every suite
 
 
 @pytest.fixture(autouse=True)
@@ -14,3 +18,10 @@ def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     path = tmp_path / "aiom4b-data"
     monkeypatch.setenv("AIOM4B_DATA_DIR", str(path))
     return path
+
+
+@pytest.fixture(scope="session")
+def ffmpeg() -> str:
+    from aiom4b_tui.core.ffmpeg import find_ffmpeg
+
+    return find_ffmpeg()

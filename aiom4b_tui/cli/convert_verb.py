@@ -1,0 +1,148 @@
+"""`aiom4b convert DIR...`: one book, made now, in the foreground, with a progress bar.
+
+The job goes into the database like any other and runs through the same QueueRunner
+code as `aiom4b worker`, so every status change is recorded the same way. Ctrl-C
+(or SIGTERM, SIGHUP) cancels it cleanly: job cancelled, no ffmpeg left, no file left.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import sys
+import time
+from pathlib import Path
+from typing import Any, TextIO
+
+from pydantic import ValidationError
+
+from aiom4b_tui.cli.common import (
+    EXIT_FAILURE,
+    EXIT_OK,
+    EXIT_USAGE,
+    CliError,
+    add_data_dir,
+    open_context,
+    validation_message,
+)
+from aiom4b_tui.cli.queue_verbs import run_until_signalled
+from aiom4b_tui.core.models import JobCreate, JobOptions, JobStatus
+from aiom4b_tui.core.queue import QueueRunner, RunnerEvent
+
+LINE_EVERY_SECONDS = 10.0
+BAR_WIDTH = 24
+
+
+def parse_bitrate(text: str) -> int:
+    """'64k', '64K', '64000' -> 64000 bits/s."""
+    value = text.strip().lower()
+    try:
+        bits = int(float(value[:-1]) * 1000) if value.endswith("k") else int(value)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"not a bitrate: {text!r} (e.g. 64k)") from exc
+    if not 8_000 <= bits <= 512_000:
+        raise argparse.ArgumentTypeError("bitrate must be between 8k and 512k")
+    return bits
+
+
+def _positive_int(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be 1 or more")
+    return value
+
+
+class ProgressDisplay:
+    """Shows a runner's events on `stream`: a bar redrawn in place on a terminal,
+    otherwise a line every LINE_EVERY_SECONDS (and one per status change and log line)."""
+
+    def __init__(self, stream: TextIO, *, tty: bool | None = None) -> None:
+        self.stream = stream
+        self.tty = stream.isatty() if tty is None else tty
+        self._bar_shown = False
+        self._last_line = 0.0
+
+    def __call__(self, event: RunnerEvent) -> None:
+        if event.kind == "progress" and event.progress is not None:
+            self._progress(event.progress, event.message)
+        elif event.kind in ("status", "log"):
+            self._line(event.message)
+
+    def _progress(self, fraction: float, text: str) -> None:
+        if self.tty:
+            filled = round(BAR_WIDTH * fraction)
+            bar = f"[{'#' * filled}{'.' * (BAR_WIDTH - filled)}] {text}"
+            width = shutil.get_terminal_size((80, 24)).columns - 1
+            self.stream.write("\r" + bar[:width].ljust(width))
+            self._bar_shown = True
+        elif time.monotonic() - self._last_line >= LINE_EVERY_SECONDS:
+            self._last_line = time.monotonic()
+            self.stream.write(f"progress {text}\n")
+        self.stream.flush()
+
+    def _line(self, message: str) -> None:
+        self.end_bar()
+        self.stream.write(message + "\n")
+        self.stream.flush()
+
+    def end_bar(self) -> None:
+        """Leave the bar's line, so what follows starts on a fresh one."""
+        if self._bar_shown:
+            self.stream.write("\n")
+            self._bar_shown = False
+
+
+def _job_data(args: argparse.Namespace) -> JobCreate:
+    try:
+        options = JobOptions(
+            output_dir=args.output_dir.expanduser().resolve() if args.output_dir else None,
+            output_name=args.name,
+            bitrate=args.bitrate,
+        )
+        return JobCreate(input_folders=args.folders, title=args.name, options=options)
+    except ValidationError as exc:
+        raise CliError(validation_message(exc), EXIT_USAGE) from exc
+
+
+def cmd_convert(args: argparse.Namespace) -> int:
+    """Make one book of the given folders now; print the path of the .m4b."""
+    job_data = _job_data(args)
+    with open_context(args, ffmpeg_processes=args.jobs) as ctx:
+        job = ctx.service.create_job(job_data)
+        display = ProgressDisplay(sys.stderr)
+        runner = QueueRunner(ctx.service, ctx.settings, books=1, on_event=display)
+        ended: list[Any] = []
+
+        async def main() -> None:
+            ended.append(await runner.run_job(job.id))
+
+        run_until_signalled(main(), lambda: runner.request_stop(requeue=False))
+        display.end_bar()
+    final = ended[0] if ended else None
+    if final is None:
+        raise CliError(f"job {job.id} was taken by another worker")
+    if final.status is JobStatus.COMPLETED:
+        print(final.output_file)
+        return EXIT_OK
+    if final.status is JobStatus.CANCELLED:
+        raise CliError(f"cancelled; nothing written (job {final.id})", EXIT_FAILURE)
+    raise CliError(f"{failure_reason(final.log)} (job {final.id})", EXIT_FAILURE)
+
+
+def failure_reason(log: str | None) -> str:
+    """The last "failed: ..." message of a job's log (lines are "<date> <time> <message>")."""
+    messages = [line.split(" ", 2)[-1] for line in (log or "").splitlines()]
+    failed = [m for m in messages if m.startswith("failed:")]
+    return failed[-1] if failed else (messages[-1] if messages else "failed")
+
+
+def register(verbs: Any) -> None:
+    """Add the convert verb to the `aiom4b` parser."""
+    p = verbs.add_parser("convert", help="make one book of the given folders now, in order")
+    add_data_dir(p)
+    p.add_argument("folders", nargs="+", type=Path, metavar="DIR")
+    p.add_argument("--name", help="title of the book and name of the .m4b")
+    p.add_argument("--output-dir", type=Path, help="folder for the .m4b")
+    p.add_argument("--bitrate", type=parse_bitrate, help="AAC bitrate, e.g. 64k")
+    p.add_argument("--jobs", type=_positive_int, help="ffmpeg processes (default: one per core)")
+    p.set_defaults(func=cmd_convert)

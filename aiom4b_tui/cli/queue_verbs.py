@@ -1,0 +1,222 @@
+"""Verbs of the queue: worker (run the queue headless), cancel, retry, watch (an inbox)."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import signal
+import sys
+import time
+from collections.abc import Callable, Coroutine
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from aiom4b_tui.cli.common import (
+    EXIT_OK,
+    EXIT_USAGE,
+    CliError,
+    add_data_dir,
+    find_job,
+    open_context,
+)
+from aiom4b_tui.core.jobs import JobService, JobStateError
+from aiom4b_tui.core.models import JobDB, JobStatus
+from aiom4b_tui.core.queue import QueueRunner, RunnerEvent
+from aiom4b_tui.core.recovery import OrphanRules, is_orphan, recover_orphans
+from aiom4b_tui.core.watch import SETTLE_SECONDS, InboxWatcher
+from aiom4b_tui.core.worker_id import current_worker_id, this_host
+
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+CANCEL_WAIT_SECONDS = 5.0
+
+
+def _positive_int(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be 1 or more")
+    return value
+
+
+def _seconds(text: str) -> float:
+    value = float(text)
+    if value < 0:
+        raise argparse.ArgumentTypeError("must be 0 or more")
+    return value
+
+
+def _say(text: str) -> None:
+    print(f"{datetime.now():%H:%M:%S} {text}", flush=True)
+
+
+def event_printer(verbose: bool) -> Callable[[RunnerEvent], None]:
+    """An on_event callback printing one line per status change (and log lines if verbose)."""
+
+    def print_event(event: RunnerEvent) -> None:
+        if event.kind == "status" or (verbose and event.kind == "log"):
+            _say(f"{str(event.job_id)[:8]}  {event.title}: {event.message}")
+
+    return print_event
+
+
+def _announce_queued(job: JobDB) -> None:
+    _say(f"{str(job.id)[:8]}  {job.title}: queued from the inbox")
+
+
+def run_until_signalled(main: Coroutine[Any, Any, None], on_signal: Callable[[], None]) -> None:
+    """Run `main`, calling `on_signal` on SIGINT, SIGTERM or SIGHUP (each stop gracefully)."""
+
+    async def runner() -> None:
+        loop = asyncio.get_running_loop()
+        for sig in STOP_SIGNALS:
+            loop.add_signal_handler(sig, on_signal)
+        try:
+            await main
+        finally:
+            for sig in STOP_SIGNALS:
+                loop.remove_signal_handler(sig)
+
+    asyncio.run(runner())
+
+
+def cmd_worker(args: argparse.Namespace) -> int:
+    """Run the queue headless until stopped (or, with --once, until it is empty)."""
+    with open_context(args, books_at_once=args.books, ffmpeg_processes=args.jobs) as ctx:
+        runner = QueueRunner(ctx.service, ctx.settings, on_event=event_printer(args.verbose))
+        inbox = args.watch.expanduser() if args.watch else None
+        if inbox is not None and not inbox.is_dir():
+            raise CliError(f"not a folder: {inbox}", EXIT_USAGE)
+        stop_watching = asyncio.Event()
+
+        async def main() -> None:
+            watcher_task = None
+            if inbox is not None:
+                watcher = InboxWatcher(
+                    ctx.service,
+                    inbox,
+                    settle=args.settle,
+                    on_job=lambda job: (_announce_queued(job), runner.wake()),
+                )
+                watcher_task = asyncio.create_task(watcher.run(stop_watching))
+            try:
+                await runner.run(once=args.once)
+            finally:
+                stop_watching.set()
+                if watcher_task is not None:
+                    await watcher_task
+
+        def on_signal() -> None:
+            print("aiom4b: stopping; running jobs go back to the queue", file=sys.stderr)
+            stop_watching.set()
+            runner.request_stop(requeue=True)
+
+        _say(f"worker {runner.worker_id}: {runner.books} books at once")
+        run_until_signalled(main(), on_signal)
+        _say(f"worker {runner.worker_id}: stopped")
+    return EXIT_OK
+
+
+def _wait_for_cancel(service: JobService, job: JobDB, seconds: float) -> JobDB:
+    deadline = time.monotonic() + seconds
+    while True:
+        row = service.get_job(job.id) or job
+        if row.status is not JobStatus.RUNNING or time.monotonic() > deadline:
+            return row
+        time.sleep(0.1)
+
+
+def cmd_cancel(args: argparse.Namespace) -> int:
+    """Cancel a queued or running job, in whichever process it runs."""
+    with open_context(args) as ctx:
+        job = find_job(ctx.service, args.id)
+        try:
+            job = ctx.service.request_cancel(job.id)
+        except JobStateError as exc:
+            raise CliError(str(exc), EXIT_USAGE) from exc
+        rules = OrphanRules(host=this_host())
+        if job.status is JobStatus.RUNNING and is_orphan(
+            job.worker, job.heartbeat, now=datetime.now().astimezone(), rules=rules
+        ):
+            # Nobody is left to honour the request: do what recovery would.
+            recover_orphans(ctx.service, ctx.settings, str(current_worker_id()), rules=rules)
+        if job.status is JobStatus.RUNNING and args.wait > 0:
+            job = _wait_for_cancel(ctx.service, job, args.wait)
+    if job.status is JobStatus.RUNNING:
+        print(f"cancel requested {job.id}  {job.title}; its worker {job.worker} will stop it")
+    else:
+        print(f"{job.status.value} {job.id}  {job.title}")
+    return EXIT_OK
+
+
+def cmd_retry(args: argparse.Namespace) -> int:
+    """Queue a failed or cancelled job again, its log kept."""
+    with open_context(args) as ctx:
+        job = find_job(ctx.service, args.id)
+        try:
+            job = ctx.service.retry(job.id)
+        except JobStateError as exc:
+            raise CliError(str(exc), EXIT_USAGE) from exc
+    print(f"queued {job.id}  {job.title}")
+    return EXIT_OK
+
+
+def cmd_watch(args: argparse.Namespace) -> int:
+    """Queue a job for every new, settled audio folder in the inbox, until stopped."""
+    with open_context(args) as ctx:
+        inbox: Path | None = args.inbox or ctx.settings.inbox_dir
+        if inbox is None:
+            raise CliError("no inbox: give INBOX or set inbox_dir", EXIT_USAGE)
+        inbox = inbox.expanduser()
+        if not inbox.is_dir():
+            raise CliError(f"not a folder: {inbox}", EXIT_USAGE)
+        stop = asyncio.Event()
+        watcher = InboxWatcher(ctx.service, inbox, settle=args.settle, on_job=_announce_queued)
+        _say(f"watching {watcher.inbox} (settle {args.settle:g} s)")
+        run_until_signalled(watcher.run(stop), stop.set)
+    return EXIT_OK
+
+
+def _add_settle(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--settle",
+        type=_seconds,
+        default=SETTLE_SECONDS,
+        metavar="SECONDS",
+        help=f"quiet time before a folder is taken (default {SETTLE_SECONDS:g})",
+    )
+
+
+def register(verbs: Any) -> None:
+    """Add this module's verbs to the `aiom4b` parser."""
+    p = verbs.add_parser("worker", help="run the queue headless (one line per status change)")
+    add_data_dir(p)
+    p.add_argument("--once", action="store_true", help="exit when nothing is queued or running")
+    p.add_argument("--books", type=_positive_int, help="books at once (default: books_at_once)")
+    p.add_argument("--jobs", type=_positive_int, help="ffmpeg processes (default: one per core)")
+    p.add_argument("--watch", type=Path, metavar="INBOX", help="also watch this inbox")
+    p.add_argument("-v", "--verbose", action="store_true", help="print every log line too")
+    _add_settle(p)
+    p.set_defaults(func=cmd_worker)
+
+    p = verbs.add_parser("cancel", help="cancel a queued or running job (id or unique prefix)")
+    add_data_dir(p)
+    p.add_argument("id")
+    p.add_argument(
+        "--wait",
+        type=_seconds,
+        default=CANCEL_WAIT_SECONDS,
+        metavar="SECONDS",
+        help=f"wait this long for a running job to stop (default {CANCEL_WAIT_SECONDS:g})",
+    )
+    p.set_defaults(func=cmd_cancel)
+
+    p = verbs.add_parser("retry", help="queue a failed or cancelled job again")
+    add_data_dir(p)
+    p.add_argument("id")
+    p.set_defaults(func=cmd_retry)
+
+    p = verbs.add_parser("watch", help="turn new audio folders in an inbox into queued jobs")
+    add_data_dir(p)
+    p.add_argument("inbox", nargs="?", type=Path, metavar="INBOX", help="default: inbox_dir")
+    _add_settle(p)
+    p.set_defaults(func=cmd_watch)

@@ -1,0 +1,302 @@
+"""Carry out a BookPlan: one exact, gapless, chaptered, tagged .m4b, placed safely.
+
+Work happens in `<output dir>/.aiom4b-work-<work_name>/`: the AAC stream (encode.py),
+then the MP4 with chapters (ffmpeg `-c copy`, an edit list skipping the priming), then
+tags and cover (mutagen). The result is checked before it is renamed into place; on
+failure or cancel the work folder is removed and nothing else is left.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import errno
+import os
+import shutil
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from mutagen.mp4 import MP4
+
+from aiom4b_tui.core.encode import EncodedBook, ProgressMeter, encode_gapless, join_copy
+from aiom4b_tui.core.ffmpeg import (
+    FFmpegError,
+    FFmpegNotFoundError,
+    FFmpegPool,
+    ffmpeg_encoders,
+    run_ffmpeg,
+)
+from aiom4b_tui.core.models import JobOptions
+from aiom4b_tui.core.plan import BookPlan, make_plan, numbered_path
+from aiom4b_tui.core.scan import scan_book
+from aiom4b_tui.core.splice import ADTSError
+from aiom4b_tui.core.tags import embedded_picture, write_mp4_tags
+from aiom4b_tui.core.timeline import DecodeError
+
+WORK_PREFIX = ".aiom4b-work-"
+DURATION_TOLERANCE = 0.050  # seconds
+CHAPTER_TOLERANCE = 0.001  # seconds
+
+
+@dataclass(frozen=True)
+class ConvertProgress:
+    """Where a conversion is: fraction of the whole book, speed (× real time), ETA."""
+
+    fraction: float
+    speed: float | None
+    eta_seconds: float | None
+    stage: str
+
+
+class ConversionError(RuntimeError):
+    """A conversion that failed; the message is fit for a person and names the file."""
+
+
+ProgressFn = Callable[[ConvertProgress], None]
+LogFn = Callable[[str], None]
+
+
+def work_dir_for(output_dir: Path, work_name: str) -> Path:
+    """The work folder of a job, beside its destination."""
+    return Path(output_dir) / f"{WORK_PREFIX}{work_name}"
+
+
+def remove_work_dirs(output_dir: Path, work_name: str) -> None:
+    """Remove a job's work folder (after a crash, or when it ends)."""
+    shutil.rmtree(work_dir_for(output_dir, work_name), ignore_errors=True)
+
+
+async def convert_folders(
+    folders: Sequence[Path],
+    options: JobOptions,
+    *,
+    output_dir: Path,
+    ffmpeg: str,
+    pool: FFmpegPool,
+    work_name: str,
+    on_progress: ProgressFn | None = None,
+    on_log: LogFn | None = None,
+    segment_seconds: float | None = None,
+) -> Path:
+    """Scan the folders (in a thread), plan the book, convert it; return the result's path."""
+    scan = await asyncio.to_thread(scan_book, [Path(f) for f in folders], ffmpeg=ffmpeg)
+    for path, why in scan.skipped:
+        if on_log:
+            on_log(f"skipped {path.name}: {why}")
+    encoders = await asyncio.to_thread(ffmpeg_encoders, ffmpeg)
+    plan = make_plan(scan, options, output_dir=output_dir, encoders=encoders)
+    return await convert_book(
+        plan,
+        ffmpeg=ffmpeg,
+        pool=pool,
+        work_name=work_name,
+        on_progress=on_progress,
+        on_log=on_log,
+        segment_seconds=segment_seconds,
+    )
+
+
+async def convert_book(
+    plan: BookPlan,
+    *,
+    ffmpeg: str,
+    pool: FFmpegPool,
+    work_name: str,
+    on_progress: ProgressFn | None = None,
+    on_log: LogFn | None = None,
+    segment_seconds: float | None = None,
+) -> Path:
+    """Make the planned .m4b; return where it was placed (raises ConversionError)."""
+    log = on_log or (lambda _msg: None)
+    output_dir = plan.output_path.parent
+    work = _make_work_dir(output_dir, work_name)
+    started = time.monotonic()
+    try:
+        result = await _convert_in(plan, work, ffmpeg, pool, on_progress, log, segment_seconds)
+        placed = await asyncio.to_thread(place_result, result, plan.output_path)
+    except asyncio.CancelledError:
+        await asyncio.shield(asyncio.to_thread(remove_work_dirs, output_dir, work_name))
+        raise
+    except BaseException as exc:
+        await asyncio.shield(asyncio.to_thread(remove_work_dirs, output_dir, work_name))
+        if isinstance(exc, ConversionError | FFmpegNotFoundError):
+            raise
+        if isinstance(exc, Exception):
+            raise ConversionError(describe_failure(exc, output_dir)) from exc
+        raise
+    remove_work_dirs(output_dir, work_name)
+    log(f"done in {time.monotonic() - started:.1f} s: {placed}")
+    if on_progress:
+        on_progress(ConvertProgress(1.0, None, 0.0, "done"))
+    return placed
+
+
+def _make_work_dir(output_dir: Path, work_name: str) -> Path:
+    work = work_dir_for(output_dir, work_name)
+    try:
+        output_dir.mkdir(parents=True, exist_ok=True)
+        shutil.rmtree(work, ignore_errors=True)
+        work.mkdir()
+    except OSError as exc:
+        raise ConversionError(
+            f"cannot write in the output folder {output_dir}: {exc.strerror or exc}"
+        ) from exc
+    return work
+
+
+async def _convert_in(
+    plan: BookPlan,
+    work: Path,
+    ffmpeg: str,
+    pool: FFmpegPool,
+    on_progress: ProgressFn | None,
+    log: LogFn,
+    segment_seconds: float | None,
+) -> Path:
+    enc = plan.encoder
+    total_seconds = plan.duration * (1.0 if plan.copy else 1.05)
+
+    def emit(fraction: float, speed: float | None) -> None:
+        if on_progress:
+            book_done = fraction * 0.97
+            eta = (plan.duration * (1 - book_done)) / speed if speed else None
+            on_progress(ConvertProgress(book_done, speed, eta, "encoding"))
+
+    meter = ProgressMeter(total_seconds, emit)
+    how = (
+        "joining (no re-encoding)"
+        if plan.copy
+        else (
+            f"encoding {enc.codec} {enc.bitrate // 1000}k {enc.sample_rate} Hz "
+            f"{'mono' if enc.channels == 1 else 'stereo'}"
+        )
+    )
+    log(f"{plan.title}: {len(plan.files)} files, {how}")
+    worker = join_copy if plan.copy else encode_gapless
+    book = await worker(
+        plan, work, ffmpeg=ffmpeg, pool=pool, meter=meter, log=log, segment_seconds=segment_seconds
+    )
+    if on_progress:
+        on_progress(ConvertProgress(0.97, None, None, "tagging"))
+    starts = chapter_starts(plan, book)
+    result = work / "book.m4b"
+    await _mux(ffmpeg, book, plan, starts, work, result)
+    cover = await asyncio.to_thread(cover_bytes, plan, work)
+    await asyncio.to_thread(write_mp4_tags, result, plan.tags, cover)
+    await asyncio.to_thread(verify_result, result, book, plan, starts)
+    return result
+
+
+def chapter_starts(plan: BookPlan, book: EncodedBook) -> list[int]:
+    """Exact chapter starts in output samples, from the decoded file positions."""
+    starts = []
+    for chapter in plan.chapters:
+        base = book.file_starts[chapter.file_index]
+        starts.append(base + round(chapter.offset * book.rate))
+    return starts
+
+
+def chapters_metadata(titles: list[str], starts: list[int], total: int, rate: int) -> str:
+    """An ffmetadata document with one [CHAPTER] per chapter (times in samples)."""
+    lines = [";FFMETADATA1"]
+    ends = [*starts[1:], max(total, starts[-1] + 1)]
+    for title, start, end in zip(titles, starts, ends, strict=True):
+        lines += ["[CHAPTER]", f"TIMEBASE=1/{rate}", f"START={start}", f"END={end}"]
+        lines.append(f"title={_escape_metadata(title)}")
+    return "\n".join(lines) + "\n"
+
+
+def _escape_metadata(text: str) -> str:
+    for ch in ("\\", "=", ";", "#", "\n"):
+        text = text.replace(ch, "\\" + ch)
+    return text.replace("\r", " ")
+
+
+async def _mux(
+    ffmpeg: str, book: EncodedBook, plan: BookPlan, starts: list[int], work: Path, out: Path
+) -> None:
+    meta = work / "chapters.txt"
+    titles = [c.title for c in plan.chapters]
+    meta.write_text(chapters_metadata(titles, starts, book.total, book.rate), "utf-8")
+    offset = f"{-book.priming / book.rate:.9f}"  # the muxer turns this into the edit list
+    args = ["-itsoffset", offset, "-f", "aac", "-i", str(book.adts)]
+    args += ["-f", "ffmetadata", "-i", str(meta), "-map", "0:a", "-map_metadata", "1"]
+    args += ["-map_chapters", "1", "-c", "copy", "-f", "ipod", str(out)]
+    await run_ffmpeg(ffmpeg, args, what="writing the .m4b")
+
+
+def cover_bytes(plan: BookPlan, work: Path) -> bytes | None:
+    """The cover image: the folder's image, else the first embedded picture (kept in work)."""
+    data = None
+    if plan.cover is not None:
+        try:
+            data = plan.cover.read_bytes()
+        except OSError:
+            data = None
+    if data is None and plan.picture_file is not None:
+        data = embedded_picture(plan.picture_file)
+    if data:
+        suffix = ".png" if data[:4] == b"\x89PNG" else ".jpg"
+        (work / f"cover{suffix}").write_bytes(data)
+    return data
+
+
+def verify_result(result: Path, book: EncodedBook, plan: BookPlan, starts: list[int]) -> None:
+    """Check the result before it is placed: readable, right length, every chapter."""
+    try:
+        mp4 = MP4(result)
+    except Exception as exc:
+        raise ConversionError(f"the result cannot be read back: {exc}") from exc
+    # mutagen's length counts every packet; the edit list skips the priming.
+    length = mp4.info.length - book.priming / book.rate
+    expected = book.total / book.rate
+    if abs(length - expected) > DURATION_TOLERANCE:
+        raise ConversionError(
+            f"the result lasts {length:.3f} s where the sources decode to {expected:.3f} s"
+        )
+    found = list(mp4.chapters or [])
+    if len(found) != len(starts):
+        raise ConversionError(f"the result has {len(found)} chapters, {len(starts)} planned")
+    for chapter, start in zip(found, starts, strict=True):
+        if abs(chapter.start - start / book.rate) > CHAPTER_TOLERANCE:
+            raise ConversionError(f"chapter {chapter.title!r} is misplaced in the result")
+
+
+def place_result(result: Path, wanted: Path) -> Path:
+    """Move the result to `wanted`, or `wanted (2)`, … — never over an existing file."""
+    for n in range(1, 1000):
+        target = numbered_path(wanted, n)
+        try:
+            os.link(result, target)  # fails if target exists: no race, no overwrite
+        except FileExistsError:
+            continue
+        except OSError as exc:
+            if exc.errno not in (errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EXDEV):
+                raise
+            if target.exists():
+                continue
+            os.replace(result, target)  # file systems without hard links
+            return target
+        result.unlink()
+        return target
+    raise ConversionError(f"too many files named like {wanted}")
+
+
+def describe_failure(exc: BaseException, output_dir: Path) -> str:
+    """A person's message for what went wrong."""
+    text = str(exc)
+    if (isinstance(exc, OSError) and exc.errno == errno.ENOSPC) or "No space left" in text:
+        return f"the disk is full (writing in {output_dir})"
+    if isinstance(exc, DecodeError):
+        return text
+    if isinstance(exc, FFmpegError):
+        return text
+    if isinstance(exc, PermissionError):
+        return f"permission denied: {exc.filename or text}"
+    if isinstance(exc, OSError):
+        where = f" ({exc.filename})" if exc.filename else ""
+        return f"{exc.strerror or text}{where}"
+    if isinstance(exc, ADTSError):
+        return f"the encoded audio is malformed: {text}"
+    return f"{type(exc).__name__}: {text}"

@@ -1,0 +1,244 @@
+"""Make the book's one AAC stream (raw ADTS) in the work folder, on every pool slot.
+
+Encode path: the decoded timeline is cut into segments on 1024-sample edges; each is
+encoded with pre-roll (3 s) and post-roll (1 s), only the packets covering it are
+kept, and the kept bytes are spliced (notes/gapless-parallel-aac.md). Copy path: AAC
+sources of one format are re-wrapped as ADTS and joined without re-encoding.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import itertools
+import math
+import time
+from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TypeVar
+
+from aiom4b_tui.core.ffmpeg import FFmpegError, FFmpegPool, run_ffmpeg
+from aiom4b_tui.core.plan import BookPlan
+from aiom4b_tui.core.splice import (
+    FRAME,
+    Segment,
+    adts_frame_offsets,
+    kept_packets,
+    make_segment,
+    segment_length,
+)
+from aiom4b_tui.core.tags import mp4_priming
+from aiom4b_tui.core.timeline import PCM_FORMAT, DecodeError, Timeline
+
+T = TypeVar("T")
+PRE_ROLL_SECONDS = 3.0
+POST_ROLL_SECONDS = 1.0
+LogFn = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class EncodedBook:
+    """The joined ADTS stream and where each source begins in the output (in samples).
+
+    Positions count output samples after the edit list has skipped `priming`.
+    """
+
+    adts: Path
+    file_starts: list[int]
+    total: int  # samples the result should decode to (without the last frame's padding)
+    priming: int
+    rate: int
+
+
+class ProgressMeter:
+    """Seconds of audio done per piece of work, turned into fraction, speed and ETA."""
+
+    def __init__(self, total_seconds: float, emit: Callable[[float, float | None], None]):
+        self.total = max(total_seconds, 1e-6)
+        self._done: dict[object, float] = {}
+        self._emit = emit
+        self._last = 0.0
+        self.started = time.monotonic()
+
+    def update(self, key: object, seconds: float, *, force: bool = False) -> None:
+        """Record that piece `key` has `seconds` done; report a few times a second."""
+        self._done[key] = seconds
+        now = time.monotonic()
+        if force or now - self._last >= 0.25:
+            self._last = now
+            fraction = min(1.0, sum(self._done.values()) / self.total)
+            elapsed = now - self.started
+            speed = fraction * self.total / elapsed if elapsed > 0.5 and fraction else None
+            self._emit(fraction, speed)
+
+
+async def all_or_nothing(aws: Iterable[Awaitable[T]]) -> list[T]:
+    """Await all; on the first failure (or cancel) cancel the rest and raise it."""
+    tasks = [asyncio.ensure_future(a) for a in aws]
+    try:
+        return list(await asyncio.gather(*tasks))
+    except BaseException:
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        raise
+
+
+async def encode_gapless(
+    plan: BookPlan,
+    work_dir: Path,
+    *,
+    ffmpeg: str,
+    pool: FFmpegPool,
+    meter: ProgressMeter,
+    log: LogFn,
+    segment_seconds: float | None = None,
+) -> EncodedBook:
+    """Decode the sources into a timeline, encode its segments on every slot, splice."""
+    enc = plan.encoder
+    rate, channels = enc.sample_rate, enc.channels
+    estimate = max(FRAME, int(plan.duration * rate))
+    length = segment_length(estimate, rate, pool.size, segment_seconds)
+    # ffmpeg 9's `aac` takes ~2.5 s to settle its rate control on steady tones, so the
+    # pre-roll is longer than the note's one second; the post-roll only needs lookahead.
+    roll = math.ceil(PRE_ROLL_SECONDS * rate / FRAME) * FRAME
+    post = math.ceil(POST_ROLL_SECONDS * rate / FRAME) * FRAME
+    # The decoder stays about two segments per slot ahead of the lowest unfinished
+    # segment (which always fits in that budget), so the PCM on disk stays bounded.
+    ahead = (2 * pool.size + 1) * length + roll + post
+    timeline = Timeline(work_dir, len(plan.files), channels, max_ahead=ahead)
+    done: set[int] = set()
+
+    async def encode_segment(index: int) -> tuple[Path, int, int] | None:
+        await timeline.wait_for((index + 1) * length + post)
+        segment = make_segment(index, length, roll, timeline.total, post)
+        if segment is None:
+            return None
+        out = work_dir / f"seg-{index:05d}.aac"
+        source = timeline.input_url(segment.enc_start, segment.enc_end)
+        args = ["-f", PCM_FORMAT, "-ar", str(rate), "-ac", str(channels), "-i", source]
+        args += ["-c:a", enc.codec, "-b:a", str(enc.bitrate), "-f", "adts", str(out)]
+        async with pool.slot():
+            await run_ffmpeg(
+                ffmpeg,
+                args,
+                cwd=work_dir,
+                on_progress=lambda s: meter.update(index, s),
+                what=f"encoding segment {index + 1}",
+            )
+        meter.update(index, (segment.enc_end - segment.enc_start) / rate)
+        kept = _kept_bytes(out, segment, enc.priming)
+        done.add(index)
+        lowest_pending = next(k for k in itertools.count() if k not in done)
+        await timeline.release_before(lowest_pending * length - roll)
+        return kept
+
+    count = math.ceil(estimate / length)
+    tasks = [asyncio.ensure_future(encode_segment(k)) for k in range(count)]
+    decoder = asyncio.ensure_future(
+        timeline.decode(
+            [f.path for f in plan.files],
+            ffmpeg=ffmpeg,
+            pool=pool,
+            rate=rate,
+            channels=channels,
+            on_file=lambda i, n: log(f"decoded {plan.files[i].rel}: {n / rate:.3f} s"),
+        )
+    )
+    try:
+        await decoder
+        total = timeline.total or 0
+        log(
+            f"{len(plan.files)} files, {total / rate:.1f} s of audio, "
+            f"{math.ceil(total / length)} segments on {pool.size} slots"
+        )
+        tasks += [
+            asyncio.ensure_future(encode_segment(k))
+            for k in range(count, math.ceil(total / length))
+        ]
+        pieces = [p for p in await all_or_nothing(tasks) if p is not None]
+    except BaseException:
+        for task in [decoder, *tasks]:
+            task.cancel()
+        await asyncio.gather(decoder, *tasks, return_exceptions=True)
+        raise
+    adts = work_dir / "book.aac"
+    _splice(pieces, adts)
+    return EncodedBook(adts, timeline.file_starts(), total, enc.priming, rate)
+
+
+def _kept_bytes(out: Path, segment: Segment, priming: int) -> tuple[Path, int, int]:
+    offsets = adts_frame_offsets(out.read_bytes())
+    first, stop = kept_packets(segment, len(offsets) - 1, priming)
+    return out, offsets[first], offsets[stop]
+
+
+def _splice(pieces: list[tuple[Path, int, int]], target: Path) -> None:
+    """Concatenate byte ranges of segment files into one ADTS stream (deleting them)."""
+    with target.open("wb") as sink:
+        for path, start, stop in pieces:
+            with path.open("rb") as source:
+                source.seek(start)
+                sink.write(source.read(stop - start))
+            path.unlink()
+
+
+async def join_copy(
+    plan: BookPlan,
+    work_dir: Path,
+    *,
+    ffmpeg: str,
+    pool: FFmpegPool,
+    meter: ProgressMeter,
+    log: LogFn,
+    segment_seconds: float | None = None,
+) -> EncodedBook:
+    """Re-wrap each AAC source as ADTS (no re-encoding) and join them.
+
+    Each later source brings its own priming and the one before it its end padding
+    (under 50 ms per join); the chapter positions skip that priming, so chapters start
+    on the first real sample of each file.
+    """
+    rate = plan.encoder.sample_rate
+
+    async def rewrap(index: int) -> int:
+        source = plan.files[index].path
+        out = work_dir / f"part-{index:05d}.aac"
+        async with pool.slot():
+            try:
+                await run_ffmpeg(
+                    ffmpeg,
+                    ["-i", str(source), "-map", "0:a:0", "-c:a", "copy", "-f", "adts", str(out)],
+                    on_progress=lambda s: meter.update(index, s),
+                    what=f"reading {source}",
+                )
+            except FFmpegError as exc:
+                raise DecodeError(source, f"{source} cannot be read: {exc}") from exc
+        packets = len(adts_frame_offsets(out.read_bytes())) - 1
+        if packets == 0:
+            raise DecodeError(source, f"{source} holds no audio")
+        meter.update(index, plan.files[index].duration)
+        return packets
+
+    counts = await all_or_nothing(rewrap(i) for i in range(len(plan.files)))
+    primings = [await asyncio.to_thread(_source_priming, f.path) for f in plan.files]
+    starts, position = [], -primings[0]
+    for count, priming in zip(counts, primings, strict=True):
+        starts.append(max(0, position + priming))
+        position += count * FRAME
+    adts = work_dir / "book.aac"
+    pieces = []
+    for index in range(len(plan.files)):
+        part = work_dir / f"part-{index:05d}.aac"
+        pieces.append((part, 0, part.stat().st_size))
+    _splice(pieces, adts)
+    log(f"{len(plan.files)} AAC files joined without re-encoding")
+    return EncodedBook(adts, starts, position, primings[0], rate)
+
+
+def _source_priming(path: Path) -> int:
+    if path.suffix.lower() in (".m4a", ".m4b", ".mp4"):
+        with contextlib.suppress(Exception):
+            return mp4_priming(path)
+    return FRAME

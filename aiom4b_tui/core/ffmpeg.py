@@ -1,0 +1,198 @@
+"""Find ffmpeg, share it between books (FFmpegPool), and run one ffmpeg child safely.
+
+Every child is started from an argument list (never a shell) as an asyncio subprocess.
+On cancel the child is terminated, given about a second, then killed, and the
+CancelledError goes on up.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import functools
+import os
+import shutil
+import subprocess
+from collections.abc import AsyncIterator, Callable
+from pathlib import Path
+
+ProgressCallback = Callable[[float], None]
+"""Called with the seconds of output written so far (from `-progress pipe:1`)."""
+
+_TERMINATE_GRACE = 1.0
+_STDERR_TAIL = 4000
+
+
+class FFmpegNotFoundError(RuntimeError):
+    """No ffmpeg could be found; the message says where we looked and what to do."""
+
+
+class FFmpegError(RuntimeError):
+    """An ffmpeg child failed; carries its exit code and the end of its stderr."""
+
+    def __init__(self, message: str, *, returncode: int | None, stderr_tail: str = "") -> None:
+        super().__init__(message)
+        self.returncode = returncode
+        self.stderr_tail = stderr_tail
+
+
+def find_ffmpeg(configured: str | None = None) -> str:
+    """The ffmpeg to use: `configured` (or AIOM4B_FFMPEG) > `ffmpeg` on PATH > imageio-ffmpeg."""
+    wanted = configured or os.environ.get("AIOM4B_FFMPEG")
+    if wanted:
+        found = shutil.which(wanted) if os.sep not in wanted else wanted
+        if found and Path(found).is_file() and os.access(found, os.X_OK):
+            return str(found)
+        raise FFmpegNotFoundError(
+            f"the configured ffmpeg {wanted!r} does not exist or is not executable"
+        )
+    on_path = shutil.which("ffmpeg")
+    if on_path:
+        return on_path
+    try:
+        import imageio_ffmpeg
+
+        bundled = imageio_ffmpeg.get_ffmpeg_exe()
+    except Exception:  # imageio-ffmpeg missing, or it has no binary for this platform
+        bundled = None
+    if bundled and os.access(bundled, os.X_OK):
+        return bundled
+    raise FFmpegNotFoundError(
+        "ffmpeg was not found: install ffmpeg (so that `ffmpeg` is on PATH), "
+        "or set AIOM4B_FFMPEG to the path of an ffmpeg binary"
+    )
+
+
+@functools.cache
+def ffmpeg_encoders(ffmpeg: str) -> frozenset[str]:
+    """The names of the audio encoders this ffmpeg has (asked once per binary)."""
+    try:
+        out = subprocess.run(
+            [ffmpeg, "-hide_banner", "-encoders"],
+            capture_output=True,
+            text=True,
+            timeout=30,
+            check=False,
+        ).stdout
+    except (OSError, subprocess.SubprocessError):
+        return frozenset()
+    names = set()
+    for line in out.splitlines():
+        parts = line.split()
+        if len(parts) >= 2 and parts[0].startswith("A"):
+            names.add(parts[1])
+    return frozenset(names)
+
+
+class FFmpegPool:
+    """At most `size` ffmpeg processes at once, shared by every book converting."""
+
+    def __init__(self, size: int | None = None) -> None:
+        self.size = max(1, size or os.cpu_count() or 1)
+        self._semaphore = asyncio.Semaphore(self.size)
+
+    async def __aenter__(self) -> FFmpegPool:
+        await self._semaphore.acquire()
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        self._semaphore.release()
+
+    def slot(self) -> FFmpegPool:
+        """`async with pool.slot():` reads better at call sites than `async with pool:`."""
+        return self
+
+
+def base_args(ffmpeg: str) -> list[str]:
+    """The start of every command line: quiet, no stdin questions, progress on stdout."""
+    return [ffmpeg, "-hide_banner", "-nostdin", "-v", "error", "-y"]
+
+
+async def _stop_child(proc: asyncio.subprocess.Process) -> None:
+    """Terminate, wait up to a second, then kill."""
+    if proc.returncode is not None:
+        return
+    with contextlib.suppress(ProcessLookupError):
+        proc.terminate()
+    try:
+        await asyncio.wait_for(proc.wait(), _TERMINATE_GRACE)
+    except TimeoutError:
+        with contextlib.suppress(ProcessLookupError):
+            proc.kill()
+        await proc.wait()
+
+
+async def _read_progress(stream: asyncio.StreamReader, on_progress: ProgressCallback | None):
+    async for raw in stream:
+        line = raw.decode("ascii", "replace").strip()
+        if on_progress and line.startswith("out_time_us="):
+            value = line.partition("=")[2]
+            if value.lstrip("-").isdigit():
+                on_progress(max(0, int(value)) / 1e6)
+
+
+async def _feed(proc: asyncio.subprocess.Process, source: AsyncIterator[bytes]) -> None:
+    assert proc.stdin is not None
+    try:
+        async for chunk in source:
+            proc.stdin.write(chunk)
+            await proc.stdin.drain()
+    except (BrokenPipeError, ConnectionResetError):
+        pass  # ffmpeg died; its exit code and stderr tell why
+    finally:
+        with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+            proc.stdin.close()
+
+
+async def run_ffmpeg(
+    ffmpeg: str,
+    args: list[str],
+    *,
+    on_progress: ProgressCallback | None = None,
+    stdin: AsyncIterator[bytes] | None = None,
+    what: str = "ffmpeg",
+    cwd: Path | None = None,
+) -> str:
+    """Run `ffmpeg -progress pipe:1 ARGS`; return its stderr; raise FFmpegError on failure.
+
+    `stdin`, if given, is fed to the child; `cwd` is its working folder. `what` names
+    the work in error messages.
+    Output goes to files named in `args` (stdout carries the progress lines).
+    """
+    cmd = [*base_args(ffmpeg), "-progress", "pipe:1", "-stats_period", "0.25", *args]
+    try:
+        proc = await asyncio.create_subprocess_exec(
+            *cmd,
+            stdin=asyncio.subprocess.PIPE if stdin is not None else asyncio.subprocess.DEVNULL,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE,
+            cwd=cwd,
+        )
+    except FileNotFoundError as exc:
+        raise FFmpegNotFoundError(f"ffmpeg could not be started: {ffmpeg}") from exc
+    assert proc.stdout is not None and proc.stderr is not None
+    try:
+        tasks = [
+            asyncio.ensure_future(_read_progress(proc.stdout, on_progress)),
+            asyncio.ensure_future(proc.stderr.read()),
+        ]
+        if stdin is not None:
+            tasks.append(asyncio.ensure_future(_feed(proc, stdin)))
+        try:
+            await asyncio.gather(*tasks)
+        except BaseException:
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+            raise
+        stderr = tasks[1].result().decode("utf-8", "replace")
+        returncode = await proc.wait()
+    except BaseException:
+        # CancelledError above all: no child outlives its job.
+        await asyncio.shield(_stop_child(proc))
+        raise
+    if returncode != 0:
+        tail = stderr[-_STDERR_TAIL:].strip()
+        last = tail.splitlines()[-1] if tail else f"exit code {returncode}"
+        raise FFmpegError(f"{what} failed: {last}", returncode=returncode, stderr_tail=tail)
+    return stderr

@@ -1,0 +1,243 @@
+"""A BookPlan: what to make of a scanned book — chapters, tags, cover, encoder, output name.
+
+Pure data, no I/O: everything here is decided from a BookScan and the job's options.
+Chapter starts in the plan are estimates (from probed durations); convert.py places them
+exactly from decoded sample counts.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Collection
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from aiom4b_tui.core.models import JobOptions
+from aiom4b_tui.core.scan import AudioFile, BookScan
+
+AAC_SAMPLE_RATES = (
+    8000,
+    11025,
+    12000,
+    16000,
+    22050,
+    24000,
+    32000,
+    44100,
+    48000,
+    64000,
+    88200,
+    96000,
+)
+BITRATE_STEPS = (32_000, 48_000, 64_000, 80_000, 96_000, 112_000, 128_000)
+MAX_DEFAULT_BITRATE = 128_000
+# Encoder delay in samples: packet p of an encode decodes to input samples
+# [(p - d) * 1024, (p - d + 1) * 1024) with d = PRIMING // 1024 (measured for `aac`).
+ENCODER_PRIMING = {"aac": 1024, "libfdk_aac": 2048}
+_MAX_NAME_BYTES = 200
+
+
+@dataclass(frozen=True)
+class PlannedChapter:
+    """A chapter: its title and where it starts, as (source file index, seconds into it)."""
+
+    title: str
+    file_index: int
+    offset: float = 0.0  # seconds into the file (non-zero for a source's own chapters)
+    start: float = 0.0  # estimated start in the book, seconds (exact one comes from decoding)
+
+
+@dataclass(frozen=True)
+class EncoderSettings:
+    """The one output format every part of the book is brought to."""
+
+    codec: str  # "aac" or "libfdk_aac"
+    bitrate: int  # bits/s
+    sample_rate: int
+    channels: int
+
+    @property
+    def priming(self) -> int:
+        """The encoder's delay in samples (a whole number of 1024-sample frames)."""
+        return ENCODER_PRIMING.get(self.codec, 1024)
+
+
+@dataclass
+class BookPlan:
+    """Everything convert.py needs to make one .m4b."""
+
+    files: list[AudioFile]
+    chapters: list[PlannedChapter]
+    tags: dict[str, str]  # title, author, narrator, year, genre, description, album
+    cover: Path | None  # an image file
+    picture_file: Path | None  # else a source whose embedded picture becomes the cover
+    encoder: EncoderSettings
+    copy: bool  # AAC sources of one format: joined without re-encoding
+    output_path: Path  # wanted path; convert adds " (2)" … if it exists
+    duration: float  # estimated, seconds
+    skipped: list[tuple[Path, str]] = field(default_factory=list)
+
+    @property
+    def title(self) -> str:
+        """The book's title, for logs and display."""
+        return self.tags.get("title", self.output_path.stem)
+
+
+def make_plan(
+    scan: BookScan,
+    options: JobOptions,
+    *,
+    output_dir: Path,
+    encoders: Collection[str] = ("aac",),
+) -> BookPlan:
+    """Decide chapters, tags, format and output name for a scanned book."""
+    files = list(scan.files)
+    tags = book_tags(scan, options)
+    encoder = choose_encoder(files, options, encoders)
+    copy = can_copy(files, options)
+    if copy:  # the sources' own format is the output's
+        first = files[0]
+        encoder = EncoderSettings(
+            "aac", first.bitrate or encoder.bitrate, first.sample_rate, first.channels
+        )
+    out_dir = Path(options.output_dir) if options.output_dir else Path(output_dir)
+    return BookPlan(
+        files=files,
+        chapters=plan_chapters(files),
+        tags=tags,
+        cover=scan.cover,
+        picture_file=scan.picture_file,
+        encoder=encoder,
+        copy=copy,
+        output_path=out_dir / output_file_name(tags, options.output_name),
+        duration=sum(f.duration for f in files),
+        skipped=list(scan.skipped),
+    )
+
+
+def plan_chapters(files: list[AudioFile]) -> list[PlannedChapter]:
+    """One chapter per file (a source with chapters of its own keeps them, shifted)."""
+    titles = [f.tags.get("title", "").strip() for f in files]
+    use_tags = all(titles) and len(set(t.casefold() for t in titles)) == len(titles)
+    chapters: list[PlannedChapter] = []
+    start = 0.0
+    for index, audio in enumerate(files):
+        if len(audio.chapters) > 1:
+            for n, (offset, title) in enumerate(audio.chapters, 1):
+                name = title.strip() or f"{title_from_name(audio.rel, index + 1)} {n}"
+                chapters.append(PlannedChapter(name, index, offset, start + offset))
+        else:
+            title = titles[index] if use_tags else title_from_name(audio.rel, index + 1)
+            chapters.append(PlannedChapter(title, index, 0.0, start))
+        start += audio.duration
+    return chapters
+
+
+_TRACK_PREFIX = re.compile(
+    r"^\s*(?:(?:track|chapter|part|cd|disc|disk)\s*)?\d+(?:\s*[-_.]\s*\d+)?(?=[\s\-_.]|$)[\s\-_.]*",
+    re.IGNORECASE,
+)
+
+
+def title_from_name(rel: str, number: int) -> str:
+    """A chapter title from a file name: no folders, extension, track number or separators."""
+    stem = Path(rel.replace("\\", "/")).name
+    stem = stem.rsplit(".", 1)[0] if "." in stem else stem
+    stripped = _TRACK_PREFIX.sub("", stem)
+    cleaned = re.sub(r"[_]+", " ", stripped)
+    cleaned = re.sub(r"\s+", " ", cleaned).strip(" -.")
+    return cleaned or f"Chapter {number}"
+
+
+def book_tags(scan: BookScan, options: JobOptions) -> dict[str, str]:
+    """The book's tags from its files' tags, overridden by the job's."""
+
+    def first(*keys: str) -> str | None:
+        for key in keys:
+            for audio in scan.files:
+                value = audio.tags.get(key)
+                if value:
+                    return value
+        return None
+
+    folder_name = scan.folders[0].name if scan.folders else "Audiobook"
+    found = {
+        "title": first("album") or folder_name,
+        "author": first("albumartist", "artist"),
+        "narrator": first("composer"),
+        "year": first("date"),
+        "genre": first("genre"),
+        "description": first("description", "comment"),
+    }
+    for key, value in options.tags.model_dump().items():
+        if value is not None and str(value).strip():
+            found[key] = str(value).strip()
+    tags = {k: v for k, v in found.items() if v}
+    tags["album"] = tags["title"]
+    return tags
+
+
+def choose_encoder(
+    files: list[AudioFile], options: JobOptions, encoders: Collection[str]
+) -> EncoderSettings:
+    """Encoder and format: follow the sources (never more), unless the job says otherwise."""
+    codec = options.encoder or ("libfdk_aac" if "libfdk_aac" in encoders else "aac")
+    rates = [f.sample_rate for f in files if f.sample_rate]
+    rate = options.sample_rate or _aac_rate(max(rates) if rates else 44100)
+    channel_counts = [f.channels for f in files if f.channels]
+    channels = options.channels or min(2, max(channel_counts) if channel_counts else 2)
+    bitrate = options.bitrate or default_bitrate(files, channels)
+    return EncoderSettings(codec, bitrate, rate, channels)
+
+
+def _aac_rate(rate: int) -> int:
+    """The highest AAC sample rate not above `rate` (the lowest one if none is)."""
+    fitting = [r for r in AAC_SAMPLE_RATES if r <= rate]
+    return fitting[-1] if fitting else AAC_SAMPLE_RATES[0]
+
+
+def default_bitrate(files: list[AudioFile], channels: int) -> int:
+    """The sources' highest bitrate rounded down to a standard step, at most 128k."""
+    known = [f.bitrate for f in files if f.bitrate]
+    # Probed bitrates of CBR files come out a little under their nominal step.
+    ceiling = max(known) * 1.05 if known else 64_000 * channels
+    ceiling = min(ceiling, MAX_DEFAULT_BITRATE)
+    steps = [s for s in BITRATE_STEPS if s <= ceiling]
+    return steps[-1] if steps else BITRATE_STEPS[0]
+
+
+def can_copy(files: list[AudioFile], options: JobOptions) -> bool:
+    """True when every source is AAC of one format and the job asks for no other."""
+    if options.bitrate or options.sample_rate or options.channels or options.encoder:
+        return False
+    if not files or any(f.codec != "aac" for f in files):
+        return False
+    formats = {(f.sample_rate, f.channels) for f in files}
+    return len(formats) == 1 and 0 not in next(iter(formats))
+
+
+def safe_file_name(name: str) -> str:
+    """`name` made safe for common file systems (no separators, controls or reserved marks)."""
+    name = unicodedata.normalize("NFC", name)
+    name = "".join("_" if unicodedata.category(ch).startswith("C") else ch for ch in name)
+    name = re.sub(r'[/\\:*?"<>|]', "_", name)
+    name = re.sub(r"\s+", " ", name).strip(" .")
+    while len(name.encode("utf-8")) > _MAX_NAME_BYTES:
+        name = name[:-1]
+    return name.rstrip(" .") or "Audiobook"
+
+
+def output_file_name(tags: dict[str, str], wanted: str | None = None) -> str:
+    """`<Author> - <Title>.m4b` (or the wanted name), safe for file systems."""
+    if wanted:
+        stem = wanted[:-4] if wanted.lower().endswith(".m4b") else wanted
+    else:
+        author = tags.get("author")
+        stem = f"{author} - {tags['title']}" if author else tags["title"]
+    return safe_file_name(stem) + ".m4b"
+
+
+def numbered_path(path: Path, n: int) -> Path:
+    """`path` with ` (n)` before its suffix (n=1: `path` itself)."""
+    return path if n <= 1 else path.with_name(f"{path.stem} ({n}){path.suffix}")

@@ -1,0 +1,415 @@
+"""QueueRunner: claims queued jobs, runs up to N books at once, records every status change.
+
+The database is the one source of truth: every transition is written through JobService
+before it is announced (`on_event`), so another process — or a second connection — sees
+it the moment it happens. Every half second the runner reads its running jobs' rows (to
+honour cancels asked for from any process, and to notice a job taken away from it), and
+about once a second it writes their progress and heartbeat.
+
+JobService is blocking SQLite: every call goes through `asyncio.to_thread`, so a busy
+database never blocks the event loop the TUI shares.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from uuid import UUID
+
+from aiom4b_tui.core.ffmpeg import FFmpegPool
+from aiom4b_tui.core.job_execution import Executor, JobRun, convert_job, describe_failure, make_pool
+from aiom4b_tui.core.jobs import JobService, ProgressReport
+from aiom4b_tui.core.models import JobDB, JobStatus
+from aiom4b_tui.core.recovery import OrphanRules, WorkRemover, recover_orphans, work_name
+from aiom4b_tui.core.settings import Settings
+from aiom4b_tui.core.worker_id import current_worker_id
+
+POLL_INTERVAL = 0.5
+PROGRESS_INTERVAL = 1.0
+RECOVER_INTERVAL = 30.0
+
+_log = logging.getLogger(__name__)
+
+# Why a job's task was cancelled; decides the status it ends in.
+_CANCEL = "cancel"  # asked for (aiom4b cancel, the TUI): -> cancelled
+_STOP = "stop"  # the runner stops: -> queued again (or cancelled with requeue=False)
+_LOST = "lost"  # the row is no longer ours (deleted, recovered by another): write nothing
+
+
+@dataclass(frozen=True)
+class RunnerEvent:
+    """Something that happened to a job, announced after it is in the database.
+
+    kind: "status" (message: the new status's line), "progress" or "log".
+    """
+
+    job_id: UUID
+    title: str
+    kind: str
+    message: str
+    status: JobStatus | None = None  # for kind "status": the status entered
+    progress: float | None = None  # for kind "progress": the fraction done
+
+
+@dataclass
+class _ActiveJob:
+    """The runner's bookkeeping for one job it runs."""
+
+    job_id: UUID
+    title: str
+    task: asyncio.Task[None] | None = None
+    progress: ProgressReport | None = None
+    progress_dirty: bool = False
+    pending_log: list[str] = field(default_factory=list)
+    stop_reason: str | None = None
+    finishing: bool = False
+    # Serialises this job's writes, so a log flush in flight lands before the final status.
+    write_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+
+
+class QueueRunner:
+    """Runs queued jobs of one database, `books` at a time, over one shared ffmpeg pool."""
+
+    def __init__(
+        self,
+        service: JobService,
+        settings: Settings,
+        *,
+        books: int | None = None,
+        pool: FFmpegPool | None = None,
+        worker_id: str | None = None,
+        on_event: Callable[[RunnerEvent], None] | None = None,
+        execute: Executor | None = None,
+        orphan_rules: OrphanRules | None = None,
+        remove_work: WorkRemover | None = None,
+        poll_interval: float = POLL_INTERVAL,
+    ) -> None:
+        self.service = service
+        self.settings = settings
+        self.books = max(1, books or settings.books_at_once)
+        self.pool = pool
+        self.worker_id = worker_id or str(current_worker_id())
+        self.on_event = on_event
+        self._execute = execute or convert_job
+        self._orphan_rules = orphan_rules
+        self._remove_work = remove_work
+        self._poll_interval = poll_interval
+        self._active: dict[UUID, _ActiveJob] = {}
+        self._requeue_on_stop = True
+        self._stop_requested = asyncio.Event()
+        self._wake = asyncio.Event()
+        self._idle = asyncio.Event()
+        self._idle.set()
+        self._last_beat = 0.0
+        self._next_recovery = 0.0
+
+    @property
+    def running_job_ids(self) -> set[UUID]:
+        """The ids of the jobs this runner is running now."""
+        return set(self._active)
+
+    # --- Running -------------------------------------------------------------------------
+
+    async def run(self, *, once: bool = False) -> None:
+        """Run queued jobs until stop() (with `once`: until nothing is queued or running)."""
+        await self._serve(claim=True, stop_when_idle=once)
+
+    async def run_job(self, job_id: UUID) -> JobDB | None:
+        """Claim this one queued job and run it to its end (the `convert` verb); returns
+        the job as it ended, or None when it was not queued."""
+        job = await asyncio.to_thread(self.service.claim_job, job_id, self.worker_id)
+        if job is None:
+            return None
+        self._start(job)
+        await self._serve(claim=False, stop_when_idle=True, prepare=False)
+        return await asyncio.to_thread(self.service.get_job, job_id)
+
+    async def stop(self, *, requeue: bool = True) -> None:
+        """Cancel the running jobs — back to queued (or cancelled, if not `requeue`) —
+        and return when the runner has stopped, with no ffmpeg child left."""
+        self.request_stop(requeue=requeue)
+        await self._idle.wait()
+
+    def request_stop(self, *, requeue: bool = True) -> None:
+        """Begin stop() without waiting for it (for signal handlers and other sync code)."""
+        if self._idle.is_set():
+            return
+        self._requeue_on_stop = requeue
+        self._stop_requested.set()
+        self._wake.set()
+        for active in list(self._active.values()):
+            self._cancel(active, _STOP)
+
+    def wake(self) -> None:
+        """Look for queued jobs now rather than at the next poll (e.g. after adding one)."""
+        self._wake.set()
+
+    async def _serve(self, *, claim: bool, stop_when_idle: bool, prepare: bool = True) -> None:
+        self._idle.clear()
+        try:
+            if prepare:
+                self._announce_recovered(await asyncio.to_thread(self._prepare))
+            while not self._stop_requested.is_set():
+                claimed = await self._fill_slots() if claim else False
+                if stop_when_idle and not self._active and not claimed:
+                    break
+                await self._tick()
+                await self._nap()
+        finally:
+            await self._stop_all()
+            self._stop_requested.clear()
+            self._idle.set()
+
+    def _prepare(self) -> list[JobDB]:
+        """At start: clear old finished jobs, recover the orphans of dead workers."""
+        days = self.settings.days_kept
+        removed = self.service.clear_old_jobs(days_old=days)
+        if removed:
+            _log.info("cleared %d finished jobs older than %d days", removed, days)
+        return self._recover()
+
+    def _recover(self) -> list[JobDB]:
+        """Hand back the jobs of dead workers (blocking; run in a thread)."""
+        self._next_recovery = time.monotonic() + RECOVER_INTERVAL
+        return recover_orphans(
+            self.service,
+            self.settings,
+            self.worker_id,
+            rules=self._orphan_rules,
+            remove_work=self._remove_work,
+        )
+
+    def _announce_recovered(self, jobs: list[JobDB]) -> None:
+        for job in jobs:
+            last = (job.log or "").rsplit("\n", 1)[-1]
+            # Log lines are "<date> <time> <message>".
+            message = last.split(" ", 2)[-1]
+            self._emit(job.id, job.title or "", "status", message, job.status)
+
+    async def _nap(self) -> None:
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._wake.wait(), self._poll_interval)
+        self._wake.clear()
+
+    async def _fill_slots(self) -> bool:
+        """Claim queued jobs while there are free slots; True if any was claimed."""
+        claimed = False
+        while len(self._active) < self.books and not self._stop_requested.is_set():
+            try:
+                if not await asyncio.to_thread(self._any_queued):
+                    break
+                job = await asyncio.to_thread(self.service.claim_next, self.worker_id)
+            except Exception:
+                _log.exception("claiming a job failed")
+                break
+            if job is None:
+                break
+            self._start(job)
+            claimed = True
+        return claimed
+
+    def _any_queued(self) -> bool:
+        # A read first: claim_next takes the write lock, which idle polling should not.
+        return self.service.count_by_status()[JobStatus.QUEUED] > 0
+
+    def _start(self, job: JobDB) -> None:
+        if self.pool is None:
+            self.pool = make_pool(self.settings)
+        active = _ActiveJob(job.id, job.title or job.folders()[0].name)
+        self._active[job.id] = active
+        active.task = asyncio.create_task(self._run_job(active, job), name=f"job-{job.id}")
+        active.task.add_done_callback(lambda _task: self._wake.set())
+
+    # --- One job -------------------------------------------------------------------------
+
+    async def _run_job(self, active: _ActiveJob, job: JobDB) -> None:
+        """Carry out one claimed job and record how it ended."""
+        try:
+            await self._announce_start(active)
+            run = JobRun(
+                job=job,
+                settings=self.settings,
+                pool=self.pool,
+                work_name=work_name(job),
+                report_progress=lambda f, s=None, e=None: self._note_progress(active, f, s, e),
+                log=active.pending_log.append,
+            )
+            output = await self._execute(run)
+        except asyncio.CancelledError:
+            await self._end_cancelled(active)
+        except Exception as exc:
+            if active.stop_reason is not None or self._stop_requested.is_set():
+                # E.g. ffmpeg killed by the terminal's Ctrl-C just before our cancel.
+                await self._end_cancelled(active)
+            else:
+                reason, details = describe_failure(exc)
+                await self._end(active, JobStatus.FAILED, [f"failed: {reason}", *details])
+        else:
+            await self._end(
+                active, JobStatus.COMPLETED, [f"completed: {output}"], output_file=str(output)
+            )
+        finally:
+            self._active.pop(active.job_id, None)
+
+    async def _announce_start(self, active: _ActiveJob) -> None:
+        message = f"started by {self.worker_id}"
+        async with active.write_lock:
+            await asyncio.to_thread(self.service.add_log_lines, active.job_id, [message])
+        self._emit(active.job_id, active.title, "status", message, JobStatus.RUNNING)
+
+    def _note_progress(
+        self, active: _ActiveJob, fraction: float, speed: float | None, eta: float | None
+    ) -> None:
+        active.progress = ProgressReport(fraction, speed, eta)
+        active.progress_dirty = True
+
+    async def _end_cancelled(self, active: _ActiveJob) -> None:
+        reason = active.stop_reason or _STOP
+        if reason == _LOST:
+            self._emit(active.job_id, active.title, "log", "no longer this runner's job; left")
+        elif reason == _STOP and self._requeue_on_stop:
+            await self._end(active, JobStatus.QUEUED, ["stopped with its runner; queued again"])
+        else:
+            await self._end(active, JobStatus.CANCELLED, ["cancelled"])
+
+    async def _end(
+        self,
+        active: _ActiveJob,
+        status: JobStatus,
+        messages: list[str],
+        *,
+        output_file: str | None = None,
+    ) -> None:
+        """Write the job's last log lines and its new status, then announce it."""
+        active.finishing = True
+        try:
+            # Shielded: a cancel arriving now must not leave the row half-told.
+            lines, job = await asyncio.shield(
+                self._write_end(active, status, messages, output_file)
+            )
+        except Exception:
+            _log.exception("recording the end of job %s failed", active.job_id)
+            return
+        for line in lines:
+            self._emit(active.job_id, active.title, "log", line)
+        if job is None:
+            self._emit(active.job_id, active.title, "log", "no longer this runner's job; left")
+        else:
+            self._emit(active.job_id, active.title, "status", messages[0], status)
+
+    async def _write_end(
+        self, active: _ActiveJob, status: JobStatus, messages: list[str], output_file: str | None
+    ) -> tuple[list[str], JobDB | None]:
+        async with active.write_lock:
+            lines, active.pending_log[:] = list(active.pending_log), []
+            job = await asyncio.to_thread(
+                self.service.finish_running,
+                active.job_id,
+                self.worker_id,
+                status,
+                [*lines, *messages],
+                output_file=output_file,
+            )
+        return lines, job
+
+    def _cancel(self, active: _ActiveJob, reason: str) -> None:
+        if active.finishing or active.task is None or active.task.done():
+            return
+        if active.stop_reason is None:
+            active.stop_reason = reason
+        active.task.cancel()
+
+    async def _stop_all(self) -> None:
+        for active in list(self._active.values()):
+            self._cancel(active, _STOP)
+        tasks = [a.task for a in self._active.values() if a.task is not None]
+        if tasks:
+            await asyncio.gather(*tasks, return_exceptions=True)
+
+    # --- The periodic look at the database -----------------------------------------------
+
+    async def _tick(self) -> None:
+        """Honour cancels, notice lost jobs, write progress and heartbeats, flush logs."""
+        try:
+            await self._poll_rows()
+            await self._write_progress()
+            await self._flush_logs()
+            if time.monotonic() >= self._next_recovery:
+                self._announce_recovered(await asyncio.to_thread(self._recover))
+        except Exception:
+            _log.exception("the runner's look at the database failed; trying again")
+
+    async def _poll_rows(self) -> None:
+        ids = list(self._active)
+        if not ids:
+            return
+        states = await asyncio.to_thread(self.service.running_states, ids)
+        for job_id in ids:
+            active = self._active.get(job_id)
+            if active is None:
+                continue
+            state = states.get(job_id)
+            ours = state is not None and state.worker == self.worker_id
+            if state is None or not ours or state.status is not JobStatus.RUNNING:
+                self._cancel(active, _LOST)
+            elif state.cancel_requested:
+                self._cancel(active, _CANCEL)
+
+    async def _write_progress(self) -> None:
+        now = time.monotonic()
+        if not self._active or now - self._last_beat < PROGRESS_INTERVAL:
+            return
+        self._last_beat = now
+        reports = {}
+        for active in self._active.values():
+            if active.progress is not None and active.progress_dirty:
+                reports[active.job_id] = active.progress
+                active.progress_dirty = False
+        ids = list(self._active)
+        await asyncio.to_thread(self.service.heartbeat, ids, self.worker_id, reports)
+        for job_id, report in reports.items():
+            active = self._active.get(job_id)
+            title = active.title if active else ""
+            self._emit(job_id, title, "progress", _progress_text(report), progress=report.fraction)
+
+    async def _flush_logs(self) -> None:
+        for active in list(self._active.values()):
+            if active.finishing or not active.pending_log:
+                continue
+            async with active.write_lock:
+                lines, active.pending_log[:] = list(active.pending_log), []
+                if not lines:  # the job's end took them meanwhile
+                    continue
+                await asyncio.to_thread(self.service.add_log_lines, active.job_id, lines)
+            for line in lines:
+                self._emit(active.job_id, active.title, "log", line)
+
+    def _emit(
+        self,
+        job_id: UUID,
+        title: str,
+        kind: str,
+        message: str,
+        status: JobStatus | None = None,
+        *,
+        progress: float | None = None,
+    ) -> None:
+        if self.on_event is None:
+            return
+        try:
+            self.on_event(RunnerEvent(job_id, title, kind, message, status, progress))
+        except Exception:
+            _log.exception("an on_event callback failed")
+
+
+def _progress_text(report: ProgressReport) -> str:
+    parts = [f"{report.fraction:.0%}"]
+    if report.speed:
+        parts.append(f"{report.speed:.0f}×")
+    if report.eta_seconds is not None:
+        parts.append(f"eta {report.eta_seconds:.0f}s")
+    return " ".join(parts)

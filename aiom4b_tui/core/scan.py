@@ -1,0 +1,312 @@
+"""Find the audio files of a book, in reading order, and probe each one with mutagen.
+
+A book is one or more folders, read recursively in the order given. Nothing here writes
+anywhere; a file mutagen cannot read gets one ffmpeg decode check.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import mutagen
+from natsort import natsorted, ns
+
+AUDIO_EXTENSIONS = frozenset(
+    {
+        ".mp3",
+        ".m4a",
+        ".m4b",
+        ".mp4",
+        ".aac",
+        ".flac",
+        ".ogg",
+        ".oga",
+        ".opus",
+        ".wma",
+        ".wav",
+        ".aif",
+        ".aiff",
+    }
+)
+COVER_STEMS = ("cover", "folder", "front")
+COVER_EXTENSIONS = (".jpg", ".jpeg", ".png")
+
+# Tag names, normalised: our name -> the keys mutagen's "easy" interfaces use.
+_TAG_KEYS: dict[str, tuple[str, ...]] = {
+    "title": ("title",),
+    "album": ("album",),
+    "artist": ("artist",),
+    "albumartist": ("albumartist", "album artist", "album_artist"),
+    "composer": ("composer",),
+    "date": ("date", "year"),
+    "genre": ("genre",),
+    "comment": ("comment", "description"),
+    "description": ("description",),
+    "track": ("tracknumber",),
+    "disc": ("discnumber",),
+}
+
+
+class ScanError(ValueError):
+    """A book folder that cannot be converted; the message names the bad path."""
+
+
+@dataclass(frozen=True)
+class AudioFile:
+    """One source file of a book, as probed (duration is the probe's, not exact)."""
+
+    path: Path
+    rel: str  # path relative to its book folder, for display and titles
+    duration: float
+    codec: str  # mp3, aac, alac, flac, vorbis, opus, wma, pcm, unknown
+    sample_rate: int
+    channels: int
+    bitrate: int  # bits/s, 0 when unknown
+    tags: dict[str, str] = field(default_factory=dict, hash=False, compare=False)
+    chapters: tuple[tuple[float, str], ...] = ()  # (start seconds, title) of its own
+    has_picture: bool = False
+
+
+@dataclass
+class BookScan:
+    """The files of a book in reading order, what was skipped and why, and its cover."""
+
+    folders: list[Path]
+    files: list[AudioFile]
+    skipped: list[tuple[Path, str]]
+    cover: Path | None  # an image file in a book folder
+    picture_file: Path | None = None  # else: the first source with an embedded picture
+
+
+def scan_book(folders: Sequence[Path], *, ffmpeg: str | None = None) -> BookScan:
+    """Find, order and probe the audio of a book (blocking; run it in a thread)."""
+    if not folders:
+        raise ScanError("no folders given")
+    files: list[AudioFile] = []
+    skipped: list[tuple[Path, str]] = []
+    cover: Path | None = None
+    for folder in folders:
+        folder = Path(folder)
+        if not folder.is_dir():
+            raise ScanError(f"{folder} is not a folder")
+        audio, skipped_here = list_audio(folder)
+        skipped.extend(skipped_here)
+        cover = cover or find_cover_image(folder)
+        files.extend(probe_file(path, folder, ffmpeg=ffmpeg) for path in audio)
+    if not files:
+        names = ", ".join(str(f) for f in folders)
+        if skipped:
+            raise ScanError(f"no audio files in {names} ({len(skipped)} other files skipped)")
+        raise ScanError(f"no audio files in {names}: the folder is empty")
+    picture_file = None if cover else next((f.path for f in files if f.has_picture), None)
+    return BookScan(list(map(Path, folders)), files, skipped, cover, picture_file)
+
+
+def list_audio(folder: Path) -> tuple[list[Path], list[tuple[Path, str]]]:
+    """The audio files under `folder` in reading order, and the files skipped (with why)."""
+    audio: list[Path] = []
+    skipped: list[tuple[Path, str]] = []
+
+    def on_error(exc: OSError) -> None:
+        raise ScanError(f"cannot read the folder {exc.filename}: {exc.strerror}")
+
+    for root, dirs, names in os.walk(folder, onerror=on_error):
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        for name in names:
+            path = Path(root, name)
+            reason = _skip_reason(path)
+            if reason:
+                skipped.append((path, reason))
+            else:
+                audio.append(path)
+    ordered = natsorted(
+        audio, key=lambda p: p.relative_to(folder).as_posix(), alg=ns.PATH | ns.IGNORECASE
+    )
+    return ordered, skipped
+
+
+def _skip_reason(path: Path) -> str | None:
+    name = path.name
+    if name.startswith("._"):
+        return "AppleDouble file"
+    if name.startswith("."):
+        return "hidden file"
+    if path.suffix.lower() not in AUDIO_EXTENSIONS:
+        return "not audio"
+    return None
+
+
+def find_cover_image(folder: Path) -> Path | None:
+    """A `cover.*`, `folder.*` or `front.*` JPEG/PNG directly in `folder`, if any."""
+    try:
+        entries = sorted(folder.iterdir())
+    except OSError:
+        return None
+    for stem in COVER_STEMS:
+        for entry in entries:
+            if (
+                entry.stem.lower() == stem
+                and entry.suffix.lower() in COVER_EXTENSIONS
+                and entry.is_file()
+            ):
+                return entry
+    return None
+
+
+def probe_file(path: Path, folder: Path, *, ffmpeg: str | None = None) -> AudioFile:
+    """Probe one audio file with mutagen (ffmpeg decode check if mutagen cannot)."""
+    rel = path.relative_to(folder).as_posix()
+    try:
+        size = path.stat().st_size
+        with path.open("rb"):
+            pass
+    except OSError as exc:
+        raise ScanError(f"{path} cannot be read: {exc.strerror or exc}") from exc
+    if size == 0:
+        raise ScanError(f"{path} is empty (0 bytes)")
+    try:
+        probed = mutagen.File(path)
+    except Exception:  # mutagen raises many kinds on damaged files
+        probed = None
+    if probed is None or getattr(probed, "info", None) is None or not _length(probed):
+        return _probe_with_ffmpeg(path, rel, ffmpeg)
+    info = probed.info
+    return AudioFile(
+        path=path,
+        rel=rel,
+        duration=float(info.length),
+        codec=_codec_of(probed),
+        sample_rate=int(getattr(info, "sample_rate", 0) or 0),
+        channels=int(getattr(info, "channels", 0) or 0),
+        bitrate=int(getattr(info, "bitrate", 0) or 0),
+        tags=_easy_tags(path) | _id3_extras(probed),
+        chapters=_chapters_of(probed),
+        has_picture=_has_picture(probed),
+    )
+
+
+def _length(probed: Any) -> float:
+    return float(getattr(probed.info, "length", 0) or 0)
+
+
+def _codec_of(probed: Any) -> str:
+    kind = type(probed).__name__
+    info = probed.info
+    if kind in ("MP3", "EasyMP3"):
+        return "mp3"
+    if kind in ("MP4", "EasyMP4"):
+        codec = str(getattr(info, "codec", ""))
+        if codec.startswith("mp4a.40"):
+            return "aac"
+        return "alac" if codec == "alac" else (codec or "unknown")
+    return {
+        "AAC": "aac",
+        "FLAC": "flac",
+        "OggVorbis": "vorbis",
+        "OggOpus": "opus",
+        "OggFLAC": "flac",
+        "ASF": "wma",
+        "WAVE": "pcm",
+        "AIFF": "pcm",
+    }.get(kind, kind.lower())
+
+
+def _easy_tags(path: Path) -> dict[str, str]:
+    try:
+        easy = mutagen.File(path, easy=True)
+    except Exception:
+        return {}
+    if easy is None or not getattr(easy, "tags", None):
+        return {}
+    raw = {str(k).lower(): v for k, v in easy.tags.items()}
+    tags: dict[str, str] = {}
+    for ours, keys in _TAG_KEYS.items():
+        for key in keys:
+            value = raw.get(key)
+            text = _first_text(value)
+            if text:
+                tags[ours] = text
+                break
+    return tags
+
+
+def _id3_extras(probed: Any) -> dict[str, str]:
+    """ID3 comment/description (COMM, TXXX), which mutagen's easy interface leaves out."""
+    tags = getattr(probed, "tags", None)
+    if tags is None or not hasattr(tags, "getall"):
+        return {}
+    found: dict[str, str] = {}
+    for frame in tags.getall("TXXX"):
+        key = str(frame.desc).lower()
+        text = _first_text(list(frame.text))
+        if key in ("comment", "description") and text:
+            found[key] = text
+    for frame in tags.getall("COMM"):
+        text = _first_text(list(frame.text))
+        if text:
+            found["comment"] = text
+            break
+    return found
+
+
+def _first_text(value: Any) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, list | tuple):
+        value = value[0] if value else None
+    text = str(value).strip() if value is not None else ""
+    return text or None
+
+
+def _chapters_of(probed: Any) -> tuple[tuple[float, str], ...]:
+    chapters = getattr(probed, "chapters", None)
+    if not chapters:
+        return ()
+    return tuple((float(c.start), str(c.title or "")) for c in chapters)
+
+
+def _has_picture(probed: Any) -> bool:
+    tags = getattr(probed, "tags", None)
+    if getattr(probed, "pictures", None):  # FLAC
+        return True
+    if tags is None:
+        return False
+    keys = [str(k) for k in tags]
+    if any(k.startswith("APIC") for k in keys):  # ID3
+        return True
+    if "covr" in keys:  # MP4
+        return bool(tags["covr"])
+    return any(k.lower() == "metadata_block_picture" for k in keys)  # Ogg
+
+
+def _probe_with_ffmpeg(path: Path, rel: str, ffmpeg: str | None) -> AudioFile:
+    """One decode check for a file mutagen cannot read: does any audio come out?"""
+    from aiom4b_tui.core.ffmpeg import find_ffmpeg
+
+    exe = ffmpeg or find_ffmpeg()
+    rate = 8000
+    cmd = [exe, "-hide_banner", "-nostdin", "-v", "error", "-i", str(path), "-map", "0:a:0"]
+    cmd += ["-ac", "1", "-ar", str(rate), "-f", "s16le", "-"]
+    try:
+        done = subprocess.run(cmd, capture_output=True, timeout=600, check=False)
+    except (OSError, subprocess.SubprocessError) as exc:
+        raise ScanError(f"{path} could not be checked: {exc}") from exc
+    samples = len(done.stdout) // 2
+    if done.returncode != 0 or samples == 0:
+        why = done.stderr.decode("utf-8", "replace").strip().splitlines()
+        detail = why[-1] if why else "no audio decoded"
+        raise ScanError(f"{path} is not audio that can be decoded ({detail})")
+    return AudioFile(
+        path=path,
+        rel=rel,
+        duration=samples / rate,
+        codec="unknown",
+        sample_rate=0,
+        channels=0,
+        bitrate=0,
+    )

@@ -1,0 +1,107 @@
+"""Byte work on ADTS streams and the arithmetic of cutting a timeline into AAC segments.
+
+An AAC encode of n input samples gives ceil(n / 1024) + d packets, d = priming / 1024;
+packet p decodes to input samples [(p - d) * 1024, (p - d + 1) * 1024). Measured for
+ffmpeg's `aac` (d = 1) on ffmpeg 9.0.2, as in notes/gapless-parallel-aac.md for 5.1.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+FRAME = 1024  # samples per AAC frame
+ADTS_HEADER = 7
+
+
+class ADTSError(ValueError):
+    """Bytes that are not a well-formed ADTS stream."""
+
+
+def adts_frame_offsets(data: bytes | memoryview) -> list[int]:
+    """Byte offsets of every ADTS frame in `data`, plus the end offset as the last item."""
+    view = memoryview(data)
+    offsets: list[int] = []
+    pos, size = 0, len(view)
+    while pos < size:
+        if size - pos < ADTS_HEADER or view[pos] != 0xFF or (view[pos + 1] & 0xF0) != 0xF0:
+            raise ADTSError(f"no ADTS sync word at byte {pos}")
+        length = ((view[pos + 3] & 0x03) << 11) | (view[pos + 4] << 3) | (view[pos + 5] >> 5)
+        if length < ADTS_HEADER or pos + length > size:
+            raise ADTSError(f"bad ADTS frame length {length} at byte {pos}")
+        offsets.append(pos)
+        pos += length
+    offsets.append(pos)
+    return offsets
+
+
+def count_adts_frames(path: Path) -> int:
+    """How many ADTS frames the file holds."""
+    return len(adts_frame_offsets(path.read_bytes())) - 1
+
+
+@dataclass(frozen=True)
+class Segment:
+    """A piece of the book's timeline [start, end), encoded from [enc_start, enc_end)."""
+
+    index: int
+    start: int
+    end: int
+    enc_start: int  # start - pre-roll (not below 0)
+    enc_end: int  # end + post-roll (not beyond the timeline)
+    last: bool  # the segment that ends the book keeps its final (padding) packets
+
+    @property
+    def samples(self) -> int:
+        """Samples the segment contributes to the book."""
+        return self.end - self.start
+
+
+def make_segment(
+    index: int, length: int, roll: int, total: int | None, post_roll: int | None = None
+) -> Segment | None:
+    """Segment `index` of a timeline cut every `length` samples (None past the end).
+
+    `total` is the timeline's length when known (decoding finished), else None; a
+    segment whose end and post-roll are decoded does not need it. `roll` is the
+    pre-roll; the post-roll is the same unless given.
+    """
+    post = roll if post_roll is None else post_roll
+    if length % FRAME or roll % FRAME:
+        raise ValueError("segment length and roll must be multiples of 1024")
+    start = index * length
+    end = start + length
+    if total is not None:
+        if start >= total and index > 0:
+            return None
+        end = min(end, total)
+    last = total is not None and end >= total
+    enc_end = end + post if total is None else min(end + post, total)
+    return Segment(index, start, end, max(0, start - roll), enc_end, last)
+
+
+def kept_packets(segment: Segment, packets: int, priming: int = FRAME) -> tuple[int, int]:
+    """The range [first, stop) of the segment's packets that covers [start, end) exactly.
+
+    The first segment keeps its priming packet(s) (the MP4 edit list skips them); the
+    last keeps everything to the end of its encode (the final frame's padding).
+    """
+    d = priming // FRAME
+    first = 0 if segment.start == 0 else (segment.start - segment.enc_start) // FRAME + d
+    stop = packets if segment.last else (segment.end - segment.enc_start) // FRAME + d
+    expected = -(-(segment.enc_end - segment.enc_start) // FRAME) + d
+    if packets < expected or stop > packets:
+        raise ADTSError(f"segment {segment.index}: {packets} packets, expected {expected}")
+    return first, stop
+
+
+def segment_length(total_estimate: int, rate: int, slots: int, seconds: float | None = None) -> int:
+    """Segment length in samples: about 4 segments per pool slot, 20 s to 10 min each.
+
+    `seconds` forces a length (tests use it to cut short books into many segments).
+    """
+    if seconds:
+        per = seconds * rate
+    else:
+        per = min(max(total_estimate / max(1, 4 * slots), 20 * rate), 600 * rate)
+    return max(FRAME, int(per) // FRAME * FRAME)

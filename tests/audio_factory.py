@@ -1,0 +1,139 @@
+"""Generated audio for tests and benches: tones with known sample counts, from real ffmpeg.
+
+Every generator uses ffmpeg's lavfi `aevalsrc` source, so a tone cut into files by
+`start_seconds` is one continuous signal. Decoding helpers return 16-bit PCM as arrays.
+"""
+
+from __future__ import annotations
+
+import math
+import subprocess
+from array import array
+from collections.abc import Sequence
+from pathlib import Path
+
+from aiom4b_tui.core.ffmpeg import find_ffmpeg
+
+CODEC_ARGS = {
+    "mp3": ["-c:a", "libmp3lame", "-b:a", "128k"],
+    "m4a": ["-c:a", "aac", "-b:a", "96k"],
+    "aac": ["-c:a", "aac", "-b:a", "96k", "-f", "adts"],
+    "flac": ["-c:a", "flac"],
+    "ogg": ["-c:a", "libvorbis"],
+    "opus": ["-c:a", "libopus"],
+    "wav": ["-c:a", "pcm_s16le"],
+}
+
+
+def ffmpeg_exe() -> str:
+    """The ffmpeg the tests use (the same lookup as the product's)."""
+    return find_ffmpeg()
+
+
+def tone_expr(freq: float, start_seconds: float, channels: int, amplitude: float = 0.5) -> str:
+    """An aevalsrc expression: a sine of `freq` Hz, `start_seconds` into the tone."""
+    one = f"{amplitude}*sin(2*PI*{freq}*(t+{start_seconds!r}))"
+    if channels == 1:
+        return one
+    other = f"{amplitude * 0.6}*sin(2*PI*{freq * 1.5}*(t+{start_seconds!r}))"
+    return f"{one}|{other}"
+
+
+def make_tone(
+    path: Path,
+    seconds: float,
+    rate: int = 44100,
+    channels: int = 2,
+    codec: str = "mp3",
+    freq: float = 440,
+    tags: dict[str, str] | None = None,
+    start_seconds: float = 0,
+    picture: Path | None = None,
+    samples: int | None = None,
+) -> Path:
+    """Write a tone of exactly `samples` (or seconds × rate) samples to `path`."""
+    count = samples if samples is not None else round(seconds * rate)
+    expr = tone_expr(freq, start_seconds, channels)
+    cmd = [ffmpeg_exe(), "-hide_banner", "-nostdin", "-v", "error", "-y"]
+    cmd += ["-f", "lavfi", "-i", f"aevalsrc={expr}:s={rate}:d={count / rate + 0.1!r}"]
+    if picture is not None:
+        cmd += ["-i", str(picture)]
+    cmd += ["-af", f"atrim=end_sample={count}", "-map", "0:a"]
+    if picture is not None:
+        cmd += ["-map", "1:v", "-c:v", "copy", "-disposition:v", "attached_pic"]
+        if codec == "mp3":
+            cmd += ["-id3v2_version", "3"]
+    cmd += CODEC_ARGS[codec]
+    for key, value in (tags or {}).items():
+        cmd += ["-metadata", f"{key}={value}"]
+    cmd.append(str(path))
+    subprocess.run(cmd, check=True, capture_output=True)
+    return path
+
+
+def make_image(path: Path, color: str = "red", size: str = "64x64") -> Path:
+    """A small JPEG or PNG (by suffix) of one colour."""
+    cmd = [ffmpeg_exe(), "-hide_banner", "-nostdin", "-v", "error", "-y", "-f", "lavfi"]
+    cmd += ["-i", f"color=c={color}:s={size}", "-frames:v", "1", str(path)]
+    subprocess.run(cmd, check=True, capture_output=True)
+    return path
+
+
+def make_continuous_book(
+    folder: Path,
+    sample_counts: Sequence[int],
+    *,
+    rate: int = 44100,
+    channels: int = 2,
+    codec: str = "mp3",
+    names: Sequence[str] | None = None,
+) -> list[Path]:
+    """One tone cut into files of the given sample counts (in reading order)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    paths, position = [], 0
+    for index, count in enumerate(sample_counts):
+        name = names[index] if names else f"{index + 1:02d}.{codec}"
+        paths.append(
+            make_tone(
+                folder / name,
+                0,
+                rate=rate,
+                channels=channels,
+                codec=codec,
+                samples=count,
+                start_seconds=position / rate,
+            )
+        )
+        position += count
+    return paths
+
+
+def decode_pcm(path: Path, rate: int | None = None, channels: int = 1) -> array:
+    """Decode a file to 16-bit PCM (channels=1: its first channel only)."""
+    cmd = [ffmpeg_exe(), "-hide_banner", "-nostdin", "-v", "error", "-i", str(path)]
+    cmd += ["-map", "0:a:0"]
+    cmd += ["-af", "pan=mono|c0=c0"] if channels == 1 else ["-ac", str(channels)]
+    if rate:
+        cmd += ["-ar", str(rate)]
+    cmd += ["-f", "s16le", "-"]
+    data = subprocess.run(cmd, check=True, capture_output=True).stdout
+    pcm = array("h")
+    pcm.frombytes(data)
+    return pcm
+
+
+def tone_pcm(count: int, rate: int, freq: float = 440, amplitude: float = 0.5) -> array:
+    """The first channel of make_tone's signal as ideal 16-bit samples."""
+    scale = amplitude * 32767
+    return array(
+        "h", (round(scale * math.sin(2 * math.pi * freq * n / rate)) for n in range(count))
+    )
+
+
+def rms_error(a: array, b: array, start: int, stop: int, offset: int = 0) -> float:
+    """RMS difference of a[start+offset:stop+offset] and b[start:stop]."""
+    total = 0.0
+    for n in range(start, stop):
+        diff = a[n + offset] - b[n]
+        total += diff * diff
+    return math.sqrt(total / max(1, stop - start))

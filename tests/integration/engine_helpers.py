@@ -1,0 +1,59 @@
+"""Small helpers shared by the engine's integration tests."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from mutagen.mp4 import MP4
+
+from aiom4b_tui.core.convert import convert_folders
+from aiom4b_tui.core.ffmpeg import FFmpegPool
+from aiom4b_tui.core.models import JobOptions
+
+
+async def convert(
+    folders,
+    out: Path,
+    ffmpeg: str,
+    *,
+    options: JobOptions | None = None,
+    segment_seconds: float | None = None,
+    logs: list[str] | None = None,
+    progress: list | None = None,
+    work_name: str = "t",
+) -> Path:
+    """Convert folders with the real ffmpeg on a pool of two."""
+    return await convert_folders(
+        [Path(f) for f in folders],
+        options or JobOptions(),
+        output_dir=out,
+        ffmpeg=ffmpeg,
+        pool=FFmpegPool(2),
+        work_name=work_name,
+        on_progress=progress.append if progress is not None else None,
+        on_log=logs.append if logs is not None else None,
+        segment_seconds=segment_seconds,
+    )
+
+
+def chapters_of(path: Path) -> list[tuple[float, str]]:
+    """(start seconds, title) of each chapter, as mutagen reads them."""
+    return [(c.start, c.title) for c in MP4(path).chapters]
+
+
+def ffmpeg_children() -> list[int]:
+    """Pids of ffmpeg processes whose parent is this test process."""
+    me, found = os.getpid(), []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+            cmdline = (entry / "cmdline").read_bytes()
+        except OSError:
+            continue
+        ppid = int(stat.rsplit(")", 1)[1].split()[1])
+        if ppid == me and b"ffmpeg" in cmdline:
+            found.append(int(entry.name))
+    return found

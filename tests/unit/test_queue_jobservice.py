@@ -1,0 +1,121 @@
+"""JobService's queue operations: cancel, retry, heartbeat, finishing, watched folders."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from aiom4b_tui.core.jobs import LOG_CAP_CHARS, JobStateError, ProgressReport
+from aiom4b_tui.core.models import JobCreate, JobStatus
+from tests.queue_helpers import add_book_folder, open_service, queue_jobs
+
+
+@pytest.fixture
+def service(tmp_path: Path):
+    _settings, db, service = open_service(tmp_path / "data")
+    yield service
+    db.close()
+
+
+def test_cancel_queued_job_marks_it_cancelled(service, tmp_path):
+    job = queue_jobs(service, tmp_path, 1)[0]
+    done = service.request_cancel(job.id)
+    assert done.status is JobStatus.CANCELLED
+    assert done.end_time is not None
+    assert done.log.endswith("cancelled while queued")
+
+
+def test_cancel_running_job_only_asks_its_runner(service, tmp_path):
+    job = queue_jobs(service, tmp_path, 1)[0]
+    service.claim_next("host:1")
+    asked = service.request_cancel(job.id)
+    assert asked.status is JobStatus.RUNNING
+    assert asked.cancel_requested
+    assert service.running_states([job.id])[job.id].cancel_requested
+
+
+def test_cancel_finished_job_is_refused(service, tmp_path):
+    job = queue_jobs(service, tmp_path, 1)[0]
+    service.claim_next("host:1")
+    service.finish_running(job.id, "host:1", JobStatus.COMPLETED, ["done"], output_file="/x.m4b")
+    with pytest.raises(JobStateError):
+        service.request_cancel(job.id)
+
+
+def test_retry_requeues_failed_job_and_keeps_its_log(service, tmp_path):
+    job = queue_jobs(service, tmp_path, 1)[0]
+    service.claim_next("host:1")
+    service.finish_running(job.id, "host:1", JobStatus.FAILED, ["failed: 02.mp3 is empty"])
+    again = service.retry(job.id)
+    assert again.status is JobStatus.QUEUED
+    assert again.worker is None and again.end_time is None and again.progress == 0
+    assert "failed: 02.mp3 is empty" in again.log
+    assert again.log.endswith("retry: queued again (was failed)")
+
+
+def test_retry_refuses_queued_and_running_jobs(service, tmp_path):
+    job = queue_jobs(service, tmp_path, 1)[0]
+    with pytest.raises(JobStateError):
+        service.retry(job.id)
+    service.claim_next("host:1")
+    with pytest.raises(JobStateError):
+        service.retry(job.id)
+
+
+def test_finish_running_only_for_the_owning_worker(service, tmp_path):
+    job = queue_jobs(service, tmp_path, 1)[0]
+    service.claim_next("host:1")
+    assert service.finish_running(job.id, "host:2", JobStatus.COMPLETED, ["x"]) is None
+    done = service.finish_running(
+        job.id, "host:1", JobStatus.COMPLETED, ["completed"], output_file="/o/b.m4b"
+    )
+    assert done.status is JobStatus.COMPLETED and done.progress == 1.0
+    assert done.output_file == "/o/b.m4b" and done.end_time is not None
+
+
+def test_finish_running_to_queued_hands_the_job_back(service, tmp_path):
+    job = queue_jobs(service, tmp_path, 1)[0]
+    service.claim_next("host:1")
+    back = service.finish_running(job.id, "host:1", JobStatus.QUEUED, ["stopped"])
+    assert back.status is JobStatus.QUEUED and back.worker is None and back.end_time is None
+
+
+def test_heartbeat_writes_progress_only_on_own_running_jobs(service, tmp_path):
+    mine, theirs = queue_jobs(service, tmp_path, 2)
+    service.claim_next("host:1")
+    service.claim_next("host:2")
+    touched = service.heartbeat(
+        [mine.id, theirs.id], "host:1", {mine.id: ProgressReport(0.25, 40.0, 12.0)}
+    )
+    assert touched == 1
+    row = service.get_job(mine.id)
+    assert (row.progress, row.speed, row.eta_seconds) == (0.25, 40.0, 12.0)
+    assert service.get_job(theirs.id).progress == 0
+
+
+def test_claim_job_takes_only_a_queued_job(service, tmp_path):
+    job = queue_jobs(service, tmp_path, 1)[0]
+    assert service.claim_job(job.id, "host:1").status is JobStatus.RUNNING
+    assert service.claim_job(job.id, "host:2") is None
+
+
+def test_log_stays_capped(service, tmp_path):
+    job = queue_jobs(service, tmp_path, 1)[0]
+    line = "x" * 1000
+    for _ in range(100):
+        service.add_log_lines(job.id, [line, line])
+    log = service.get_job(job.id).log
+    assert len(log) <= LOG_CAP_CHARS + 100
+    assert log.startswith("[… older lines dropped]")
+    assert log.endswith(line)
+
+
+def test_watched_job_is_created_once_per_folder(service, tmp_path):
+    folder = add_book_folder(tmp_path, "inbox/Dune")
+    first = service.create_watched_job(str(folder), JobCreate(input_folders=[folder]))
+    second = service.create_watched_job(str(folder), JobCreate(input_folders=[folder]))
+    assert first is not None and first.status is JobStatus.QUEUED
+    assert second is None
+    assert service.watched_folder_known(str(folder))
+    assert len(service.get_jobs()) == 1
