@@ -13,23 +13,7 @@ from pathlib import Path
 import mutagen
 from natsort import natsorted, ns
 
-AUDIO_EXTENSIONS = frozenset(
-    {
-        ".mp3",
-        ".m4a",
-        ".m4b",
-        ".mp4",
-        ".aac",
-        ".flac",
-        ".ogg",
-        ".oga",
-        ".opus",
-        ".wma",
-        ".wav",
-        ".aif",
-        ".aiff",
-    }
-)
+from aiom4b_tui.core.scan import AUDIO_EXTENSIONS
 
 
 @dataclass(frozen=True)

@@ -341,6 +341,9 @@ class AiomApp(App[int]):
         if self.panes.has_class("-narrow"):
             self._show_library(False)
 
+    def on_add_book_screen_unreadable(self, message: AddBookScreen.Unreadable) -> None:
+        self.log_event(f"✖ {message.folders[0].name}: {message.error}", "red")
+
     @work(thread=True, group="writes", exit_on_error=False)
     def _create_job(self, job: JobCreate) -> None:
         created = self.service.create_job(job)

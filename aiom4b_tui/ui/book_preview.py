@@ -1,34 +1,30 @@
-"""What the add dialog shows before a book is queued: files, chapters, tags, cover, size.
+"""What the add dialog and the job details show before a book is made: the engine's plan.
 
-`build_preview` is the one place that knows where a plan comes from. It uses the engine's
-`scan_book` + `make_plan` when they are installed, else a plain listing of the folders with
-the tags of their first file. Blocking (it reads every file's headers): call it in a thread.
+`build_preview` runs the engine's `scan_book` + `make_plan` with the job's options and the
+settings' defaults, exactly as the queue will, and keeps what a person needs to see.
+Blocking (it probes every file): call it in a thread.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-import mutagen
-
-from aiom4b_tui.core.library import audio_files_in, audio_seconds
+from aiom4b_tui.core.ffmpeg import FFmpegNotFoundError, ffmpeg_encoders, find_ffmpeg
 from aiom4b_tui.core.models import JobOptions
+from aiom4b_tui.core.plan import BookPlan, make_plan
+from aiom4b_tui.core.scan import AudioFile, ScanError, scan_book
 
 if TYPE_CHECKING:
     from aiom4b_tui.core.settings import Settings
 
 TAG_FIELDS = ("title", "author", "narrator", "year", "genre")
-DEFAULT_BITRATE = 64_000
-MAX_BITRATE = 128_000
-COVER_NAMES = ("cover", "folder", "front", "album")
-IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".webp")
 
 
 @dataclass(frozen=True)
 class PreviewFile:
-    """One source file: its name as shown, and how long it plays."""
+    """One source file: its path as shown (relative to its book folder), how long it plays."""
 
     name: str
     seconds: float
@@ -36,15 +32,20 @@ class PreviewFile:
 
 @dataclass(frozen=True)
 class PreviewChapter:
-    """One chapter: its title and where it starts."""
+    """One chapter: its title, where it starts (estimated), and the file it is in."""
 
     title: str
     start: float
+    file_index: int = 0
 
 
 @dataclass
 class BookPreview:
-    """Everything the add dialog shows about one book-to-be."""
+    """Everything the add dialog shows about one book-to-be.
+
+    `error` is set (and the lists are empty) when the folders cannot make a book.
+    `cover` is an image file or an audio file with an embedded picture.
+    """
 
     folders: list[Path]
     files: list[PreviewFile]
@@ -54,144 +55,99 @@ class BookPreview:
     cover: Path | None
     duration: float
     expected_bytes: int
+    audio_format: str = ""  # e.g. "AAC 64k mono"
     notes: list[str] = field(default_factory=list)
+    error: str | None = None
 
 
 def build_preview(
-    folders: list[Path], settings: Settings | None, options: JobOptions | None = None
+    folders: list[Path], settings: Settings, options: JobOptions | None = None
 ) -> BookPreview:
-    """The plan of one book made from `folders`, in that order."""
-    options = options or JobOptions()
+    """The plan of one book made from `folders`, in that order; a ScanError becomes `error`."""
+    options = _with_defaults(options or JobOptions(), settings)
+    ffmpeg, encoders = _ffmpeg_and_encoders(settings)
     try:
-        return _preview_from_engine(folders, settings, options)
-    except ImportError:
-        return _preview_from_listing(folders, settings, options)
+        scan = scan_book(folders, ffmpeg=ffmpeg)
+    except ScanError as exc:
+        return unreadable_preview(folders, str(exc))
+    plan = make_plan(scan, options, output_dir=settings.resolved_output_dir(), encoders=encoders)
+    return preview_of_plan(folders, plan)
 
 
-def _preview_from_engine(
-    folders: list[Path], settings: Settings | None, options: JobOptions
-) -> BookPreview:
-    from aiom4b_tui.core.plan import make_plan  # noqa: F401  (not on main yet)
-    from aiom4b_tui.core.scan import scan_book  # noqa: F401
-
-    raise ImportError("the engine adapter is wired once the engine lands on main")
-
-
-def _preview_from_listing(
-    folders: list[Path], settings: Settings | None, options: JobOptions
-) -> BookPreview:
-    files: list[PreviewFile] = []
-    chapters: list[PreviewChapter] = []
-    paths: list[Path] = []
-    position = 0.0
-    for folder in folders:
-        for path in audio_files_in(folder):
-            seconds = audio_seconds(path)
-            name = path.name if len(folders) == 1 else f"{folder.name}/{path.name}"
-            files.append(PreviewFile(name, seconds))
-            chapters.append(PreviewChapter(_tag(path, "title") or path.stem, position))
-            paths.append(path)
-            position += seconds
-    tags = _book_tags(paths[0], folders[0]) if paths else {"title": folders[0].name}
-    bitrate = options.bitrate or _setting(settings, "bitrate") or _source_bitrate(paths)
-    notes = [] if paths else ["no audio files in these folders"]
+def preview_of_plan(folders: list[Path], plan: BookPlan) -> BookPreview:
+    """What the dialog shows of an engine plan."""
+    files = [PreviewFile(_shown_name(audio, folders), audio.duration) for audio in plan.files]
+    chapters = [PreviewChapter(c.title, c.start, c.file_index) for c in plan.chapters]
+    notes = _skipped_note(plan)
+    encoder = plan.encoder
+    how = "AAC copied" if plan.copy else f"AAC {encoder.bitrate // 1000}k"
     return BookPreview(
         folders=list(folders),
         files=files,
         chapters=chapters,
-        tags=tags,
-        output_name=options.output_name or _output_name(tags, folders[0]),
-        cover=_find_cover(folders, paths),
-        duration=position,
-        expected_bytes=int(position * bitrate / 8),
+        tags={name: plan.tags.get(name, "") for name in TAG_FIELDS},
+        output_name=plan.output_path.stem,
+        cover=plan.cover or plan.picture_file,
+        duration=plan.duration,
+        expected_bytes=int(plan.duration * encoder.bitrate / 8),
+        audio_format=f"{how} {_channels(encoder.channels)}",
         notes=notes,
     )
 
 
-def _setting(settings: Settings | None, name: str) -> Any:
-    return getattr(settings, name, None) if settings is not None else None
+def _with_defaults(options: JobOptions, settings: Settings) -> JobOptions:
+    """The settings' bitrate, as the queue applies it (core.job_execution.effective_options)."""
+    if options.bitrate is None and settings.bitrate is not None:
+        return options.model_copy(update={"bitrate": settings.bitrate})
+    return options
 
 
-def _easy(path: Path) -> Any:
+def _ffmpeg_and_encoders(settings: Settings) -> tuple[str | None, frozenset[str] | tuple[str]]:
+    """The ffmpeg the queue would use and its AAC encoders; a plan needs none to be found."""
     try:
-        return mutagen.File(path, easy=True)
-    except Exception:
-        return None
+        ffmpeg = find_ffmpeg(settings.ffmpeg)
+    except FFmpegNotFoundError:
+        return None, ("aac",)
+    return ffmpeg, ffmpeg_encoders(ffmpeg)
 
 
-def _tag(path: Path, key: str) -> str | None:
-    audio = _easy(path)
-    if audio is None or audio.tags is None:
-        return None
-    values = audio.tags.get(key)
-    return str(values[0]).strip() or None if values else None
-
-
-def _book_tags(first: Path, folder: Path) -> dict[str, str]:
-    """The book's tags as the first file has them: album as title, artist as author..."""
-    sources = {
-        "title": ("album",),
-        "author": ("albumartist", "artist"),
-        "narrator": ("composer",),
-        "year": ("date", "originaldate"),
-        "genre": ("genre",),
-    }
-    tags = {}
-    for name, keys in sources.items():
-        value = next((v for v in (_tag(first, k) for k in keys) if v), "")
-        tags[name] = value[:4] if name == "year" else value
-    tags["title"] = tags["title"] or folder.name
-    return tags
-
-
-def _source_bitrate(paths: list[Path]) -> int:
-    rates = []
-    for path in paths[:20]:
-        try:
-            info = mutagen.File(path)
-            rate = getattr(info.info, "bitrate", 0) if info else 0
-        except Exception:
-            rate = 0
-        if rate:
-            rates.append(rate)
-    if not rates:
-        return DEFAULT_BITRATE
-    return min(int(sum(rates) / len(rates)), MAX_BITRATE)
-
-
-def _output_name(tags: dict[str, str], folder: Path) -> str:
-    title = tags.get("title") or folder.name
-    author = tags.get("author")
-    return f"{author} - {title}" if author else title
-
-
-def _find_cover(folders: list[Path], paths: list[Path]) -> Path | None:
-    for folder in folders:
-        images = sorted(
-            p for p in _safe_list(folder) if p.suffix.lower() in IMAGE_SUFFIXES and p.is_file()
-        )
-        named = [p for p in images if p.stem.lower() in COVER_NAMES]
-        if named or images:
-            return (named or images)[0]
-    return paths[0] if paths and _has_picture(paths[0]) else None
-
-
-def _safe_list(folder: Path) -> list[Path]:
-    try:
-        return [p for p in folder.iterdir() if not p.name.startswith(".")]
-    except OSError:
+def _skipped_note(plan: BookPlan) -> list[str]:
+    """One line naming the files left out (the cover and hidden files go unsaid)."""
+    names = [
+        path.name
+        for path, why in plan.skipped
+        if path != plan.cover and why not in ("hidden file", "AppleDouble file")
+    ]
+    if not names:
         return []
+    shown = ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
+    return [f"left out (not audio): {shown}"]
 
 
-def _has_picture(path: Path) -> bool:
-    try:
-        audio = mutagen.File(path)
-    except Exception:
-        return False
-    tags = getattr(audio, "tags", None)
-    if tags is None:
-        return False
-    keys = [str(k) for k in tags]
-    return any(k.startswith("APIC") or k == "covr" for k in keys) or bool(
-        getattr(audio, "pictures", None)
+def _shown_name(audio: AudioFile, folders: list[Path]) -> str:
+    """The file relative to its book folder, led by that folder's name when there are several."""
+    if len(folders) == 1:
+        return audio.rel
+    folder = next((f for f in folders if audio.path.is_relative_to(f)), audio.path.parent)
+    return f"{folder.name}/{audio.rel}"
+
+
+def _channels(count: int) -> str:
+    return {1: "mono", 2: "stereo"}.get(count, f"{count} channels")
+
+
+def unreadable_preview(folders: list[Path], message: str) -> BookPreview:
+    """The preview of folders that cannot make a book, saying why."""
+    name = folders[0].name if folders else ""
+    tags = dict.fromkeys(TAG_FIELDS, "") | {"title": name}
+    return BookPreview(
+        folders=list(folders),
+        files=[],
+        chapters=[],
+        tags=tags,
+        output_name=name,
+        cover=None,
+        duration=0.0,
+        expected_bytes=0,
+        error=message,
     )

@@ -11,12 +11,18 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
+from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Input, Label, LoadingIndicator, Static
 
 from aiom4b_tui.core.models import JobCreate, JobOptions, TagOverrides
 from aiom4b_tui.ui import formatting
-from aiom4b_tui.ui.book_preview import TAG_FIELDS, BookPreview, build_preview
+from aiom4b_tui.ui.book_preview import (
+    TAG_FIELDS,
+    BookPreview,
+    build_preview,
+    unreadable_preview,
+)
 from aiom4b_tui.ui.cover import cover_text, default_ffmpeg
 
 if TYPE_CHECKING:
@@ -50,7 +56,7 @@ class AddBookScreen(ModalScreen[AddDecision]):
     def __init__(
         self,
         folders: list[Path],
-        settings: Settings | None,
+        settings: Settings,
         *,
         position: tuple[int, int] = (1, 1),
         shown_root: Path | None = None,
@@ -99,10 +105,21 @@ class AddBookScreen(ModalScreen[AddDecision]):
         self.query_one("#tag-title", Input).focus()
         self._load_preview()
 
+    class Unreadable(Message):
+        """The folders cannot make a book (no audio, a bad file): for the app's log."""
+
+        def __init__(self, folders: list[Path], error: str) -> None:
+            super().__init__()
+            self.folders = folders
+            self.error = error
+
     @work(thread=True, exclusive=True, group="add-preview")
     def _load_preview(self) -> None:
-        """Read the folders (and draw the cover) away from the event loop."""
-        preview = build_preview(self.folders, self.settings)
+        """Scan and plan the book (and draw the cover) away from the event loop."""
+        try:
+            preview = build_preview(self.folders, self.settings)
+        except Exception as exc:  # shown in the dialog rather than ending the app
+            preview = unreadable_preview(self.folders, f"{type(exc).__name__}: {exc}")
         art = None
         if preview.cover is not None:
             ffmpeg = default_ffmpeg(getattr(self.settings, "ffmpeg", None))
@@ -114,6 +131,8 @@ class AddBookScreen(ModalScreen[AddDecision]):
             return  # dismissed while the folders were being read
         self.preview = preview
         self.query_one("#add-loading").display = False
+        if preview.error:
+            self.post_message(self.Unreadable(self.folders, preview.error))
         for name in TAG_FIELDS:
             self.query_one(f"#tag-{name}", Input).value = preview.tags.get(name, "")
         self.query_one("#tag-output", Input).value = preview.output_name
@@ -129,28 +148,28 @@ class AddBookScreen(ModalScreen[AddDecision]):
 
     @staticmethod
     def _facts(preview: BookPreview) -> Text:
+        if preview.error:
+            return Text(f"Cannot make a book: {preview.error}", style="bold red")
         files = "1 file" if len(preview.files) == 1 else f"{len(preview.files)} files"
         facts = Text(
             f"{files} · {formatting.book_length(preview.duration)} · "
-            f"about {formatting.file_size(preview.expected_bytes)} · "
-            f"{len(preview.chapters)} chapters"
+            f"{len(preview.chapters)} chapters · "
+            f"about {formatting.file_size(preview.expected_bytes)} · {preview.audio_format}"
         )
         for note in preview.notes:
-            facts.append(f"\n{note}", style="yellow")
+            facts.append(f"\n{note}", style="dim")
         return facts
 
     @staticmethod
     def _chapters(preview: BookPreview) -> Text:
         text = Text()
-        starts = [c.start for c in preview.chapters]
-        for number, (chapter, file) in enumerate(
-            zip(preview.chapters, preview.files, strict=False), start=1
-        ):
+        for number, chapter in enumerate(preview.chapters, start=1):
+            file = preview.files[chapter.file_index]
             text.append(f"{number:>3} ", style="dim")
             text.append(f"{formatting.track_time(chapter.start):>8}  ", style="cyan")
             text.append(formatting.ellipsize(chapter.title, 34))
             text.append(f"  {formatting.ellipsize(file.name, 24)}\n", style="dim")
-        if not starts:
+        if not preview.chapters:
             text.append("no chapters", style="dim")
         text.rstrip()
         return text
@@ -163,6 +182,9 @@ class AddBookScreen(ModalScreen[AddDecision]):
         if action in (QUEUE, QUEUE_ALL):
             if self.preview is None:
                 self.notify("Still reading the folders…")
+                return
+            if self.preview.error:
+                self.notify(self.preview.error, title="Cannot queue this book", severity="error")
                 return
             self.dismiss(AddDecision(action, self.job_create()))
         else:

@@ -32,7 +32,7 @@ class JobDetailsScreen(Screen[None]):
         Binding("r", "app.retry_job", "Retry"),
     ]
 
-    def __init__(self, job: JobDB, settings: Settings | None, now: datetime) -> None:
+    def __init__(self, job: JobDB, settings: Settings, now: datetime) -> None:
         super().__init__()
         self.job = job
         self.settings = settings
@@ -103,9 +103,11 @@ class JobDetailsScreen(Screen[None]):
 
     @staticmethod
     def _plan_text(preview: BookPreview) -> Text:
+        if preview.error:
+            return Text(f"Cannot make a book: {preview.error}", style="red")
         text = Text(
             f"{len(preview.files)} files · {formatting.book_length(preview.duration)} · "
-            f"about {formatting.file_size(preview.expected_bytes)}\n",
+            f"about {formatting.file_size(preview.expected_bytes)} · {preview.audio_format}\n",
             style="bold",
         )
         tags = " · ".join(f"{k}: {v}" for k, v in preview.tags.items() if v)

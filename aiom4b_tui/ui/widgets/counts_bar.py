@@ -29,15 +29,19 @@ def counts_text(counts: dict[JobStatus, int]) -> str:
 class CountsBar(Horizontal):
     """`aiom4b` on the left, the job counts on the right."""
 
-    _shown = ""
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._shown = ""
+        # Kept, not queried: the first counts can arrive before this bar has composed.
+        self._counts = Label("", id="counts")
 
     def compose(self) -> ComposeResult:
         yield Label("aiom4b", id="app-name")
-        yield Label("", id="counts")
+        yield self._counts
 
     def show_counts(self, counts: dict[JobStatus, int]) -> None:
         """Show fresh counts."""
         text = counts_text(counts)
         if text != self._shown:  # an unchanged label need not be laid out again
             self._shown = text
-            self.query_one("#counts", Label).update(text)
+            self._counts.update(text)
