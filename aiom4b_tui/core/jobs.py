@@ -303,7 +303,16 @@ class JobService:
                 )
             previous = job.status.value
             job.status = JobStatus.QUEUED
-            for name in ("start_time", "end_time", "worker", "speed", "eta_seconds", "heartbeat"):
+            # A retried job starts afresh: nothing of the last attempt may look current.
+            for name in (
+                "start_time",
+                "end_time",
+                "output_file",
+                "worker",
+                "speed",
+                "eta_seconds",
+                "heartbeat",
+            ):
                 setattr(job, name, None)
             job.progress = 0.0
             job.cancel_requested = False
@@ -313,6 +322,16 @@ class JobService:
             session.commit()
             session.refresh(job)
         return job
+
+    def existing_ids(self, job_ids: Collection[UUID]) -> set[UUID]:
+        """Which of these jobs still exist (for UIs noticing deletions by others)."""
+        found: set[UUID] = set()
+        ids = list(job_ids)
+        for start in range(0, len(ids), 500):  # below SQLite's limit on bound parameters
+            query = select(JobDB.id).where(col(JobDB.id).in_(ids[start : start + 500]))
+            with self.db.session() as session:
+                found.update(session.exec(query))
+        return found
 
     def running_states(self, job_ids: Collection[UUID]) -> dict[UUID, RunningState]:
         """Status, owner and cancel flag of these jobs (a deleted job is absent)."""

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from aiom4b_tui.core.jobs import LOG_CAP_CHARS, JobStateError, ProgressReport
-from aiom4b_tui.core.models import JobCreate, JobStatus
+from aiom4b_tui.core.models import JobCreate, JobStatus, JobUpdate
 from tests.queue_helpers import add_book_folder, open_service, queue_jobs
 
 
@@ -52,6 +52,30 @@ def test_retry_requeues_failed_job_and_keeps_its_log(service, tmp_path):
     assert again.worker is None and again.end_time is None and again.progress == 0
     assert "failed: 02.mp3 is empty" in again.log
     assert again.log.endswith("retry: queued again (was failed)")
+
+
+def test_retry_clears_what_the_last_attempt_left(service, tmp_path):
+    job = queue_jobs(service, tmp_path, 1)[0]
+    service.claim_next("host:1")
+    service.heartbeat([job.id], "host:1", {job.id: ProgressReport(0.6, 90.0, 12.0)})
+    service.finish_running(job.id, "host:1", JobStatus.CANCELLED, ["cancelled"])
+    # An output recorded by an earlier attempt (or by hand) must not survive a retry.
+    service.update_job(job.id, JobUpdate(output_file="/out/old.m4b"))
+    before = service.get_job(job.id)
+    assert before.start_time and before.end_time and before.progress == 0.6
+    again = service.retry(job.id)
+    assert again.output_file is None
+    assert again.start_time is None and again.end_time is None and again.heartbeat is None
+    assert again.progress == 0 and again.speed is None and again.eta_seconds is None
+    assert not again.cancel_requested
+
+
+def test_existing_ids_leaves_out_deleted_jobs(service, tmp_path):
+    jobs = queue_jobs(service, tmp_path, 3)
+    service.delete_job(jobs[1].id)
+    ids = [job.id for job in jobs]
+    assert service.existing_ids(ids) == {jobs[0].id, jobs[2].id}
+    assert service.existing_ids([]) == set()
 
 
 def test_retry_refuses_queued_and_running_jobs(service, tmp_path):
