@@ -1,70 +1,56 @@
 """The aiom4b app: folder picker, job queue and log on one screen, built by `create_app`.
 
-The database is the truth. The app polls `JobService.changed_since` from a worker thread a
-few times a second and repaints the rows that changed, whichever process changed them.
+The database is the truth: the table follows it (`job_polling`), the keys act on jobs
+through JobService (`job_actions`), and the queue and an inbox watcher run in this process
+(`queue_control`). Here: the screen, folding for small terminals, adding books, the palette.
 Every read and write of the database, and every scan of the disk, runs in a worker thread.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from datetime import datetime, timedelta
+from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar
-from uuid import UUID
+from typing import TYPE_CHECKING, ClassVar
 
 from natsort import natsorted
-from textual import on, work
+from textual import work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.events import Resize
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Label
+from textual.widgets import Footer, Label
 from textual.worker import Worker, WorkerState
 
-from aiom4b_tui.core.models import (
-    JobCreate,
-    JobDB,
-    JobStatus,
-    JobUpdate,
-    utcnow,
-)
-from aiom4b_tui.ui.background import spawn_background_worker
+from aiom4b_tui.core.models import JobCreate, utcnow
+from aiom4b_tui.core.watch import SETTLE_SECONDS
+from aiom4b_tui.ui.job_actions import JobActions
 from aiom4b_tui.ui.job_filter import JobFilter
-from aiom4b_tui.ui.job_rows import STATUS_SYMBOLS, display_title, last_log_line
-from aiom4b_tui.ui.messages import JobsChanged, JobsPageLoaded, RunnerNote, RunnerReported
+from aiom4b_tui.ui.job_polling import POLL_SECONDS, JobPolling
+from aiom4b_tui.ui.job_rows import display_title
+from aiom4b_tui.ui.queue_control import QueueControl
 from aiom4b_tui.ui.runner_host import RunnerHost
 from aiom4b_tui.ui.screens.add_book import CANCEL, QUEUE_ALL, SKIP, AddBookScreen
-from aiom4b_tui.ui.screens.confirm import ConfirmScreen
 from aiom4b_tui.ui.screens.help import HelpScreen
-from aiom4b_tui.ui.screens.job_details import JobDetailsScreen
-from aiom4b_tui.ui.screens.prompt import PromptScreen
-from aiom4b_tui.ui.screens.quit import KEEP, QuitScreen
 from aiom4b_tui.ui.styles import style_paths
 from aiom4b_tui.ui.widgets.counts_bar import CountsBar
 from aiom4b_tui.ui.widgets.event_log import EventLog
 from aiom4b_tui.ui.widgets.folder_tree import FolderTree
-from aiom4b_tui.ui.widgets.job_table import PAGE_SIZE, JobTable
+from aiom4b_tui.ui.widgets.job_table import JobTable
 
 if TYPE_CHECKING:
     from aiom4b_tui.core.jobs import JobService
     from aiom4b_tui.core.settings import Settings
 
-POLL_SECONDS = 0.4
-# Rows are fetched again if they changed this close to the last poll, in case a writer's
-# transaction committed a moment after its updated_at was stamped.
-POLL_OVERLAP = timedelta(seconds=2)
 NARROW_WIDTH = 100
-LOG_LINES_ON_SELECT = 3
-TEXT_FILTER_CAP = 5000
 
 MAIN_SCREEN_ACTIONS = frozenset({"filter", "toggle_library", "clear_old", "watch_inbox"})
 
 Clock = Callable[[], datetime]
 
 
-class AiomApp(App[int]):
+class AiomApp(JobPolling, JobActions, QueueControl, App[int]):
     """Folders in, queued books out; the queue shown live from the database."""
 
     CSS_PATH = style_paths()
@@ -86,6 +72,7 @@ class AiomApp(App[int]):
         *,
         clock: Clock = utcnow,
         run_queue: bool = True,
+        inbox_settle: float = SETTLE_SECONDS,
     ) -> None:
         super().__init__()
         self.settings = settings
@@ -93,11 +80,10 @@ class AiomApp(App[int]):
         self.library_root = library_root
         self.clock = clock
         self.run_queue = run_queue
+        self.inbox_settle = inbox_settle
+        self.watched_inbox: Path | None = None
         self.runner = RunnerHost(service, settings, self._runner_event)
-        self._last_seen = utcnow()
-        self._poll_busy = False
-        self._statuses: dict[UUID, JobStatus] = {}
-        self._shown_log: tuple[UUID | None, int] = (None, 0)
+        self._init_polling()
         self._narrow_choice_made = False
         # Kept, not queried: workers may report while the screen is being taken down.
         self.folder_tree = FolderTree(library_root, id="tree")
@@ -169,132 +155,6 @@ class AiomApp(App[int]):
             return self.panes.has_class("-narrow")
         return True
 
-    # ---- reading the database --------------------------------------------------------
-
-    def _reload_table(self, job_filter: JobFilter) -> None:
-        generation = self.table.start_over(job_filter)
-        title = "Jobs" + (f" · {job_filter.describe()}" if job_filter.active else "")
-        self.query_one("#jobs-title", Label).update(title)
-        self._load_page(0, generation, job_filter)
-
-    @on(JobTable.NeedMore)
-    def _more_jobs(self, message: JobTable.NeedMore) -> None:
-        self._load_page(message.offset, self.table.generation, self.table.filter)
-
-    @work(thread=True, group="pages", exit_on_error=False)
-    def _load_page(self, offset: int, generation: int, job_filter: JobFilter) -> None:
-        """Fetch one page of jobs (newest first), or every match of a text filter."""
-        if job_filter.text:
-            jobs = self._text_matches(job_filter)
-            complete = True
-        else:
-            jobs = self.service.get_jobs(
-                status=job_filter.status, limit=PAGE_SIZE + 1, offset=offset
-            )
-            complete = len(jobs) <= PAGE_SIZE
-            jobs = jobs[:PAGE_SIZE]
-        self.post_message(JobsPageLoaded(jobs, offset, generation, complete))
-
-    def _text_matches(self, job_filter: JobFilter) -> list[JobDB]:
-        matches: list[JobDB] = []
-        offset = 0
-        while len(matches) < TEXT_FILTER_CAP:
-            page = self.service.get_jobs(status=job_filter.status, limit=1000, offset=offset)
-            matches += [job for job in page if job_filter.matches(job)]
-            if len(page) < 1000:
-                break
-            offset += len(page)
-        return matches[:TEXT_FILTER_CAP]
-
-    @property
-    def main_screen_gone(self) -> bool:
-        """True while the app shuts down: workers may still report, nothing to show it on."""
-        return not self.table.is_attached
-
-    def on_jobs_page_loaded(self, message: JobsPageLoaded) -> None:
-        if self.main_screen_gone:
-            return
-        if message.generation != self.table.generation:
-            return
-        for job in message.jobs:
-            self._statuses.setdefault(job.id, job.status)
-        self.table.add_page(message.jobs, self.clock(), complete=message.complete)
-        if message.offset == 0 and not self._narrow_choice_made:
-            self._show_library(not message.jobs)
-
-    def _poll(self) -> None:
-        if not self._poll_busy:
-            self._poll_busy = True
-            self._poll_database()
-
-    @work(thread=True, group="poll", exit_on_error=False)
-    def _poll_database(self) -> None:
-        """Ask the database what changed since the last look, and the counts."""
-        jobs = self.service.changed_since(self._last_seen - POLL_OVERLAP)
-        counts = self.service.count_by_status()
-        self.post_message(JobsChanged(jobs, counts))
-
-    def on_jobs_changed(self, message: JobsChanged) -> None:
-        self._poll_busy = False
-        if self.main_screen_gone:
-            return
-        now = self.clock()
-        if message.jobs:
-            self._last_seen = max(self._last_seen, *(job.updated_at for job in message.jobs))
-        for job in message.jobs:
-            self._note_status(job)
-        table = self.table
-        new_jobs = table.apply_changes(message.jobs, now)
-        if new_jobs:
-            table.put_on_top(new_jobs, now)
-        table.tick(now)
-        self.counts_bar.show_counts(message.counts)
-        self._follow_selected_log()
-        self._follow_details(message.jobs, now)
-
-    def _note_status(self, job: JobDB) -> None:
-        """Log a job's change of status, the first time it is seen in its new one."""
-        before = self._statuses.get(job.id)
-        self._statuses[job.id] = job.status
-        if before is job.status:
-            return
-        symbol, word, style = STATUS_SYMBOLS[job.status]
-        title = display_title(job)
-        detail = ""
-        if job.status is JobStatus.COMPLETED and job.output_file:
-            detail = f" → {job.output_file}"
-        elif job.status is JobStatus.FAILED:
-            detail = f": {last_log_line(job)}"
-        self.log_event(f"{symbol} {title}: {word}{detail}", style)
-
-    def _follow_details(self, jobs: list[JobDB], now: datetime) -> None:
-        screen = self.screen
-        if isinstance(screen, JobDetailsScreen):
-            for job in jobs:
-                if job.id == screen.job.id:
-                    screen.follow(job, now)
-
-    # ---- the selected job's log in the log pane ------------------------------------------
-
-    @on(DataTable.RowHighlighted, "#table")
-    def _row_highlighted(self) -> None:
-        if self.main_screen_gone:
-            return
-        job = self.table.selected_job()
-        if job is None or self._shown_log[0] == job.id:
-            return
-        lines = (job.log or "").splitlines()
-        self.log_pane.job_lines(display_title(job), lines[-LOG_LINES_ON_SELECT:])
-        self._shown_log = (job.id, len(lines))
-
-    def _follow_selected_log(self) -> None:
-        job = self.table.selected_job()
-        if job is None or self._shown_log[0] != job.id:
-            return
-        lines = (job.log or "").splitlines()
-        self.log_pane.job_lines(display_title(job), lines[self._shown_log[1] :])
-        self._shown_log = (job.id, len(lines))
-
     # ---- adding books --------------------------------------------------------------------
 
     def _folders_to_add(self) -> list[Path]:
@@ -349,173 +209,11 @@ class AiomApp(App[int]):
         created = self.service.create_job(job)
         self.call_from_thread(self.log_event, f"◌ {display_title(created)}: queued")
         self._statuses[created.id] = created.status
-
-    # ---- acting on jobs ------------------------------------------------------------------
-
-    def _selected(self) -> JobDB | None:
-        job = self.table.selected_job()
-        if job is None:
-            self.notify("No job selected.", severity="warning")
-        return job
-
-    def action_details(self) -> None:
-        """Open the details of the selected job."""
-        job = self._selected()
-        if job is not None:
-            self.push_screen(JobDetailsScreen(job, self.settings, self.clock()))
-
-    def action_cancel_job(self) -> None:
-        """Cancel the selected job: a queued one at once, a running one by asking its runner."""
-        job = self._current_job()
-        if job is None:
-            return
-        if job.status is JobStatus.QUEUED:
-            update = JobUpdate(status=JobStatus.CANCELLED, end_time=utcnow())
-        elif job.status is JobStatus.RUNNING:
-            update = JobUpdate(cancel_requested=True)
-        else:
-            self.notify(f"The job is {job.status.value}; nothing to cancel.")
-            return
-        self._update_job(job.id, update, f"{display_title(job)}: cancel asked for")
-
-    def action_retry_job(self) -> None:
-        """Queue a failed or cancelled job again."""
-        job = self._current_job()
-        if job is None:
-            return
-        if job.status not in (JobStatus.FAILED, JobStatus.CANCELLED):
-            self.notify("Only failed or cancelled jobs can be retried.")
-            return
-        update = JobUpdate(status=JobStatus.QUEUED, progress=0.0, cancel_requested=False)
-        self._update_job(job.id, update, f"{display_title(job)}: queued again")
-
-    def _current_job(self) -> JobDB | None:
-        screen = self.screen
-        if isinstance(screen, JobDetailsScreen):
-            return screen.job
-        return self._selected()
-
-    @work(thread=True, group="writes", exit_on_error=False)
-    def _update_job(self, job_id: UUID, update: JobUpdate, note: str) -> None:
-        self.service.update_job(job_id, update)
-        self.call_from_thread(self.log_event, note)
-
-    @work(group="dialogs", exclusive=True)
-    async def action_delete_job(self) -> None:
-        """Delete the selected job after asking."""
-        job = self._selected()
-        if job is None:
-            return
-        if job.status is JobStatus.RUNNING:
-            self.notify("Cancel the job before deleting it.", severity="warning")
-            return
-        title = display_title(job)
-        if await self.push_screen_wait(ConfirmScreen(f"Delete the job “{title}”?", "Delete")):
-            self._delete_job(job.id, title)
-
-    @work(thread=True, group="writes", exit_on_error=False)
-    def _delete_job(self, job_id: UUID, title: str) -> None:
-        if self.service.delete_job(job_id):
-            self.call_from_thread(self.table.drop, job_id)
-            self.call_from_thread(self.log_event, f"{title}: deleted")
-
-    @work(group="dialogs", exclusive=True)
-    async def action_clear_old(self) -> None:
-        """Remove finished jobs older than the days kept, after asking."""
-        days = getattr(self.settings, "days_kept", 30)
-        question = f"Clear finished jobs older than {days} days?"
-        if await self.push_screen_wait(ConfirmScreen(question, "Clear")):
-            self._clear_old(days)
-
-    @work(thread=True, group="writes", exit_on_error=False)
-    def _clear_old(self, days: int) -> None:
-        removed = self.service.clear_old_jobs(days)
-        self.call_from_thread(self.log_event, f"Cleared {removed} old jobs")
-        self.call_from_thread(self._reload_table, self.table.filter)
-
-    @work(group="dialogs", exclusive=True)
-    async def action_filter(self) -> None:
-        """Filter the jobs by a status word and/or text."""
-        current = self.table.filter
-        typed = await self.push_screen_wait(
-            PromptScreen(
-                "Show jobs: a status (queued running done failed cancelled) and/or text",
-                value=" ".join(
-                    p for p in (getattr(current.status, "value", ""), current.text) if p
-                ),
-                placeholder="empty shows every job",
-            )
-        )
-        if typed is not None:
-            self._reload_table(JobFilter.parse(typed))
-            self.table.focus()
-
-    @work(group="dialogs", exclusive=True)
-    async def action_watch_inbox(self) -> None:
-        """Watch an inbox folder: new book folders dropped in it are queued."""
-        inbox = getattr(self.settings, "inbox_dir", None)
-        typed = await self.push_screen_wait(
-            PromptScreen("Watch this folder for new books:", value=str(inbox or ""))
-        )
-        if typed:
-            self._start_watch(Path(typed).expanduser())
-
-    def _start_watch(self, inbox: Path) -> None:
-        """Hook for the inbox watcher (core/watch.py), wired once it lands."""
-        if not inbox.is_dir():
-            self.notify(f"Not a folder: {inbox}", severity="error")
-            return
-        self.log_event(f"Watching {inbox} needs the queue's watcher; run `aiom4b watch`")
+        self.runner.wake()
 
     def action_help(self) -> None:
         """Show the keys."""
         self.push_screen(HelpScreen())
-
-    # ---- the queue runner ----------------------------------------------------------------
-
-    def _start_queue(self) -> None:
-        """Run the queue in this process, when the queue is installed."""
-        if self.runner.start():
-            self.log_event("Queue running in this process")
-        else:
-            self.log_event("No queue runner installed; jobs wait for `aiom4b worker`", "dim")
-
-    def _runner_event(self, event: Any) -> None:
-        """Called on the runner's thread: pass the event to the UI as a message."""
-        note = RunnerNote(
-            getattr(event, "title", ""), getattr(event, "kind", ""), getattr(event, "message", "")
-        )
-        self.post_message(RunnerReported(note))
-
-    def on_runner_reported(self, message: RunnerReported) -> None:
-        note = message.note
-        if note.kind == "log" and not self.main_screen_gone:
-            self.log_event(f"{note.title}: {note.message}", "dim")
-
-    @work(group="dialogs", exclusive=True)
-    async def action_quit_app(self) -> None:
-        """Quit; when books convert here, ask whether to stop them or leave them running."""
-        running = self.runner.running_count
-        if running:
-            choice = await self.push_screen_wait(QuitScreen(running))
-            if choice is None:
-                return
-            self.log_event("Stopping the queue…")
-            await self._stop_queue_in_thread()
-            if choice == KEEP:
-                pid = spawn_background_worker(self.settings.data_dir)
-                self.log_event(f"Background worker started (pid {pid})")
-        else:
-            await self._stop_queue_in_thread()
-        self.exit(0)
-
-    async def action_quit(self) -> None:
-        """ctrl+q and the palette's Quit ask like `q` does."""
-        self.action_quit_app()
-
-    async def _stop_queue_in_thread(self) -> None:
-        worker = self.run_worker(self.runner.stop, thread=True, group="stop-queue")
-        await worker.wait()
 
     # ---- one place for worker errors -----------------------------------------------------
 
@@ -561,6 +259,7 @@ def create_app(
     service: JobService | None = None,
     clock: Clock = utcnow,
     run_queue: bool = True,
+    inbox_settle: float = SETTLE_SECONDS,
 ) -> AiomApp:
     """The app for these settings; the folder picker opens at `start_path` (else the library)."""
     if service is None:
@@ -568,11 +267,12 @@ def create_app(
         from aiom4b_tui.core.jobs import JobService
 
         service = JobService(open_database(settings.data_dir))
-    root = start_path or getattr(settings, "library_dir", None) or Path.cwd()
+    root = start_path or settings.library_dir or Path.cwd()
     return AiomApp(
         settings,
         service,
         Path(root).expanduser().resolve(),
         clock=clock,
         run_queue=run_queue,
+        inbox_settle=inbox_settle,
     )

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
+from uuid import UUID
 
 from textual.message import Message
 
 from aiom4b_tui.core.library import FolderSummary
 from aiom4b_tui.core.models import JobDB, JobStatus
+from aiom4b_tui.core.queue import RunnerEvent
 
 
 class JobsChanged(Message):
@@ -18,6 +19,14 @@ class JobsChanged(Message):
         super().__init__()
         self.jobs = jobs
         self.counts = counts
+
+
+class JobsGone(Message):
+    """Jobs shown in the table that the database no longer has (deleted elsewhere)."""
+
+    def __init__(self, job_ids: set[UUID]) -> None:
+        super().__init__()
+        self.job_ids = job_ids
 
 
 class JobsPageLoaded(Message):
@@ -42,27 +51,18 @@ class FolderSummarized(Message):
         self.summary = summary
 
 
-@dataclass(frozen=True)
-class RunnerNote:
-    """Something the queue runner reported: a status change, a log line, progress."""
-
-    title: str
-    kind: str
-    message: str
-
-
 class RunnerReported(Message):
     """A runner event, passed from the runner's thread to the app."""
 
-    def __init__(self, note: RunnerNote) -> None:
+    def __init__(self, event: RunnerEvent) -> None:
         super().__init__()
-        self.note = note
+        self.event = event
 
     def can_replace(self, message: Message) -> bool:
-        # Progress comes fast; a newer progress note for the same book makes an older one moot.
+        # Progress comes fast; a newer progress event for the same book makes an older one moot.
         return (
             isinstance(message, RunnerReported)
-            and self.note.kind == "progress"
-            and message.note.kind == "progress"
-            and message.note.title == self.note.title
+            and self.event.kind == "progress"
+            and message.event.kind == "progress"
+            and message.event.job_id == self.event.job_id
         )

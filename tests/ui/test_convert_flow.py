@@ -1,8 +1,5 @@
-"""The whole way through the UI: mark, add, confirm, watch it convert, find the .m4b.
-
-Needs the engine and the queue runner (core/convert.py, core/queue.py); skipped until
-they are on the branch.
-"""
+"""The whole way through the UI with the real engine, queue, ffmpeg and SQLite: mark, add,
+confirm, watch it convert, find the .m4b; cancel a running book; quit and requeue."""
 
 from __future__ import annotations
 
@@ -14,9 +11,6 @@ from aiom4b_tui.ui.screen_text import screen_text
 from aiom4b_tui.ui.screens.add_book import AddBookScreen
 from aiom4b_tui.ui.screens.quit import QuitScreen
 from tests.ui.conftest import make_mp3, wait_for
-
-pytest.importorskip("aiom4b_tui.core.convert", reason="the engine is not merged yet")
-pytest.importorskip("aiom4b_tui.core.queue", reason="the queue runner is not merged yet")
 
 pytestmark = pytest.mark.integration
 
@@ -62,5 +56,5 @@ async def test_quitting_while_a_book_converts_asks_and_stop_requeues(settings, l
         await pilot.press("q")
         await wait_for(pilot, lambda: isinstance(app.screen, QuitScreen))
         await pilot.press("s")
-        await wait_for(pilot, lambda: app.return_code is not None, timeout=30)
+        await wait_for(pilot, lambda: app.return_code is not None, timeout=10)
     assert service.get_job(job.id).status is JobStatus.QUEUED
