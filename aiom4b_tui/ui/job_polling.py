@@ -103,6 +103,7 @@ class JobPolling(_Base):
         for job in message.jobs:
             self._statuses.setdefault(job.id, job.status)
         self.table.add_page(message.jobs, self.clock(), complete=message.complete)
+        self._last_total = None  # the next poll checks the new rows still exist
         if message.offset == 0 and not self._narrow_choice_made:
             self._show_library(not message.jobs)
 
@@ -140,12 +141,15 @@ class JobPolling(_Base):
         self._check_deletions(sum(message.counts.values()))
 
     def _check_deletions(self, total: int) -> None:
-        """Sweep the loaded rows when the job count dropped, or when a sweep is due."""
-        dropped = self._last_total is not None and total < self._last_total
+        """Sweep the loaded rows when the job count dropped, after a page came in (its rows
+        may predate the count last seen), or when a sweep is due anyway."""
+        due = (
+            self._last_total is None
+            or total < self._last_total
+            or time.monotonic() >= self._next_sweep
+        )
         self._last_total = total
-        if not self.table.jobs:
-            return
-        if dropped or time.monotonic() >= self._next_sweep:
+        if due and self.table.jobs:
             self._next_sweep = time.monotonic() + SWEEP_SECONDS
             self._sweep_deleted(list(self.table.jobs))
 

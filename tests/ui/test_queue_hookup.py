@@ -84,7 +84,7 @@ async def test_rows_of_jobs_deleted_elsewhere_leave_the_table(settings, library)
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_for(pilot, lambda: app.table.row_count == 2)
         assert other.delete_job(jobs[0].id)
-        await wait_for(pilot, lambda: app.table.row_count == 1, timeout=3)
+        await wait_for(pilot, lambda: app.table.row_count == 1, timeout=5)
         assert set(app.table.jobs) == {jobs[1].id}
         assert "1 queued" in str(app.counts_bar._counts.render())
 
