@@ -166,7 +166,9 @@ async def test_cancel_from_another_connection_is_honoured_at_the_next_poll(env, 
     # tests/integration/test_queue_workers.py, since a loaded machine stretches it here.
     assert polls_since_asked == [1]
     assert time.monotonic() - asked < 10
-    assert work.cancelled == 1 and runner.running_job_ids == set()
+    # The status is committed before the job's task leaves running_job_ids.
+    await until(lambda: runner.running_job_ids == set())
+    assert work.cancelled == 1
     await runner.stop()
     await task
     row = service.get_job(job.id)
