@@ -82,7 +82,7 @@ class AiomApp(JobPolling, JobActions, QueueControl, App[int]):
         self.run_queue = run_queue
         self.inbox_settle = inbox_settle
         self.watched_inbox: Path | None = None
-        self.runner = RunnerHost(service, settings, self._runner_event)
+        self.runner = RunnerHost(service, settings, self._runner_event, self._runner_crashed)
         self._init_polling()
         self._narrow_choice_made = False
         # Kept, not queried: workers may report while the screen is being taken down.

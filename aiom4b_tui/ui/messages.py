@@ -51,6 +51,14 @@ class FolderSummarized(Message):
         self.summary = summary
 
 
+class RunnerCrashed(Message):
+    """The queue runner of this process stopped with an error."""
+
+    def __init__(self, error: BaseException) -> None:
+        super().__init__()
+        self.error = error
+
+
 class RunnerReported(Message):
     """A runner event, passed from the runner's thread to the app."""
 

@@ -17,7 +17,7 @@ from aiom4b_tui.core.models import JobDB
 from aiom4b_tui.core.queue import RunnerEvent
 from aiom4b_tui.core.watch import InboxWatcher
 from aiom4b_tui.ui.background import spawn_background_worker
-from aiom4b_tui.ui.messages import RunnerReported
+from aiom4b_tui.ui.messages import RunnerCrashed, RunnerReported
 from aiom4b_tui.ui.screens.prompt import PromptScreen
 from aiom4b_tui.ui.screens.quit import KEEP, QuitScreen
 
@@ -44,6 +44,15 @@ class QueueControl(_Base):
     def _runner_event(self, event: RunnerEvent) -> None:
         """Called on the runner's thread: pass the event to the UI as a message."""
         self.post_message(RunnerReported(event))
+
+    def _runner_crashed(self, error: BaseException) -> None:
+        """Called on the runner's thread when the runner itself failed."""
+        self.post_message(RunnerCrashed(error))
+
+    def on_runner_crashed(self, message: RunnerCrashed) -> None:
+        text = f"Queue stopped in this process: {type(message.error).__name__}: {message.error}"
+        self.log_event(text, "red")
+        self.notify(text + " (start `aiom4b worker` or restart the app)", severity="error")
 
     def on_runner_reported(self, message: RunnerReported) -> None:
         if self.main_screen_gone:

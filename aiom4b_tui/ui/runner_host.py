@@ -30,10 +30,12 @@ class RunnerHost:
         service: JobService,
         settings: Settings,
         on_event: Callable[[RunnerEvent], None],
+        on_crash: Callable[[BaseException], None] | None = None,
     ) -> None:
         self.service = service
         self.settings = settings
         self.on_event = on_event
+        self.on_crash = on_crash
         self.runner: QueueRunner | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
@@ -69,7 +71,9 @@ class RunnerHost:
             # run() has begun by now (its task ran first), so stop() finds it running.
             await self.runner.stop(requeue=self._requeue)
         asked.cancel()
-        await asyncio.gather(run, asked, return_exceptions=True)
+        outcome, _ = await asyncio.gather(run, asked, return_exceptions=True)
+        if isinstance(outcome, Exception) and self.on_crash is not None:
+            self.on_crash(outcome)
 
     @property
     def alive(self) -> bool:
