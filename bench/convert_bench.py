@@ -66,7 +66,7 @@ def join_mp3s(ffmpeg: str, parts: list[Path], target: Path) -> Path:
     listing = target.parent / "list.txt"
     listing.write_text("".join(f"file '{p}'\n" for p in parts))
     cmd = [ffmpeg, "-v", "error", "-y", "-f", "concat", "-safe", "0", "-i", str(listing)]
-    subprocess.run([*cmd, "-c", "copy", str(target)], check=True)
+    subprocess.run([*cmd, "-c", "copy", str(target)], check=True, capture_output=True)
     listing.unlink()
     return target
 

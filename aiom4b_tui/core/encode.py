@@ -26,7 +26,7 @@ from aiom4b_tui.core.splice import (
     adts_frame_offsets,
     kept_packets,
     make_segment,
-    segment_length,
+    plan_cuts,
 )
 from aiom4b_tui.core.tags import mp4_priming
 from aiom4b_tui.core.timeline import PCM_FORMAT, DecodeError, Timeline
@@ -99,20 +99,22 @@ async def encode_gapless(
     enc = plan.encoder
     rate, channels = enc.sample_rate, enc.channels
     estimate = max(FRAME, int(plan.duration * rate))
-    length = segment_length(estimate, rate, pool.size, segment_seconds)
+    cuts = plan_cuts(0, estimate, rate, pool.size, segment_seconds)
+    longest = max(b - a for a, b in itertools.pairwise([*cuts, estimate]))
     # ffmpeg 9's `aac` takes ~2.5 s to settle its rate control on steady tones, so the
     # pre-roll is longer than the note's one second; the post-roll only needs lookahead.
     roll = math.ceil(PRE_ROLL_SECONDS * rate / FRAME) * FRAME
     post = math.ceil(POST_ROLL_SECONDS * rate / FRAME) * FRAME
     # The decoder stays about two segments per slot ahead of the lowest unfinished
-    # segment (which always fits in that budget), so the PCM on disk stays bounded.
-    ahead = (2 * pool.size + 1) * length + roll + post
+    # segment (whose input always fits in that budget), so the PCM on disk stays bounded.
+    ahead = (2 * pool.size + 1) * longest + roll + post
     timeline = Timeline(work_dir, len(plan.files), channels, max_ahead=ahead)
     done: set[int] = set()
 
     async def encode_segment(index: int) -> tuple[Path, int, int] | None:
-        await timeline.wait_for((index + 1) * length + post)
-        segment = make_segment(index, length, roll, timeline.total, post)
+        if index + 1 < len(cuts):
+            await timeline.wait_for(cuts[index + 1] + post)
+        segment = make_segment(index, cuts, roll, post, timeline.total)
         if segment is None:
             return None
         out = work_dir / f"seg-{index:05d}.aac"
@@ -131,11 +133,13 @@ async def encode_gapless(
         kept = _kept_bytes(out, segment, enc.priming)
         done.add(index)
         lowest_pending = next(k for k in itertools.count() if k not in done)
-        await timeline.release_before(lowest_pending * length - roll)
+        if lowest_pending < len(cuts):
+            await timeline.release_before(cuts[lowest_pending] - roll)
         return kept
 
-    count = math.ceil(estimate / length)
-    tasks = [asyncio.ensure_future(encode_segment(k)) for k in range(count)]
+    # Segments with a known end start as soon as their input is decoded; the open last
+    # one waits for the decoder, which may also show that more cuts are needed.
+    tasks = [asyncio.ensure_future(encode_segment(k)) for k in range(len(cuts) - 1)]
     decoder = asyncio.ensure_future(
         timeline.decode(
             [f.path for f in plan.files],
@@ -149,14 +153,13 @@ async def encode_gapless(
     try:
         await decoder
         total = timeline.total or 0
+        if total > cuts[-1]:
+            cuts[-1:] = plan_cuts(cuts[-1], total, rate, pool.size, segment_seconds)
         log(
             f"{len(plan.files)} files, {total / rate:.1f} s of audio, "
-            f"{math.ceil(total / length)} segments on {pool.size} slots"
+            f"{sum(c < total for c in cuts)} segments on {pool.size} slots"
         )
-        tasks += [
-            asyncio.ensure_future(encode_segment(k))
-            for k in range(count, math.ceil(total / length))
-        ]
+        tasks += [asyncio.ensure_future(encode_segment(k)) for k in range(len(tasks), len(cuts))]
         pieces = [p for p in await all_or_nothing(tasks) if p is not None]
     except BaseException:
         for task in [decoder, *tasks]:
