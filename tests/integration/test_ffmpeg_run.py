@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import os
+import signal
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -58,3 +62,56 @@ async def test_cancel_kills_the_child_quickly(ffmpeg: str):
 def test_encoders_are_listed(ffmpeg: str):
     encoders = ffmpeg_encoders(ffmpeg)
     assert "aac" in encoders and "libmp3lame" in encoders
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="PR_SET_PDEATHSIG is Linux's")
+def test_children_die_with_a_killed_parent(tmp_path: Path, ffmpeg: str):
+    script = tmp_path / "parent.py"
+    script.write_text(
+        "import asyncio, sys\n"
+        "from aiom4b_tui.core.ffmpeg import run_ffmpeg\n"
+        "args = ['-re', '-f', 'lavfi', '-i', 'sine=d=60', '-f', 'null', '-']\n"
+        "asyncio.run(run_ffmpeg(sys.argv[1], args))\n"
+    )
+    parent = subprocess.Popen(
+        [sys.executable, str(script), ffmpeg],
+        cwd=Path.cwd(),
+        env={**os.environ, "PYTHONPATH": str(Path.cwd())},
+    )
+    try:
+        child = None
+        for _ in range(100):
+            time.sleep(0.05)
+            child = next(iter(_children_of(parent.pid)), None)
+            if child:
+                break
+        assert child, "the parent never started ffmpeg"
+        parent.send_signal(signal.SIGKILL)
+        parent.wait()
+        for _ in range(40):
+            if not Path(f"/proc/{child}").exists() or _is_zombie(child):
+                break
+            time.sleep(0.05)
+        assert not Path(f"/proc/{child}").exists() or _is_zombie(child)
+    finally:
+        parent.kill()
+
+
+def _children_of(pid: int) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            if int(stat.rsplit(")", 1)[1].split()[1]) == pid and "ffmpeg" in stat:
+                found.append(int(entry.name))
+    return found
+
+
+def _is_zombie(pid: int) -> bool:
+    try:
+        return (Path(f"/proc/{pid}") / "stat").read_text().rsplit(")", 1)[1].split()[0] == "Z"
+    except OSError:
+        return True
