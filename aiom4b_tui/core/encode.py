@@ -39,12 +39,14 @@ LogFn = Callable[[str], None]
 
 @dataclass(frozen=True)
 class EncodedBook:
-    """The joined ADTS stream and where each source begins in the output (in samples).
+    """The book's ADTS stream and where each source begins in the output (in samples).
 
-    Positions count output samples after the edit list has skipped `priming`.
+    `adts` is an ffmpeg input relative to the work folder (a file, or the concatenated
+    byte ranges of the segment files). Positions count output samples after the edit
+    list has skipped `priming`.
     """
 
-    adts: Path
+    adts: str
     file_starts: list[int]
     total: int  # samples the result should decode to (without the last frame's padding)
     priming: int
@@ -166,8 +168,9 @@ async def encode_gapless(
             task.cancel()
         await asyncio.gather(decoder, *tasks, return_exceptions=True)
         raise
-    adts = work_dir / "book.aac"
-    _splice(pieces, adts)
+    # No copy: the muxer reads the kept byte ranges of the segment files directly.
+    ranges = [f"subfile,,start,{a},end,{b},,:{path.name}" for path, a, b in pieces]
+    adts = ranges[0] if len(ranges) == 1 else "concat:" + "|".join(ranges)
     return EncodedBook(adts, timeline.file_starts(), total, enc.priming, rate)
 
 
@@ -212,7 +215,17 @@ async def join_copy(
             try:
                 await run_ffmpeg(
                     ffmpeg,
-                    ["-i", str(source), "-map", "0:a:0", "-c:a", "copy", "-f", "adts", str(out)],
+                    [
+                        "-i",
+                        f"file:{source.absolute()}",
+                        "-map",
+                        "0:a:0",
+                        "-c:a",
+                        "copy",
+                        "-f",
+                        "adts",
+                        str(out),
+                    ],
                     on_progress=lambda s: meter.update(index, s),
                     what=f"reading {source}",
                 )
@@ -237,7 +250,7 @@ async def join_copy(
         pieces.append((part, 0, part.stat().st_size))
     _splice(pieces, adts)
     log(f"{len(plan.files)} AAC files joined without re-encoding")
-    return EncodedBook(adts, starts, position, primings[0], rate)
+    return EncodedBook(adts.name, starts, position, primings[0], rate)
 
 
 def _source_priming(path: Path) -> int:

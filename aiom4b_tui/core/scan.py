@@ -94,7 +94,7 @@ def scan_book(folders: Sequence[Path], *, ffmpeg: str | None = None) -> BookScan
     skipped: list[tuple[Path, str]] = []
     cover: Path | None = None
     for folder in folders:
-        folder = Path(folder)
+        folder = Path(folder).absolute()
         if not folder.is_dir():
             raise ScanError(f"{folder} is not a folder")
         audio, skipped_here = list_audio(folder)

@@ -109,6 +109,8 @@ def plan_cuts(
     while True:
         if seconds:
             length = seconds * rate
+        elif position == 0:
+            length = 20 * rate  # a short first segment: encoding starts at once
         else:
             length = min(max((total - position) / (2 * slots), 20 * rate), 600 * rate)
         position += max(FRAME, int(length) // FRAME * FRAME)

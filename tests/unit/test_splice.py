@@ -89,11 +89,13 @@ def test_cuts_shrink_towards_the_end_so_slots_finish_together():
     cuts = plan_cuts(0, 7200 * rate, rate, 2)
     lengths = [b - a for a, b in zip(cuts, [*cuts[1:], 7200 * rate], strict=True)]
     assert all(c % 1024 == 0 for c in cuts) and cuts[0] == 0
-    assert lengths[0] == 600 * rate // 1024 * 1024  # capped at 10 minutes
-    assert all(a >= b for a, b in itertools.pairwise(lengths[:-1]))  # shrinking
+    assert lengths[0] == 20 * rate // 1024 * 1024  # short first: encoding starts at once
+    assert lengths[1] == 600 * rate // 1024 * 1024  # capped at 10 minutes
+    assert all(a >= b for a, b in itertools.pairwise(lengths[1:-1]))  # then shrinking
     assert max(lengths[-3:]) <= 21 * rate  # the tail is fine-grained
     assert 15 <= len(cuts) <= 40
     assert plan_cuts(0, 10 * rate, rate, 2) == [0]  # short books: one segment
+    assert len(plan_cuts(0, 30 * rate, rate, 2)) == 2
     fixed = plan_cuts(0, 10 * rate, rate, 2, seconds=2)
     assert fixed == list(range(0, 10 * rate, 2 * rate // 1024 * 1024))
     assert plan_cuts(4096, 4096 + 3 * rate, rate, 2, seconds=1)[0] == 4096
