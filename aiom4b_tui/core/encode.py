@@ -2,7 +2,7 @@
 
 Encode path: the decoded timeline is cut into segments on 1024-sample edges; each is
 encoded with pre-roll (3 s) and post-roll (1 s), only the packets covering it are
-kept, and the kept bytes are spliced (notes/gapless-parallel-aac.md). Copy path: AAC
+kept, and the muxer reads the kept bytes in order (notes/gapless-parallel-aac.md). Copy path: AAC
 sources of one format are re-wrapped as ADTS and joined without re-encoding.
 """
 
@@ -180,16 +180,6 @@ def _kept_bytes(out: Path, segment: Segment, priming: int) -> tuple[Path, int, i
     return out, offsets[first], offsets[stop]
 
 
-def _splice(pieces: list[tuple[Path, int, int]], target: Path) -> None:
-    """Concatenate byte ranges of segment files into one ADTS stream (deleting them)."""
-    with target.open("wb") as sink:
-        for path, start, stop in pieces:
-            with path.open("rb") as source:
-                source.seek(start)
-                sink.write(source.read(stop - start))
-            path.unlink()
-
-
 async def join_copy(
     plan: BookPlan,
     work_dir: Path,
@@ -211,21 +201,13 @@ async def join_copy(
     async def rewrap(index: int) -> int:
         source = plan.files[index].path
         out = work_dir / f"part-{index:05d}.aac"
+        args = ["-i", f"file:{source.absolute()}", "-map", "0:a:0", "-c:a", "copy"]
+        args += ["-f", "adts", str(out)]
         async with pool.slot():
             try:
                 await run_ffmpeg(
                     ffmpeg,
-                    [
-                        "-i",
-                        f"file:{source.absolute()}",
-                        "-map",
-                        "0:a:0",
-                        "-c:a",
-                        "copy",
-                        "-f",
-                        "adts",
-                        str(out),
-                    ],
+                    args,
                     on_progress=lambda s: meter.update(index, s),
                     what=f"reading {source}",
                 )
@@ -243,14 +225,11 @@ async def join_copy(
     for count, priming in zip(counts, primings, strict=True):
         starts.append(max(0, position + priming))
         position += count * FRAME
-    adts = work_dir / "book.aac"
-    pieces = []
-    for index in range(len(plan.files)):
-        part = work_dir / f"part-{index:05d}.aac"
-        pieces.append((part, 0, part.stat().st_size))
-    _splice(pieces, adts)
     log(f"{len(plan.files)} AAC files joined without re-encoding")
-    return EncodedBook(adts.name, starts, position, primings[0], rate)
+    parts = [f"part-{index:05d}.aac" for index in range(len(plan.files))]
+    # The muxer reads the parts one after another; their names are ours (no escaping).
+    adts = parts[0] if len(parts) == 1 else "concat:" + "|".join(parts)
+    return EncodedBook(adts, starts, position, primings[0], rate)
 
 
 def _source_priming(path: Path) -> int:
