@@ -153,7 +153,7 @@ async def encode_gapless(
         )
     )
     try:
-        await decoder
+        await _until_decoded(decoder, tasks)
         total = timeline.total or 0
         if total > cuts[-1]:
             cuts[-1:] = plan_cuts(cuts[-1], total, rate, pool.size, segment_seconds)
@@ -172,6 +172,21 @@ async def encode_gapless(
     ranges = [f"subfile,,start,{a},end,{b},,:{path.name}" for path, a, b in pieces]
     adts = ranges[0] if len(ranges) == 1 else "concat:" + "|".join(ranges)
     return EncodedBook(adts, timeline.file_starts(), total, enc.priming, rate)
+
+
+async def _until_decoded(decoder: asyncio.Future, tasks: list[asyncio.Future]) -> None:
+    """Wait for the decoder, but fail at once if a segment fails meanwhile.
+
+    A failed segment never lets the decoder past its wait for the encoders to move on,
+    so waiting for the decoder alone could wait forever.
+    """
+    while not decoder.done():
+        waiting = {decoder, *(t for t in tasks if not t.done())}
+        done, _ = await asyncio.wait(waiting, return_when=asyncio.FIRST_COMPLETED)
+        for task in done:
+            if task is not decoder and not task.cancelled() and task.exception():
+                raise task.exception()  # type: ignore[misc]
+    decoder.result()
 
 
 def _kept_bytes(out: Path, segment: Segment, priming: int) -> tuple[Path, int, int]:
