@@ -179,12 +179,17 @@ async def _convert_in(
     )
     if on_progress:
         on_progress(ConvertProgress(0.97, None, None, "tagging"))
+    encoded_at = time.monotonic()
     starts = chapter_starts(plan, book)
     result = work / "book.m4b"
     await _mux(ffmpeg, book, plan, starts, work, result)
     cover = await asyncio.to_thread(cover_bytes, plan, work)
     await asyncio.to_thread(write_mp4_tags, result, plan.tags, cover)
     await asyncio.to_thread(verify_result, result, book, plan, starts)
+    log(
+        f"audio ready in {encoded_at - meter.started:.1f} s; "
+        f"muxed, tagged and checked in {time.monotonic() - encoded_at:.1f} s"
+    )
     return result
 
 
@@ -220,10 +225,10 @@ async def _mux(
     titles = [c.title for c in plan.chapters]
     meta.write_text(chapters_metadata(titles, starts, book.total, book.rate), "utf-8")
     offset = f"{-book.priming / book.rate:.9f}"  # the muxer turns this into the edit list
-    args = ["-itsoffset", offset, "-f", "aac", "-i", str(book.adts)]
+    args = ["-itsoffset", offset, "-f", "aac", "-i", book.adts]
     args += ["-f", "ffmetadata", "-i", str(meta), "-map", "0:a", "-map_metadata", "1"]
     args += ["-map_chapters", "1", "-c", "copy", "-f", "ipod", str(out)]
-    await run_ffmpeg(ffmpeg, args, what="writing the .m4b")
+    await run_ffmpeg(ffmpeg, args, what="writing the .m4b", cwd=work)
 
 
 def cover_bytes(plan: BookPlan, work: Path) -> bytes | None:

@@ -2,7 +2,7 @@
 
 Encode path: the decoded timeline is cut into segments on 1024-sample edges; each is
 encoded with pre-roll (3 s) and post-roll (1 s), only the packets covering it are
-kept, and the kept bytes are spliced (notes/gapless-parallel-aac.md). Copy path: AAC
+kept, and the muxer reads the kept bytes in order (notes/gapless-parallel-aac.md). Copy path: AAC
 sources of one format are re-wrapped as ADTS and joined without re-encoding.
 """
 
@@ -26,7 +26,7 @@ from aiom4b_tui.core.splice import (
     adts_frame_offsets,
     kept_packets,
     make_segment,
-    segment_length,
+    plan_cuts,
 )
 from aiom4b_tui.core.tags import mp4_priming
 from aiom4b_tui.core.timeline import PCM_FORMAT, DecodeError, Timeline
@@ -39,12 +39,14 @@ LogFn = Callable[[str], None]
 
 @dataclass(frozen=True)
 class EncodedBook:
-    """The joined ADTS stream and where each source begins in the output (in samples).
+    """The book's ADTS stream and where each source begins in the output (in samples).
 
-    Positions count output samples after the edit list has skipped `priming`.
+    `adts` is an ffmpeg input relative to the work folder (a file, or the concatenated
+    byte ranges of the segment files). Positions count output samples after the edit
+    list has skipped `priming`.
     """
 
-    adts: Path
+    adts: str
     file_starts: list[int]
     total: int  # samples the result should decode to (without the last frame's padding)
     priming: int
@@ -99,20 +101,22 @@ async def encode_gapless(
     enc = plan.encoder
     rate, channels = enc.sample_rate, enc.channels
     estimate = max(FRAME, int(plan.duration * rate))
-    length = segment_length(estimate, rate, pool.size, segment_seconds)
+    cuts = plan_cuts(0, estimate, rate, pool.size, segment_seconds)
+    longest = max(b - a for a, b in itertools.pairwise([*cuts, estimate]))
     # ffmpeg 9's `aac` takes ~2.5 s to settle its rate control on steady tones, so the
     # pre-roll is longer than the note's one second; the post-roll only needs lookahead.
     roll = math.ceil(PRE_ROLL_SECONDS * rate / FRAME) * FRAME
     post = math.ceil(POST_ROLL_SECONDS * rate / FRAME) * FRAME
     # The decoder stays about two segments per slot ahead of the lowest unfinished
-    # segment (which always fits in that budget), so the PCM on disk stays bounded.
-    ahead = (2 * pool.size + 1) * length + roll + post
+    # segment (whose input always fits in that budget), so the PCM on disk stays bounded.
+    ahead = (2 * pool.size + 1) * longest + roll + post
     timeline = Timeline(work_dir, len(plan.files), channels, max_ahead=ahead)
     done: set[int] = set()
 
     async def encode_segment(index: int) -> tuple[Path, int, int] | None:
-        await timeline.wait_for((index + 1) * length + post)
-        segment = make_segment(index, length, roll, timeline.total, post)
+        if index + 1 < len(cuts):
+            await timeline.wait_for(cuts[index + 1] + post)
+        segment = make_segment(index, cuts, roll, post, timeline.total)
         if segment is None:
             return None
         out = work_dir / f"seg-{index:05d}.aac"
@@ -131,11 +135,13 @@ async def encode_gapless(
         kept = _kept_bytes(out, segment, enc.priming)
         done.add(index)
         lowest_pending = next(k for k in itertools.count() if k not in done)
-        await timeline.release_before(lowest_pending * length - roll)
+        if lowest_pending < len(cuts):
+            await timeline.release_before(cuts[lowest_pending] - roll)
         return kept
 
-    count = math.ceil(estimate / length)
-    tasks = [asyncio.ensure_future(encode_segment(k)) for k in range(count)]
+    # Segments with a known end start as soon as their input is decoded; the open last
+    # one waits for the decoder, which may also show that more cuts are needed.
+    tasks = [asyncio.ensure_future(encode_segment(k)) for k in range(len(cuts) - 1)]
     decoder = asyncio.ensure_future(
         timeline.decode(
             [f.path for f in plan.files],
@@ -147,41 +153,46 @@ async def encode_gapless(
         )
     )
     try:
-        await decoder
+        await _until_decoded(decoder, tasks)
         total = timeline.total or 0
+        if total > cuts[-1]:
+            cuts[-1:] = plan_cuts(cuts[-1], total, rate, pool.size, segment_seconds)
         log(
             f"{len(plan.files)} files, {total / rate:.1f} s of audio, "
-            f"{math.ceil(total / length)} segments on {pool.size} slots"
+            f"{sum(c < total for c in cuts)} segments on {pool.size} slots"
         )
-        tasks += [
-            asyncio.ensure_future(encode_segment(k))
-            for k in range(count, math.ceil(total / length))
-        ]
+        tasks += [asyncio.ensure_future(encode_segment(k)) for k in range(len(tasks), len(cuts))]
         pieces = [p for p in await all_or_nothing(tasks) if p is not None]
     except BaseException:
         for task in [decoder, *tasks]:
             task.cancel()
         await asyncio.gather(decoder, *tasks, return_exceptions=True)
         raise
-    adts = work_dir / "book.aac"
-    _splice(pieces, adts)
+    # No copy: the muxer reads the kept byte ranges of the segment files directly.
+    ranges = [f"subfile,,start,{a},end,{b},,:{path.name}" for path, a, b in pieces]
+    adts = ranges[0] if len(ranges) == 1 else "concat:" + "|".join(ranges)
     return EncodedBook(adts, timeline.file_starts(), total, enc.priming, rate)
+
+
+async def _until_decoded(decoder: asyncio.Future, tasks: list[asyncio.Future]) -> None:
+    """Wait for the decoder, but fail at once if a segment fails meanwhile.
+
+    A failed segment never lets the decoder past its wait for the encoders to move on,
+    so waiting for the decoder alone could wait forever.
+    """
+    while not decoder.done():
+        waiting = {decoder, *(t for t in tasks if not t.done())}
+        done, _ = await asyncio.wait(waiting, return_when=asyncio.FIRST_COMPLETED)
+        for task in done:
+            if task is not decoder and not task.cancelled() and task.exception():
+                raise task.exception()  # type: ignore[misc]
+    decoder.result()
 
 
 def _kept_bytes(out: Path, segment: Segment, priming: int) -> tuple[Path, int, int]:
     offsets = adts_frame_offsets(out.read_bytes())
     first, stop = kept_packets(segment, len(offsets) - 1, priming)
     return out, offsets[first], offsets[stop]
-
-
-def _splice(pieces: list[tuple[Path, int, int]], target: Path) -> None:
-    """Concatenate byte ranges of segment files into one ADTS stream (deleting them)."""
-    with target.open("wb") as sink:
-        for path, start, stop in pieces:
-            with path.open("rb") as source:
-                source.seek(start)
-                sink.write(source.read(stop - start))
-            path.unlink()
 
 
 async def join_copy(
@@ -205,11 +216,13 @@ async def join_copy(
     async def rewrap(index: int) -> int:
         source = plan.files[index].path
         out = work_dir / f"part-{index:05d}.aac"
+        args = ["-i", f"file:{source.absolute()}", "-map", "0:a:0", "-c:a", "copy"]
+        args += ["-f", "adts", str(out)]
         async with pool.slot():
             try:
                 await run_ffmpeg(
                     ffmpeg,
-                    ["-i", str(source), "-map", "0:a:0", "-c:a", "copy", "-f", "adts", str(out)],
+                    args,
                     on_progress=lambda s: meter.update(index, s),
                     what=f"reading {source}",
                 )
@@ -227,13 +240,10 @@ async def join_copy(
     for count, priming in zip(counts, primings, strict=True):
         starts.append(max(0, position + priming))
         position += count * FRAME
-    adts = work_dir / "book.aac"
-    pieces = []
-    for index in range(len(plan.files)):
-        part = work_dir / f"part-{index:05d}.aac"
-        pieces.append((part, 0, part.stat().st_size))
-    _splice(pieces, adts)
     log(f"{len(plan.files)} AAC files joined without re-encoding")
+    parts = [f"part-{index:05d}.aac" for index in range(len(plan.files))]
+    # The muxer reads the parts one after another; their names are ours (no escaping).
+    adts = parts[0] if len(parts) == 1 else "concat:" + "|".join(parts)
     return EncodedBook(adts, starts, position, primings[0], rate)
 
 

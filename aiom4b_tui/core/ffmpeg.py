@@ -9,12 +9,16 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import ctypes
 import functools
 import os
 import shutil
+import signal
 import subprocess
+import sys
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
+from typing import Any
 
 ProgressCallback = Callable[[float], None]
 """Called with the seconds of output written so far (from `-progress pipe:1`)."""
@@ -108,6 +112,27 @@ def base_args(ffmpeg: str) -> list[str]:
     return [ffmpeg, "-hide_banner", "-nostdin", "-v", "error", "-y"]
 
 
+def _load_libc() -> Any:
+    if sys.platform != "linux":
+        return None
+    try:
+        return ctypes.CDLL(None, use_errno=True)
+    except OSError:
+        return None
+
+
+_LIBC = _load_libc()
+_PR_SET_PDEATHSIG = 1
+
+
+def _die_with_parent() -> None:  # pragma: no cover - runs in the child, before exec
+    """Linux: the child gets SIGTERM if we die without cancelling it (e.g. SIGKILL).
+
+    Everything it needs is loaded beforehand: between fork and exec only a C call runs.
+    """
+    _LIBC.prctl(_PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)
+
+
 async def _stop_child(proc: asyncio.subprocess.Process) -> None:
     """Terminate, wait up to a second, then kill."""
     if proc.returncode is not None:
@@ -167,6 +192,7 @@ async def run_ffmpeg(
             stdout=asyncio.subprocess.PIPE,
             stderr=asyncio.subprocess.PIPE,
             cwd=cwd,
+            preexec_fn=_die_with_parent if _LIBC is not None else None,
         )
     except FileNotFoundError as exc:
         raise FFmpegNotFoundError(f"ffmpeg could not be started: {ffmpeg}") from exc

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,6 +16,8 @@ from typing import Any
 
 import mutagen
 from natsort import natsorted, ns
+
+from aiom4b_tui.core.ffmpeg import find_ffmpeg
 
 AUDIO_EXTENSIONS = frozenset(
     {
@@ -91,7 +94,7 @@ def scan_book(folders: Sequence[Path], *, ffmpeg: str | None = None) -> BookScan
     skipped: list[tuple[Path, str]] = []
     cover: Path | None = None
     for folder in folders:
-        folder = Path(folder)
+        folder = Path(folder).absolute()
         if not folder.is_dir():
             raise ScanError(f"{folder} is not a folder")
         audio, skipped_here = list_audio(folder)
@@ -176,12 +179,14 @@ def probe_file(path: Path, folder: Path, *, ffmpeg: str | None = None) -> AudioF
     if probed is None or getattr(probed, "info", None) is None or not _length(probed):
         return _probe_with_ffmpeg(path, rel, ffmpeg)
     info = probed.info
+    codec = _codec_of(probed)
+    rate = int(getattr(info, "sample_rate", 0) or 0)
     return AudioFile(
         path=path,
         rel=rel,
         duration=float(info.length),
-        codec=_codec_of(probed),
-        sample_rate=int(getattr(info, "sample_rate", 0) or 0),
+        codec=codec,
+        sample_rate=rate or (48000 if codec == "opus" else 0),  # Opus always decodes at 48k
         channels=int(getattr(info, "channels", 0) or 0),
         bitrate=int(getattr(info, "bitrate", 0) or 0),
         tags=_easy_tags(path) | _id3_extras(probed),
@@ -201,8 +206,10 @@ def _codec_of(probed: Any) -> str:
         return "mp3"
     if kind in ("MP4", "EasyMP4"):
         codec = str(getattr(info, "codec", ""))
+        if codec == "mp4a.40.2":
+            return "aac"  # AAC-LC; HE-AAC (SBR) is told apart, as it cannot be copied as is
         if codec.startswith("mp4a.40"):
-            return "aac"
+            return "aac-he" if codec in ("mp4a.40.5", "mp4a.40.29") else "aac-other"
         return "alac" if codec == "alac" else (codec or "unknown")
     return {
         "AAC": "aac",
@@ -284,21 +291,34 @@ def _has_picture(probed: Any) -> bool:
     return any(k.lower() == "metadata_block_picture" for k in keys)  # Ogg
 
 
+def _count_decoded(cmd: list[str]) -> tuple[int, str, int]:
+    """Run a decoder writing s16 mono to stdout; count samples without keeping them."""
+    # stderr goes to a file: a broken file can log more than a pipe holds.
+    with (
+        tempfile.TemporaryFile() as log,
+        subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=log, stdin=subprocess.DEVNULL) as proc,
+    ):
+        assert proc.stdout is not None
+        total = 0
+        while chunk := proc.stdout.read(1 << 16):
+            total += len(chunk)
+        returncode = proc.wait()
+        log.seek(0)
+        return total // 2, log.read().decode("utf-8", "replace"), returncode
+
+
 def _probe_with_ffmpeg(path: Path, rel: str, ffmpeg: str | None) -> AudioFile:
     """One decode check for a file mutagen cannot read: does any audio come out?"""
-    from aiom4b_tui.core.ffmpeg import find_ffmpeg
-
     exe = ffmpeg or find_ffmpeg()
     rate = 8000
     cmd = [exe, "-hide_banner", "-nostdin", "-v", "error", "-i", str(path), "-map", "0:a:0"]
     cmd += ["-ac", "1", "-ar", str(rate), "-f", "s16le", "-"]
     try:
-        done = subprocess.run(cmd, capture_output=True, timeout=600, check=False)
-    except (OSError, subprocess.SubprocessError) as exc:
+        samples, errors, returncode = _count_decoded(cmd)
+    except OSError as exc:
         raise ScanError(f"{path} could not be checked: {exc}") from exc
-    samples = len(done.stdout) // 2
-    if done.returncode != 0 or samples == 0:
-        why = done.stderr.decode("utf-8", "replace").strip().splitlines()
+    if returncode != 0 or samples == 0:
+        why = errors.strip().splitlines()
         detail = why[-1] if why else "no audio decoded"
         raise ScanError(f"{path} is not audio that can be decoded ({detail})")
     return AudioFile(

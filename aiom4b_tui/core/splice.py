@@ -58,23 +58,24 @@ class Segment:
 
 
 def make_segment(
-    index: int, length: int, roll: int, total: int | None, post_roll: int | None = None
+    index: int, cuts: list[int], roll: int, post: int, total: int | None
 ) -> Segment | None:
-    """Segment `index` of a timeline cut every `length` samples (None past the end).
+    """Segment `index` of a timeline cut at `cuts` (None when it starts past the end).
 
-    `total` is the timeline's length when known (decoding finished), else None; a
-    segment whose end and post-roll are decoded does not need it. `roll` is the
-    pre-roll; the post-roll is the same unless given.
+    Segment k is [cuts[k], cuts[k+1]); the last one runs to the end of the timeline, so
+    it needs `total` (known once decoding has finished). Others need it only near the end.
     """
-    post = roll if post_roll is None else post_roll
-    if length % FRAME or roll % FRAME:
-        raise ValueError("segment length and roll must be multiples of 1024")
-    start = index * length
-    end = start + length
-    if total is not None:
+    if any(c % FRAME for c in cuts) or roll % FRAME:
+        raise ValueError("cuts and rolls must be multiples of 1024")
+    start = cuts[index]
+    end = cuts[index + 1] if index + 1 < len(cuts) else None
+    if total is None:
+        if end is None:
+            raise ValueError("the last segment needs the timeline's length")
+    else:
         if start >= total and index > 0:
             return None
-        end = min(end, total)
+        end = total if end is None else min(end, total)
     last = total is not None and end >= total
     enc_end = end + post if total is None else min(end + post, total)
     return Segment(index, start, end, max(0, start - roll), enc_end, last)
@@ -95,13 +96,24 @@ def kept_packets(segment: Segment, packets: int, priming: int = FRAME) -> tuple[
     return first, stop
 
 
-def segment_length(total_estimate: int, rate: int, slots: int, seconds: float | None = None) -> int:
-    """Segment length in samples: about 4 segments per pool slot, 20 s to 10 min each.
+def plan_cuts(
+    start: int, total: int, rate: int, slots: int, seconds: float | None = None
+) -> list[int]:
+    """Where segments start, from `start` to `total` samples, on 1024-sample edges.
 
-    `seconds` forces a length (tests use it to cut short books into many segments).
+    Guided scheduling: each segment is the remaining audio over twice the slots, within
+    20 s .. 10 min, so segments shrink towards the end and every slot finishes at about
+    the same time. `seconds` forces one length (tests cut short books into many pieces).
     """
-    if seconds:
-        per = seconds * rate
-    else:
-        per = min(max(total_estimate / max(1, 4 * slots), 20 * rate), 600 * rate)
-    return max(FRAME, int(per) // FRAME * FRAME)
+    cuts, position = [start], start
+    while True:
+        if seconds:
+            length = seconds * rate
+        elif position == 0:
+            length = 20 * rate  # a short first segment: encoding starts at once
+        else:
+            length = min(max((total - position) / (2 * slots), 20 * rate), 600 * rate)
+        position += max(FRAME, int(length) // FRAME * FRAME)
+        if position >= total:
+            return cuts
+        cuts.append(position)

@@ -150,7 +150,16 @@ class Timeline:
         self, index: int, source: Path, ffmpeg: str, rate: int, channels: int
     ) -> None:
         target = self.paths[index]
-        args = ["-i", str(source), "-map", "0:a:0", "-ac", str(channels), "-ar", str(rate)]
+        args = [
+            "-i",
+            f"file:{source.absolute()}",
+            "-map",
+            "0:a:0",
+            "-ac",
+            str(channels),
+            "-ar",
+            str(rate),
+        ]
         args += ["-c:a", f"pcm_{PCM_FORMAT}", "-f", PCM_FORMAT, str(target)]
         watcher = asyncio.ensure_future(self._watch_growth(index, target))
         try:

@@ -172,3 +172,18 @@ async def test_cancel_ends_every_ffmpeg_and_leaves_no_file(tmp_path: Path, ffmpe
     assert time.monotonic() - cancelled_at < 2.0
     assert ffmpeg_children() == []
     assert leftovers(out) == []
+
+
+async def test_a_failing_encoder_ends_the_job_even_while_decoding_waits(tmp_path, ffmpeg):
+    # Many short segments: the decoder soon waits for the encoders, which all fail.
+    book = tmp_path / "wavs"
+    book.mkdir()
+    for n in range(1, 9):
+        make_tone(book / f"{n}.wav", 2.0, codec="wav")
+    options = JobOptions(encoder="no_such_encoder")
+    with pytest.raises(ConversionError, match="encoding segment"):
+        await asyncio.wait_for(
+            convert([book], tmp_path / "out", ffmpeg, options=options, segment_seconds=0.5),
+            30,
+        )
+    assert leftovers(tmp_path / "out") == []

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 
 from aiom4b_tui.core.splice import (
@@ -9,7 +11,7 @@ from aiom4b_tui.core.splice import (
     adts_frame_offsets,
     kept_packets,
     make_segment,
-    segment_length,
+    plan_cuts,
 )
 
 
@@ -41,31 +43,39 @@ def test_broken_streams_are_refused():
         adts_frame_offsets(adts_frame(10)[:-3])
 
 
+CUTS = [0, 10240, 20480, 30720, 40960]
+
+
 def test_segments_cut_on_frame_edges_with_rolls():
-    seg = make_segment(1, 10 * 1024, 2 * 1024, None)
+    seg = make_segment(1, CUTS, 2048, 1024, None)
     assert (seg.start, seg.end, seg.enc_start, seg.enc_end, seg.last) == (
         10240,
         20480,
         8192,
-        22528,
+        21504,
         False,
     )
-    first = make_segment(0, 10 * 1024, 2 * 1024, 50_000)
+    first = make_segment(0, CUTS, 2048, 2048, 50_000)
     assert (first.enc_start, first.enc_end) == (0, 12 * 1024)
-    last = make_segment(4, 10 * 1024, 2 * 1024, 45_000)
+    last = make_segment(4, CUTS, 2048, 2048, 45_000)  # the open last one runs to the end
     assert (last.start, last.end, last.enc_end, last.last) == (40960, 45000, 45000, True)
-    assert make_segment(5, 10 * 1024, 2 * 1024, 45_000) is None
+    short = make_segment(3, CUTS, 2048, 2048, 35_000)  # decoding found less than planned
+    assert (short.end, short.last) == (35_000, True)
+    assert make_segment(4, CUTS, 2048, 2048, 35_000) is None
     with pytest.raises(ValueError):
-        make_segment(0, 1000, 0, None)
+        make_segment(4, CUTS, 2048, 2048, None)
+    with pytest.raises(ValueError):
+        make_segment(0, [0, 1000], 0, 0, None)
 
 
 def test_kept_packets_cover_exactly_the_segment():
     # Packet p of an encode decodes input [(p-1)*1024, p*1024): packet 0 is priming.
-    first = make_segment(0, 10 * 1024, 2 * 1024, 100_000)
+    cuts = list(range(0, 100_000, 10 * 1024))
+    first = make_segment(0, cuts, 2048, 2048, 100_000)
     assert kept_packets(first, 13) == (0, 11)  # priming + 10 frames
-    middle = make_segment(1, 10 * 1024, 2 * 1024, 100_000)
+    middle = make_segment(1, cuts, 2048, 2048, 100_000)
     assert kept_packets(middle, 15) == (3, 13)  # skip priming + 2 roll frames; keep 10
-    last = make_segment(9, 10 * 1024, 2 * 1024, 100_000)
+    last = make_segment(len(cuts) - 1, cuts, 2048, 2048, 100_000)
     packets = -(-(last.enc_end - last.enc_start) // 1024) + 1
     begin, stop = kept_packets(last, packets)
     assert (begin, stop) == (3, packets)
@@ -74,9 +84,18 @@ def test_kept_packets_cover_exactly_the_segment():
         kept_packets(middle, 10)
 
 
-def test_segment_length_spreads_work_over_slots():
+def test_cuts_shrink_towards_the_end_so_slots_finish_together():
     rate = 44100
-    assert segment_length(7200 * rate, rate, 2) == 600 * rate // 1024 * 1024
-    assert segment_length(3600 * rate, rate, 2) == int(3600 * rate / 8) // 1024 * 1024
-    assert segment_length(10 * rate, rate, 2) == 20 * rate // 1024 * 1024
-    assert segment_length(10 * rate, rate, 2, seconds=2) == 2 * rate // 1024 * 1024
+    cuts = plan_cuts(0, 7200 * rate, rate, 2)
+    lengths = [b - a for a, b in zip(cuts, [*cuts[1:], 7200 * rate], strict=True)]
+    assert all(c % 1024 == 0 for c in cuts) and cuts[0] == 0
+    assert lengths[0] == 20 * rate // 1024 * 1024  # short first: encoding starts at once
+    assert lengths[1] == 600 * rate // 1024 * 1024  # capped at 10 minutes
+    assert all(a >= b for a, b in itertools.pairwise(lengths[1:-1]))  # then shrinking
+    assert max(lengths[-3:]) <= 21 * rate  # the tail is fine-grained
+    assert 15 <= len(cuts) <= 40
+    assert plan_cuts(0, 10 * rate, rate, 2) == [0]  # short books: one segment
+    assert len(plan_cuts(0, 30 * rate, rate, 2)) == 2
+    fixed = plan_cuts(0, 10 * rate, rate, 2, seconds=2)
+    assert fixed == list(range(0, 10 * rate, 2 * rate // 1024 * 1024))
+    assert plan_cuts(4096, 4096 + 3 * rate, rate, 2, seconds=1)[0] == 4096
