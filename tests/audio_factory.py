@@ -137,3 +137,20 @@ def rms_error(a: array, b: array, start: int, stop: int, offset: int = 0) -> flo
         diff = a[n + offset] - b[n]
         total += diff * diff
     return math.sqrt(total / max(1, stop - start))
+
+
+def audio_format(path: Path) -> tuple[int, int]:
+    """(sample rate, channels) of a file's first audio stream, as ffmpeg's decoder sees it.
+
+    Not mutagen's MP4 header value: older ffmpeg muxers write the sample entry's channel
+    count as 2 whatever the stream holds; the AAC config (which players use) is right.
+    """
+    cmd = [ffmpeg_exe(), "-hide_banner", "-nostdin", "-i", str(path), "-map", "0:a:0"]
+    cmd += ["-t", "0.1", "-f", "null", "-"]
+    err = subprocess.run(cmd, capture_output=True, text=True, check=True).stderr
+    line = next(ln for ln in err.splitlines() if "Audio:" in ln and "Stream #0" in ln)
+    fields = [f.strip() for f in line.split("Audio:", 1)[1].split(",")]
+    rate = int(next(f for f in fields if f.endswith(" Hz")).split()[0])
+    layout = fields[fields.index(next(f for f in fields if f.endswith(" Hz"))) + 1]
+    channels = {"mono": 1, "stereo": 2}.get(layout.split()[0], 0) or int(layout.split()[0])
+    return rate, channels

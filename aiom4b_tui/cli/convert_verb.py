@@ -26,6 +26,7 @@ from aiom4b_tui.cli.common import (
     validation_message,
 )
 from aiom4b_tui.cli.queue_verbs import run_until_signalled
+from aiom4b_tui.core.library import guess_title
 from aiom4b_tui.core.models import JobCreate, JobOptions, JobStatus
 from aiom4b_tui.core.queue import QueueRunner, RunnerEvent
 
@@ -99,7 +100,11 @@ def _job_data(args: argparse.Namespace) -> JobCreate:
             output_name=args.name,
             bitrate=args.bitrate,
         )
-        return JobCreate(input_folders=args.folders, title=args.name, options=options)
+        return JobCreate(
+            input_folders=args.folders,
+            title=args.name or guess_title(args.folders),
+            options=options,
+        )
     except ValidationError as exc:
         raise CliError(validation_message(exc), EXIT_USAGE) from exc
 

@@ -19,6 +19,7 @@ from aiom4b_tui.cli.common import (
     print_json,
     validation_message,
 )
+from aiom4b_tui.core.library import guess_title
 from aiom4b_tui.core.models import ConversionJob, JobCreate, JobOptions, JobStatus
 
 
@@ -86,7 +87,11 @@ def cmd_add(args: argparse.Namespace) -> int:
             output_dir=args.output_dir.expanduser().resolve() if args.output_dir else None,
             output_name=args.name,
         )
-        job_data = JobCreate(input_folders=args.folders, title=args.name, options=options)
+        job_data = JobCreate(
+            input_folders=args.folders,
+            title=args.name or guess_title(args.folders),
+            options=options,
+        )
     except ValidationError as exc:
         raise CliError(validation_message(exc), EXIT_USAGE) from exc
     with open_context(args) as ctx:

@@ -58,6 +58,17 @@ def _column_values(update: JobUpdate) -> dict[str, object]:
     return values
 
 
+def _new_job_row(job_data: JobCreate) -> JobDB:
+    """A queued row for `job_data`; the title defaults to the tag title, else the folder."""
+    options = job_data.options
+    return JobDB(
+        status=JobStatus.QUEUED,
+        input_folders=json.dumps([str(p) for p in job_data.input_folders]),
+        title=job_data.title or options.tags.title or job_data.input_folders[0].name,
+        options=options.model_dump_json(exclude_none=True) if options != JobOptions() else None,
+    )
+
+
 class JobService:
     """Database operations on conversion jobs."""
 
@@ -66,13 +77,7 @@ class JobService:
 
     def create_job(self, job_data: JobCreate) -> JobDB:
         """Insert a queued job for the folders of `job_data`."""
-        options = job_data.options
-        job = JobDB(
-            status=JobStatus.QUEUED,
-            input_folders=json.dumps([str(p) for p in job_data.input_folders]),
-            title=job_data.title or options.tags.title or job_data.input_folders[0].name,
-            options=options.model_dump_json(exclude_none=True) if options != JobOptions() else None,
-        )
+        job = _new_job_row(job_data)
         with self.db.write_session() as session:
             session.add(job)
             session.commit()
@@ -461,13 +466,7 @@ class JobService:
     def create_watched_job(self, path: str, job_data: JobCreate) -> JobDB | None:
         """Queue a job for an inbox folder and remember the folder, in one transaction;
         None (and nothing written) if the folder was taken before."""
-        options = job_data.options
-        job = JobDB(
-            status=JobStatus.QUEUED,
-            input_folders=json.dumps([str(p) for p in job_data.input_folders]),
-            title=job_data.title or options.tags.title or job_data.input_folders[0].name,
-            options=options.model_dump_json(exclude_none=True) if options != JobOptions() else None,
-        )
+        job = _new_job_row(job_data)
         _add_log_lines(job, [f"queued from the watched inbox: {path}"])
         with self.db.write_session() as session:
             if session.get(WatchedFolderDB, path) is not None:

@@ -13,7 +13,7 @@ from pathlib import Path
 import mutagen
 from natsort import natsorted, ns
 
-from aiom4b_tui.core.scan import AUDIO_EXTENSIONS
+from aiom4b_tui.core.scan import AUDIO_EXTENSIONS, list_audio
 
 
 @dataclass(frozen=True)
@@ -73,3 +73,37 @@ def summarize_folder(path: Path) -> FolderSummary:
     with _cache_lock:
         _cache[path] = (mtime, summary)
     return summary
+
+
+def _first_tag(tags: object, *keys: str) -> str | None:
+    for key in keys:
+        values = tags.get(key) if hasattr(tags, "get") else None  # type: ignore[attr-defined]
+        if values and str(values[0]).strip():
+            return str(values[0]).strip()
+    return None
+
+
+def guess_title(folders: list[Path]) -> str | None:
+    """'Album · Author' from the first audio file's tags (None when it has no album).
+
+    Cheap enough to call when a job is queued, so the queue shows the book's name
+    rather than its folder's before the conversion has read every file.
+    """
+    for folder in folders:
+        try:
+            files, _skipped = list_audio(folder)
+        except (OSError, ValueError):  # ScanError: an unreadable folder
+            continue
+        if not files:
+            continue
+        try:
+            probed = mutagen.File(files[0], easy=True)
+        except Exception:  # mutagen raises many kinds on damaged files
+            return None
+        tags = getattr(probed, "tags", None) if probed is not None else None
+        album = _first_tag(tags, "album") if tags is not None else None
+        if album is None:
+            return None
+        author = _first_tag(tags, "albumartist", "artist")
+        return f"{album} · {author}" if author else album
+    return None

@@ -21,6 +21,7 @@ from pydantic import ValidationError
 from watchfiles import awatch
 
 from aiom4b_tui.core.jobs import JobService
+from aiom4b_tui.core.library import guess_title
 from aiom4b_tui.core.models import JobCreate, JobDB
 from aiom4b_tui.core.scan import AUDIO_EXTENSIONS
 
@@ -199,7 +200,7 @@ class InboxWatcher:
 
     def _queue(self, folder: Path) -> JobDB | None:
         try:
-            job_data = JobCreate(input_folders=[folder])
+            job_data = JobCreate(input_folders=[folder], title=guess_title([folder]))
         except ValidationError:
             return None  # gone meanwhile
         return self.service.create_watched_job(str(folder), job_data)

@@ -8,6 +8,7 @@ Every read and write of the database, and every scan of the disk, runs in a work
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable, Iterable
 from datetime import datetime
 from pathlib import Path
@@ -23,6 +24,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Label
 from textual.worker import Worker, WorkerState
 
+from aiom4b_tui.core.library import guess_title
 from aiom4b_tui.core.models import JobCreate, utcnow
 from aiom4b_tui.core.watch import SETTLE_SECONDS
 from aiom4b_tui.ui.job_actions import JobActions
@@ -182,7 +184,8 @@ class AiomApp(JobPolling, JobActions, QueueControl, App[int]):
         queue_rest = False
         for index, folders in enumerate(books, start=1):
             if queue_rest:
-                self._create_job(JobCreate(input_folders=folders))
+                title = await asyncio.to_thread(guess_title, folders)
+                self._create_job(JobCreate(input_folders=folders, title=title))
                 continue
             dialog = AddBookScreen(
                 folders,
