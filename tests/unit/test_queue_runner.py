@@ -214,9 +214,12 @@ async def test_progress_is_written_at_most_once_a_second(env, tmp_path):
         if event.kind == "progress":
             writes.append(time.monotonic())
 
-    work = FakeWork(steps=125, step=0.02)  # 2.5 s, a report every 20 ms
+    work = FakeWork(steps=125, step=0.02)  # 2.5 s or more, a report every 20 ms
+    started = time.monotonic()
     await make_runner(settings, service, work, on_event=on_event).run(once=True)
-    assert 2 <= len(writes) <= 4
+    elapsed = time.monotonic() - started
+    # At most one write per second of the run (a loaded machine stretches the run).
+    assert 2 <= len(writes) <= int(elapsed) + 1
     assert all(b - a >= 0.99 for a, b in itertools.pairwise(writes))
 
 
