@@ -50,7 +50,18 @@ def _queue_book(service, folder: Path, out: Path):
 
 def _running_with_progress(service, job_id):
     row = service.get_job(job_id)
+    # A job that ended before it was seen running can never get there: say why at once.
+    assert row.status in (JobStatus.QUEUED, JobStatus.RUNNING), f"job ended early: {row.log}"
     return row.status is JobStatus.RUNNING and row.progress > 0
+
+
+def _wait_running(service, job_id, log: Path) -> None:
+    """Wait until the job runs and has progress; on a time-out, show the worker's log."""
+    try:
+        wait_for(lambda: _running_with_progress(service, job_id), timeout=60)
+    except AssertionError as exc:
+        text = log.read_text(errors="replace") if log.exists() else "(no worker log)"
+        raise AssertionError(f"{exc}\nworker log:\n{text[-3000:]}") from exc
 
 
 def test_a_worker_killed_mid_job_and_started_again_finishes_it(queue, long_book, tmp_path):
@@ -58,7 +69,7 @@ def test_a_worker_killed_mid_job_and_started_again_finishes_it(queue, long_book,
     job = _queue_book(service, long_book, out)
     first = start_aiom4b(data, "worker", "--once", "--jobs", "1", log=tmp_path / "w1.log")
     try:
-        wait_for(lambda: _running_with_progress(service, job.id), timeout=30)
+        _wait_running(service, job.id, tmp_path / "w1.log")
         assert leftovers(out), "the work folder should exist mid-job"
     finally:
         first.kill()
@@ -103,7 +114,7 @@ def test_cancel_from_another_process_ends_the_ffmpeg_children(queue, long_book, 
     job = _queue_book(service, long_book, out)
     worker = start_aiom4b(data, "worker", "--jobs", "1", log=tmp_path / "w.log")
     try:
-        wait_for(lambda: _running_with_progress(service, job.id), timeout=30)
+        _wait_running(service, job.id, tmp_path / "w.log")
         wait_for(lambda: ffmpeg_children(worker.pid), timeout=10)
         result = aiom4b(data, "cancel", job.id.hex[:8], "--wait", "0")
         asked = time.monotonic()
@@ -125,7 +136,7 @@ def test_a_stop_signal_puts_the_running_job_back_to_queued(queue, long_book, tmp
     job = _queue_book(service, long_book, out)
     worker = start_aiom4b(data, "worker", "--jobs", "1", log=tmp_path / "w.log")
     try:
-        wait_for(lambda: _running_with_progress(service, job.id), timeout=30)
+        _wait_running(service, job.id, tmp_path / "w.log")
         worker.send_signal(sig)
         assert worker.wait(timeout=10) == 0
     finally:

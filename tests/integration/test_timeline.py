@@ -47,7 +47,10 @@ async def test_decoder_waits_when_too_far_ahead(tmp_path: Path, ffmpeg: str):
     task = asyncio.ensure_future(
         timeline.decode(files, ffmpeg=ffmpeg, pool=FFmpegPool(2), rate=44100, channels=1)
     )
-    await asyncio.sleep(1.5)
+    deadline = asyncio.get_running_loop().time() + 30
+    while not all(timeline.finished[:3]) and asyncio.get_running_loop().time() < deadline:
+        await asyncio.sleep(0.05)
+    await asyncio.sleep(0.5)  # time enough to decode another second, were it allowed to
     assert not task.done() and timeline.finished == [True, True, True, False, False, False]
     await timeline.release_before(3 * 44100)  # the encoders moved on
     await asyncio.wait_for(task, 10)
