@@ -96,7 +96,7 @@ async def test_a_folder_without_audio_says_so_and_is_not_queued(settings, librar
         await wait_for(pilot, lambda: isinstance(app.screen, AddBookScreen))
         dialog = app.screen
         await wait_for(pilot, lambda: dialog.preview is not None)
-        assert "Cannot make a book: no audio files" in screen_text(app)
+        await wait_for(pilot, lambda: "Cannot make a book: no audio files" in screen_text(app))
         await pilot.press("ctrl+s")
         await pilot.pause(0.3)
         assert isinstance(app.screen, AddBookScreen)
