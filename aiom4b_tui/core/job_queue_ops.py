@@ -19,6 +19,7 @@ from aiom4b_tui.core.job_rows import (
     ProgressReport,
     RunningState,
     new_job_row,
+    save_changed,
 )
 from aiom4b_tui.core.job_rows import add_log_lines as append_lines
 from aiom4b_tui.core.models import JobCreate, JobDB, JobStatus, WatchedFolderDB, utcnow
@@ -109,10 +110,7 @@ class QueueOperations:
                     append_lines(job, ["cancel requested"])
             else:
                 raise JobStateError(f"job {job.id} is {job.status.value}; nothing to cancel")
-            job.updated_at = now
-            session.add(job)
-            session.commit()
-            session.refresh(job)
+            save_changed(session, job, now)
         return job
 
     def retry(self, job_id: UUID) -> JobDB:
@@ -142,10 +140,7 @@ class QueueOperations:
             job.progress = 0.0
             job.cancel_requested = False
             append_lines(job, [f"retry: queued again (was {previous})"])
-            job.updated_at = utcnow()
-            session.add(job)
-            session.commit()
-            session.refresh(job)
+            save_changed(session, job)
         return job
 
     def existing_ids(self, job_ids: Collection[UUID]) -> set[UUID]:
@@ -213,10 +208,7 @@ class QueueOperations:
             if job is None:
                 return None
             append_lines(job, messages)
-            job.updated_at = utcnow()
-            session.add(job)
-            session.commit()
-            session.refresh(job)
+            save_changed(session, job)
         return job
 
     def finish_running(
@@ -250,10 +242,7 @@ class QueueOperations:
                 job.progress = 1.0
                 job.output_file = output_file
             append_lines(job, messages)
-            job.updated_at = now
-            session.add(job)
-            session.commit()
-            session.refresh(job)
+            save_changed(session, job, now)
         return job
 
     def running_jobs(self) -> list[JobDB]:

@@ -5,6 +5,9 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
+
+from sqlmodel import Session
 
 from aiom4b_tui.core.models import JobCreate, JobDB, JobOptions, JobStatus, JobUpdate, utcnow
 
@@ -82,3 +85,11 @@ def add_log_lines(job: JobDB, messages: Sequence[str]) -> None:
     lines = [log_line(m) for m in messages if m.strip()]
     if lines:
         job.log = cap_log("\n".join([job.log, *lines] if job.log else lines))
+
+
+def save_changed(session: Session, job: JobDB, now: datetime | None = None) -> None:
+    """Stamp a changed row's `updated_at`, commit it, and reload it from the database."""
+    job.updated_at = now or utcnow()
+    session.add(job)
+    session.commit()
+    session.refresh(job)

@@ -24,6 +24,7 @@ from aiom4b_tui.core.job_rows import (
     add_log_lines,
     column_values,
     new_job_row,
+    save_changed,
 )
 from aiom4b_tui.core.models import (
     FINISHED_STATUSES,
@@ -86,10 +87,7 @@ class JobService(QueueOperations):
                 return None
             for name, value in values.items():
                 setattr(job, name, value)
-            job.updated_at = utcnow()
-            session.add(job)
-            session.commit()
-            session.refresh(job)
+            save_changed(session, job)
         return job
 
     def append_log(
@@ -103,10 +101,7 @@ class JobService(QueueOperations):
             for name, value in column_values(job_update or JobUpdate()).items():
                 setattr(job, name, value)
             add_log_lines(job, [message])
-            job.updated_at = utcnow()
-            session.add(job)
-            session.commit()
-            session.refresh(job)
+            save_changed(session, job)
         return job
 
     def delete_job(self, job_id: UUID) -> bool:

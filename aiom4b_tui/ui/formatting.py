@@ -8,11 +8,14 @@ from datetime import UTC, datetime
 BAR_WIDTH = 8
 
 
+def _hms(seconds: float) -> tuple[int, int, int]:
+    hours, rest = divmod(round(seconds), 3600)
+    return (hours, *divmod(rest, 60))
+
+
 def book_length(seconds: float) -> str:
     """A book's length: `21h05`, `16m`, `45s`."""
-    total = round(seconds)
-    hours, rest = divmod(total, 3600)
-    minutes, secs = divmod(rest, 60)
+    hours, minutes, secs = _hms(seconds)
     if hours:
         return f"{hours}h{minutes:02d}"
     if minutes:
@@ -24,9 +27,7 @@ def clock_time(seconds: float | None) -> str:
     """An elapsed time or ETA: `3s`, `4m05`, `1h02`; empty when unknown."""
     if seconds is None or not math.isfinite(seconds) or seconds < 0:
         return ""
-    total = round(seconds)
-    hours, rest = divmod(total, 3600)
-    minutes, secs = divmod(rest, 60)
+    hours, minutes, secs = _hms(seconds)
     if hours:
         return f"{hours}h{minutes:02d}"
     if minutes:
@@ -36,9 +37,7 @@ def clock_time(seconds: float | None) -> str:
 
 def track_time(seconds: float) -> str:
     """A position in a book: `1:02:03` or `2:03`."""
-    total = round(seconds)
-    hours, rest = divmod(total, 3600)
-    minutes, secs = divmod(rest, 60)
+    hours, minutes, secs = _hms(seconds)
     return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
 
 
