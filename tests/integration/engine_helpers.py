@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 from pathlib import Path
 
@@ -57,3 +58,18 @@ def ffmpeg_children() -> list[int]:
         if ppid == me and b"ffmpeg" in cmdline:
             found.append(int(entry.name))
     return found
+
+
+async def wait_for_ffmpeg_children(timeout: float = 30.0) -> list[int]:
+    """Poll until this process has an ffmpeg child; [] if none appeared in time.
+
+    One look is not enough: between two segments, or while an exited child waits to be
+    reaped (its cmdline is then empty), a busy job briefly has no ffmpeg to see.
+    """
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while loop.time() < deadline:
+        if found := ffmpeg_children():
+            return found
+        await asyncio.sleep(0.02)
+    return []

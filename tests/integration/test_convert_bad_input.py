@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from audio_factory import make_tone
-from engine_helpers import chapters_of, convert, ffmpeg_children
+from engine_helpers import chapters_of, convert, ffmpeg_children, wait_for_ffmpeg_children
 
 from aiom4b_tui.core.convert import ConversionError, convert_folders
 from aiom4b_tui.core.ffmpeg import FFmpegNotFoundError, FFmpegPool
@@ -143,7 +143,7 @@ async def test_cancel_ends_every_ffmpeg_and_leaves_no_file(tmp_path: Path, ffmpe
     folder = tmp_path / "long"
     folder.mkdir()
     for n in (1, 2):
-        make_tone(folder / f"{n}.mp3", 20.0)
+        make_tone(folder / f"{n}.mp3", 60.0)
     out = tmp_path / "out"
     started = asyncio.Event()
 
@@ -164,7 +164,7 @@ async def test_cancel_ends_every_ffmpeg_and_leaves_no_file(tmp_path: Path, ffmpe
         )
     )
     await asyncio.wait_for(started.wait(), 30)
-    assert ffmpeg_children()  # it really was running
+    assert await wait_for_ffmpeg_children()  # it really was running
     cancelled_at = time.monotonic()
     task.cancel()
     with pytest.raises(asyncio.CancelledError):

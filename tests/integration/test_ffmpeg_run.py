@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 
 import pytest
-from engine_helpers import ffmpeg_children
+from engine_helpers import ffmpeg_children, wait_for_ffmpeg_children
 
 from aiom4b_tui.core.ffmpeg import FFmpegError, ffmpeg_encoders, run_ffmpeg
 
@@ -49,8 +49,7 @@ async def test_cancel_kills_the_child_quickly(ffmpeg: str):
     task = asyncio.ensure_future(
         run_ffmpeg(ffmpeg, ["-re", "-f", "lavfi", "-i", "sine=d=60", "-f", "null", "-"])
     )
-    await asyncio.sleep(0.5)
-    assert ffmpeg_children()
+    assert await wait_for_ffmpeg_children()
     started = time.monotonic()
     task.cancel()
     with pytest.raises(asyncio.CancelledError):
