@@ -20,6 +20,7 @@ from typing import TypeVar
 
 from aiom4b_tui.core.ffmpeg import FFmpegError, FFmpegPool, run_ffmpeg
 from aiom4b_tui.core.plan import BookPlan
+from aiom4b_tui.core.sliced_input import SlicedSources, slice_sources
 from aiom4b_tui.core.splice import (
     FRAME,
     Segment,
@@ -97,16 +98,94 @@ async def encode_gapless(
     log: LogFn,
     segment_seconds: float | None = None,
 ) -> EncodedBook:
-    """Decode the sources into a timeline, encode its segments on every slot, splice."""
-    enc = plan.encoder
+    """Encode the book's timeline in segments on every slot and splice them.
+
+    A book of clean MP3s at the output rate is read by the encoders themselves (its
+    timeline is known from the frame tables); any other book is decoded to PCM first.
+    """
+    sliced = await asyncio.to_thread(slice_sources, plan)
+    encoder = _SegmentEncoder(plan, work_dir, ffmpeg, pool, meter)
+    if sliced is not None:
+        return await _encode_sliced(plan, sliced, encoder, log, segment_seconds)
+    return await _encode_decoded(plan, work_dir, encoder, log, segment_seconds)
+
+
+class _SegmentEncoder:
+    """Encodes one segment of the timeline from given ffmpeg inputs; keeps its packets."""
+
+    def __init__(
+        self, plan: BookPlan, work_dir: Path, ffmpeg: str, pool: FFmpegPool, meter: ProgressMeter
+    ) -> None:
+        self.enc = plan.encoder
+        self.work_dir, self.ffmpeg, self.pool, self.meter = work_dir, ffmpeg, pool, meter
+        # ffmpeg 9's `aac` takes ~2.5 s to settle its rate control on steady tones, so the
+        # pre-roll is longer than the note's one second; the post-roll only needs lookahead.
+        self.roll = math.ceil(PRE_ROLL_SECONDS * self.enc.sample_rate / FRAME) * FRAME
+        self.post = math.ceil(POST_ROLL_SECONDS * self.enc.sample_rate / FRAME) * FRAME
+
+    async def encode(self, segment: Segment, inputs: list[str]) -> tuple[Path, int, int]:
+        """Encode `segment` from `inputs` (ffmpeg arguments giving its samples
+        [enc_start, enc_end)); return the segment file and the byte range to keep."""
+        enc, index = self.enc, segment.index
+        out = self.work_dir / f"seg-{index:05d}.aac"
+        args = [*inputs, "-c:a", enc.codec, "-b:a", str(enc.bitrate), "-f", "adts", str(out)]
+        async with self.pool.slot() as cpus:
+            await run_ffmpeg(
+                self.ffmpeg,
+                args,
+                cpus=cpus,
+                cwd=self.work_dir,
+                on_progress=lambda s: self.meter.update(index, s),
+                what=f"encoding segment {index + 1}",
+            )
+        self.meter.update(index, (segment.enc_end - segment.enc_start) / enc.sample_rate)
+        return _kept_bytes(out, segment, enc.priming)
+
+
+async def _encode_sliced(
+    plan: BookPlan,
+    sliced: SlicedSources,
+    encoder: _SegmentEncoder,
+    log: LogFn,
+    segment_seconds: float | None,
+) -> EncodedBook:
+    rate, total = plan.encoder.sample_rate, sliced.total
+    cuts = plan_cuts(0, total, rate, encoder.pool.size, segment_seconds)
+    log(
+        f"{len(plan.files)} MP3 files, {total / rate:.1f} s of audio, {len(cuts)} segments "
+        f"on {encoder.pool.size} slots, each decoding its own frames"
+    )
+
+    async def one(index: int) -> tuple[Path, int, int]:
+        segment = make_segment(index, cuts, encoder.roll, encoder.post, total)
+        assert segment is not None  # every cut lies inside the known timeline
+        try:
+            return await encoder.encode(
+                segment, sliced.input_args(segment.enc_start, segment.enc_end)
+            )
+        except FFmpegError as exc:
+            if changed := sliced.changed_sources():
+                message = f"{changed[0]} vanished or changed during the job"
+                raise DecodeError(changed[0], message) from exc
+            raise
+
+    pieces = await all_or_nothing(one(k) for k in range(len(cuts)))
+    return EncodedBook(_joined(pieces), sliced.file_starts, total, plan.encoder.priming, rate)
+
+
+async def _encode_decoded(
+    plan: BookPlan,
+    work_dir: Path,
+    encoder: _SegmentEncoder,
+    log: LogFn,
+    segment_seconds: float | None,
+) -> EncodedBook:
+    """Decode the sources into a timeline of PCM files while encoding what is ready."""
+    enc, pool, roll, post = plan.encoder, encoder.pool, encoder.roll, encoder.post
     rate, channels = enc.sample_rate, enc.channels
     estimate = max(FRAME, int(plan.duration * rate))
     cuts = plan_cuts(0, estimate, rate, pool.size, segment_seconds)
     longest = max(b - a for a, b in itertools.pairwise([*cuts, estimate]))
-    # ffmpeg 9's `aac` takes ~2.5 s to settle its rate control on steady tones, so the
-    # pre-roll is longer than the note's one second; the post-roll only needs lookahead.
-    roll = math.ceil(PRE_ROLL_SECONDS * rate / FRAME) * FRAME
-    post = math.ceil(POST_ROLL_SECONDS * rate / FRAME) * FRAME
     # The decoder stays about two segments per slot ahead of the lowest unfinished
     # segment (whose input always fits in that budget), so the PCM on disk stays bounded.
     ahead = (2 * pool.size + 1) * longest + roll + post
@@ -119,20 +198,9 @@ async def encode_gapless(
         segment = make_segment(index, cuts, roll, post, timeline.total)
         if segment is None:
             return None
-        out = work_dir / f"seg-{index:05d}.aac"
         source = timeline.input_url(segment.enc_start, segment.enc_end)
-        args = ["-f", PCM_FORMAT, "-ar", str(rate), "-ac", str(channels), "-i", source]
-        args += ["-c:a", enc.codec, "-b:a", str(enc.bitrate), "-f", "adts", str(out)]
-        async with pool.slot():
-            await run_ffmpeg(
-                ffmpeg,
-                args,
-                cwd=work_dir,
-                on_progress=lambda s: meter.update(index, s),
-                what=f"encoding segment {index + 1}",
-            )
-        meter.update(index, (segment.enc_end - segment.enc_start) / rate)
-        kept = _kept_bytes(out, segment, enc.priming)
+        inputs = ["-f", PCM_FORMAT, "-ar", str(rate), "-ac", str(channels), "-i", source]
+        kept = await encoder.encode(segment, inputs)
         done.add(index)
         lowest_pending = next(k for k in itertools.count() if k not in done)
         if lowest_pending < len(cuts):
@@ -145,7 +213,7 @@ async def encode_gapless(
     decoder = asyncio.ensure_future(
         timeline.decode(
             [f.path for f in plan.files],
-            ffmpeg=ffmpeg,
+            ffmpeg=encoder.ffmpeg,
             pool=pool,
             rate=rate,
             channels=channels,
@@ -168,10 +236,14 @@ async def encode_gapless(
             task.cancel()
         await asyncio.gather(decoder, *tasks, return_exceptions=True)
         raise
-    # No copy: the muxer reads the kept byte ranges of the segment files directly.
+    return EncodedBook(_joined(pieces), timeline.file_starts(), total, enc.priming, rate)
+
+
+def _joined(pieces: list[tuple[Path, int, int]]) -> str:
+    """One ffmpeg input of the kept byte ranges in order (the muxer reads them directly:
+    no copy)."""
     ranges = [f"subfile,,start,{a},end,{b},,:{path.name}" for path, a, b in pieces]
-    adts = ranges[0] if len(ranges) == 1 else "concat:" + "|".join(ranges)
-    return EncodedBook(adts, timeline.file_starts(), total, enc.priming, rate)
+    return ranges[0] if len(ranges) == 1 else "concat:" + "|".join(ranges)
 
 
 async def _until_decoded(decoder: asyncio.Future, tasks: list[asyncio.Future]) -> None:
@@ -218,11 +290,12 @@ async def join_copy(
         out = work_dir / f"part-{index:05d}.aac"
         args = ["-i", f"file:{source.absolute()}", "-map", "0:a:0", "-c:a", "copy"]
         args += ["-f", "adts", str(out)]
-        async with pool.slot():
+        async with pool.slot() as cpus:
             try:
                 await run_ffmpeg(
                     ffmpeg,
                     args,
+                    cpus=cpus,
                     on_progress=lambda s: meter.update(index, s),
                     what=f"reading {source}",
                 )

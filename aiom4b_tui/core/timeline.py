@@ -137,8 +137,8 @@ class Timeline:
                     await self._changed.wait_for(
                         lambda: self.decoded - self.needed_from <= self.max_ahead
                     )
-                async with pool.slot():
-                    await self._decode_one(index, source, ffmpeg, rate, channels)
+                async with pool.slot() as cpus:
+                    await self._decode_one(index, source, ffmpeg, rate, channels, cpus)
                 if on_file:
                     on_file(index, self.samples[index])
         except BaseException as exc:
@@ -147,7 +147,13 @@ class Timeline:
             raise
 
     async def _decode_one(
-        self, index: int, source: Path, ffmpeg: str, rate: int, channels: int
+        self,
+        index: int,
+        source: Path,
+        ffmpeg: str,
+        rate: int,
+        channels: int,
+        cpus: frozenset[int] | None,
     ) -> None:
         target = self.paths[index]
         args = [
@@ -163,7 +169,7 @@ class Timeline:
         args += ["-c:a", f"pcm_{PCM_FORMAT}", "-f", PCM_FORMAT, str(target)]
         watcher = asyncio.ensure_future(self._watch_growth(index, target))
         try:
-            await run_ffmpeg(ffmpeg, args, what=f"decoding {source}")
+            await run_ffmpeg(ffmpeg, args, what=f"decoding {source}", cpus=cpus)
         except FFmpegError as exc:
             raise DecodeError(source, f"{source} cannot be decoded: {_reason(exc)}") from exc
         finally:

@@ -74,15 +74,20 @@ async def test_unreadable_file_is_named(tmp_path: Path, ffmpeg: str):
         await convert([book], tmp_path / "out", ffmpeg)
 
 
-async def test_file_vanishing_mid_job_fails_cleanly(tmp_path: Path, ffmpeg: str):
-    book = book_of(tmp_path / "vanish", 3)
+@pytest.mark.parametrize("codec", ["mp3", "flac"])
+async def test_file_vanishing_mid_job_fails_cleanly(tmp_path: Path, ffmpeg: str, codec: str):
+    # MP3s are read by the encoders themselves; FLAC goes through the decode pass.
+    book = tmp_path / "vanish"
+    book.mkdir()
+    for n in (1, 2, 3):
+        make_tone(book / f"{n:02d}.{codec}", 1.0, codec=codec)
     out = tmp_path / "out"
 
     def on_log(line: str) -> None:
-        if line.startswith("decoded 01.mp3"):
-            (book / "03.mp3").unlink()
+        if line.startswith(("decoded 01", "3 MP3 files")):
+            (book / f"03.{codec}").unlink()
 
-    with pytest.raises(ConversionError, match=r"03\.mp3"):
+    with pytest.raises(ConversionError, match=rf"03\.{codec}"):
         await convert_folders(
             [book],
             JobOptions(),
@@ -124,8 +129,17 @@ def small_tmpfs(where: Path, size: str):
         subprocess.run(["umount", str(where)], check=False)
 
 
-async def test_disk_full_is_a_clear_error_and_leaves_nothing(tmp_path: Path, ffmpeg: str):
-    book = book_of(tmp_path / "big", 2, seconds=5.0)  # ~3.5 MB of float PCM to write
+@pytest.mark.parametrize(
+    ("codec", "seconds"),
+    [("flac", 5.0), ("mp3", 45.0)],  # ~3.5 MB of float PCM; ~1.5 MB of AAC, twice
+)
+async def test_disk_full_is_a_clear_error_and_leaves_nothing(
+    tmp_path: Path, ffmpeg: str, codec: str, seconds: float
+):
+    book = tmp_path / "big"
+    book.mkdir()
+    for n in (1, 2):
+        make_tone(book / f"{n:02d}.{codec}", seconds, codec=codec)
     with small_tmpfs(tmp_path / "tiny", "1m") as tiny:
         with pytest.raises(ConversionError, match="disk is full"):
             await convert([book], tiny, ffmpeg)

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import subprocess
+import wave
+from array import array
 from pathlib import Path
 
 import pytest
-from audio_factory import audio_format, decode_pcm, make_continuous_book, make_tone, rms_error
+from audio_factory import audio_format, decode_pcm, make_continuous_book, rms_error
 from engine_helpers import chapters_of, convert
 
 pytestmark = pytest.mark.integration
@@ -55,19 +57,32 @@ def single_pass_m4a(whole: Path, target: Path, ffmpeg: str, bitrate: str) -> Pat
     return target
 
 
-async def test_a_tone_cut_into_files_comes_out_continuous(tmp_path: Path, ffmpeg: str):
+def joined_wav(sources: list[Path], target: Path, rate: int) -> Path:
+    """The decoded sources end to end as one stereo WAV: what a single pass would read."""
+    pcm = array("h")
+    for path in sources:
+        pcm.extend(decode_pcm(path, channels=2))
+    with wave.open(str(target), "wb") as out:
+        out.setnchannels(2)
+        out.setsampwidth(2)
+        out.setframerate(rate)
+        out.writeframes(pcm.tobytes())
+    return target
+
+
+# FLAC goes through the decode pass; MP3s are decoded in slices by the encoders.
+@pytest.mark.parametrize("codec", ["flac", "mp3"])
+async def test_a_tone_cut_into_files_comes_out_continuous(tmp_path: Path, ffmpeg: str, codec: str):
     rate = 44100
     counts = [rate * 3 + 700, rate * 2 + 300, rate * 4 + 12, rate * 3]
     book = tmp_path / "Tone"
-    sources = make_continuous_book(book, counts, codec="flac")
+    sources = make_continuous_book(book, counts, codec=codec)
     segment_seconds = 2.0
     out = await convert([book], tmp_path / "out", ffmpeg, segment_seconds=segment_seconds)
     ours = decode_pcm(out)
-    whole = make_tone(tmp_path / "whole.flac", 0, samples=sum(counts), codec="flac")
+    whole = joined_wav(sources, tmp_path / "whole.wav", rate)
     reference = decode_pcm(single_pass_m4a(whole, tmp_path / "single.m4a", ffmpeg, "128k"))
-    source = decode_pcm(sources[0])
-    for path in sources[1:]:
-        source.extend(decode_pcm(path))
+    source = decode_pcm(whole)
     total = sum(counts)
     assert len(source) == total
     assert total <= len(ours) < total + 1024
@@ -80,14 +95,16 @@ async def test_a_tone_cut_into_files_comes_out_continuous(tmp_path: Path, ffmpeg
     for offset in (-1024, 1024):
         assert aligned * 5 < rms_error(ours, source, *window, offset=offset)
 
-    # At every splice (segment edge) and every file boundary, no worse than one pass.
+    # Over the whole book, and at every splice (segment edge) and file boundary, no worse
+    # than one pass: than its error at that spot or its typical error, whichever is larger
+    # (MP3 sources click at their own edges, and both encoders spend bits there unevenly).
+    whole_ours = rms_error(ours, source, 0, total - 2048)
+    whole_single = rms_error(reference, source, 0, total - 2048)
+    assert whole_ours <= 1.2 * whole_single + 1
     length = int(segment_seconds * rate) // 1024 * 1024
     joins = list(range(length, total - 2048, length))
     boundaries = [sum(counts[: i + 1]) for i in range(len(counts) - 1)]
     for join in joins + boundaries:
         ours_err = rms_error(ours, source, join - 1024, join + 1024)
         single_err = rms_error(reference, source, join - 1024, join + 1024)
-        assert ours_err <= 1.5 * single_err + 2, (join, ours_err, single_err)
-    whole_ours = rms_error(ours, source, 0, total - 2048)
-    whole_single = rms_error(reference, source, 0, total - 2048)
-    assert whole_ours <= 1.2 * whole_single + 1
+        assert ours_err <= 1.5 * max(single_err, whole_single) + 2, (join, ours_err, single_err)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import signal
 import subprocess
@@ -56,6 +57,25 @@ async def test_cancel_kills_the_child_quickly(ffmpeg: str):
         await task
     assert time.monotonic() - started < 2.0
     assert ffmpeg_children() == []
+
+
+async def test_a_pinned_child_runs_on_its_cpu_only(ffmpeg: str):
+    cpu = max(os.sched_getaffinity(0))
+    task = asyncio.ensure_future(
+        run_ffmpeg(
+            ffmpeg,
+            ["-re", "-f", "lavfi", "-i", "sine=d=30", "-f", "null", "-"],
+            cpus=frozenset({cpu}),
+        )
+    )
+    try:
+        children = await wait_for_ffmpeg_children()
+        assert children
+        assert os.sched_getaffinity(children[0]) == {cpu}
+    finally:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
 
 
 def test_encoders_are_listed(ffmpeg: str):

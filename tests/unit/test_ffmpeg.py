@@ -70,6 +70,25 @@ async def test_pool_never_runs_more_than_its_size():
     assert FFmpegPool().size == (os.cpu_count() or 1)
 
 
+async def test_a_pool_of_one_slot_per_cpu_pins_each_slot_to_its_own_cpu():
+    usable = sorted(os.sched_getaffinity(0))
+    pool = FFmpegPool(len(usable))
+    if len(usable) < 2:
+        assert pool.cpus is None  # nothing to spread over
+        return
+    held: list[frozenset[int] | None] = []
+
+    async def job() -> None:
+        async with pool.slot() as cpus:
+            held.append(cpus)
+            await asyncio.sleep(0.01)
+
+    await asyncio.gather(*(job() for _ in range(len(usable))))
+    assert sorted(next(iter(c)) for c in held if c) == usable
+    assert FFmpegPool(len(usable) + 1).cpus is None  # more slots than CPUs: no pinning
+    assert FFmpegPool(len(usable), pin=False).cpus is None
+
+
 async def test_missing_binary_at_run_time_is_ffmpeg_not_found(tmp_path: Path):
     with pytest.raises(FFmpegNotFoundError):
         await ff.run_ffmpeg(str(tmp_path / "gone"), ["-version"])
