@@ -92,25 +92,29 @@ def single_pass(ffmpeg: str, sources: list[Path], target: Path, bitrate: int) ->
     return time.monotonic() - started
 
 
-def ours(ffmpeg: str, folder: Path, out: Path, options: JobOptions) -> tuple[float, Path]:
+def ours(
+    ffmpeg: str, folder: Path, out: Path, options: JobOptions, pin: bool = True
+) -> tuple[float, Path]:
     """Wall time of convert_folders on every core."""
     started = time.monotonic()
+    pool = FFmpegPool(pin=pin)
     result = asyncio.run(
-        convert_folders(
-            [folder], options, output_dir=out, ffmpeg=ffmpeg, pool=FFmpegPool(), work_name="bench"
-        )
+        convert_folders([folder], options, output_dir=out, ffmpeg=ffmpeg, pool=pool, work_name="b")
     )
     return time.monotonic() - started, result
 
 
-def bench_layout(ffmpeg: str, name: str, folder: Path, root: Path, repeat: int) -> float:
+def bench_layout(
+    ffmpeg: str, name: str, folder: Path, root: Path, repeat: int, pin: bool = True
+) -> float:
     """Time ours and the single pass, alternating, `repeat` times; report the best of each."""
     sources = sorted(folder.iterdir())
     bitrate = 128_000
     best_ours = best_single = float("inf")
     for _ in range(repeat):
         cpu = cpu_seconds()
-        t_ours, result = ours(ffmpeg, folder, root / f"out-{name}", JobOptions(bitrate=bitrate))
+        options = JobOptions(bitrate=bitrate)
+        t_ours, result = ours(ffmpeg, folder, root / f"out-{name}", options, pin)
         cpu_ours, cpu = cpu_seconds() - cpu, cpu_seconds()
         size = result.stat().st_size
         result.unlink()
@@ -137,6 +141,7 @@ def main() -> None:
     parser.add_argument("--no-copy", action="store_true", help="skip the copy-path bench")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
     parser.add_argument("--repeat", type=int, default=1, help="alternate runs, keep the best")
+    parser.add_argument("--no-pin", action="store_true", help="let ffmpegs run on any CPU")
     args = parser.parse_args()
     ffmpeg = find_ffmpeg()
     root = Path(tempfile.mkdtemp(prefix="aiom4b-bench-"))
@@ -152,9 +157,9 @@ def main() -> None:
             join_mp3s(ffmpeg, many, root / "one" / "book.mp3")
         print(f"(made the sources in {time.monotonic() - started:.0f} s)", flush=True)
         if args.layout in ("files", "both"):
-            bench_layout(ffmpeg, "files", root / "files", root, args.repeat)
+            bench_layout(ffmpeg, "files", root / "files", root, args.repeat, not args.no_pin)
         if args.layout in ("one", "both"):
-            bench_layout(ffmpeg, "one", root / "one", root, args.repeat)
+            bench_layout(ffmpeg, "one", root / "one", root, args.repeat, not args.no_pin)
         if not args.no_copy:
             aac = make_book(ffmpeg, root / "aac", args.files, args.minutes, "aac")
             t_copy, result = ours(ffmpeg, root / "aac", root / "out-copy", JobOptions())

@@ -101,9 +101,10 @@ def plan_cuts(
 ) -> list[int]:
     """Where segments start, from `start` to `total` samples, on 1024-sample edges.
 
-    Guided scheduling: each segment is the remaining audio over twice the slots, within
-    20 s .. 10 min, so segments shrink towards the end and every slot finishes at about
-    the same time. `seconds` forces one length (tests cut short books into many pieces).
+    Guided scheduling: each segment is the remaining audio over the slots, within
+    20 s .. 10 min, so segments halve towards the end and every slot finishes at about
+    the same time, with few segments (each costs an ffmpeg start and 4 s of pre- and
+    post-roll). `seconds` forces one length (tests cut short books into many pieces).
     """
     cuts, position = [start], start
     while True:
@@ -112,7 +113,7 @@ def plan_cuts(
         elif position == 0:
             length = 20 * rate  # a short first segment: encoding starts at once
         else:
-            length = min(max((total - position) / (2 * slots), 20 * rate), 600 * rate)
+            length = min(max((total - position) / slots, 20 * rate), 600 * rate)
         position += max(FRAME, int(length) // FRAME * FRAME)
         if position >= total:
             return cuts

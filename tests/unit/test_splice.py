@@ -92,8 +92,8 @@ def test_cuts_shrink_towards_the_end_so_slots_finish_together():
     assert lengths[0] == 20 * rate // 1024 * 1024  # short first: encoding starts at once
     assert lengths[1] == 600 * rate // 1024 * 1024  # capped at 10 minutes
     assert all(a >= b for a, b in itertools.pairwise(lengths[1:-1]))  # then shrinking
-    assert max(lengths[-3:]) <= 21 * rate  # the tail is fine-grained
-    assert 15 <= len(cuts) <= 40
+    assert max(lengths[-3:]) <= 40 * rate  # the tail is fine-grained
+    assert 12 <= len(cuts) <= 24
     assert plan_cuts(0, 10 * rate, rate, 2) == [0]  # short books: one segment
     assert len(plan_cuts(0, 30 * rate, rate, 2)) == 2
     fixed = plan_cuts(0, 10 * rate, rate, 2, seconds=2)
