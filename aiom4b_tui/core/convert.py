@@ -30,7 +30,7 @@ from aiom4b_tui.core.ffmpeg import (
 from aiom4b_tui.core.models import JobOptions
 from aiom4b_tui.core.plan import BookPlan, make_plan, numbered_path
 from aiom4b_tui.core.scan import scan_book
-from aiom4b_tui.core.splice import ADTSError
+from aiom4b_tui.core.splice import FRAME, ADTSError
 from aiom4b_tui.core.tags import embedded_picture, write_mp4_tags
 from aiom4b_tui.core.timeline import DecodeError
 
@@ -253,10 +253,12 @@ def verify_result(result: Path, book: EncodedBook, plan: BookPlan, starts: list[
         mp4 = MP4(result)
     except Exception as exc:
         raise ConversionError(f"the result cannot be read back: {exc}") from exc
-    # mutagen's length counts every packet; the edit list skips the priming.
+    # mutagen's length counts every packet; the edit list skips the priming. The last
+    # packet may carry up to 1023 samples of the codec's padding (128 ms at 8 kHz).
     length = mp4.info.length - book.priming / book.rate
     expected = book.total / book.rate
-    if abs(length - expected) > DURATION_TOLERANCE:
+    padding = (FRAME - 1) / book.rate
+    if not expected - DURATION_TOLERANCE <= length <= expected + padding + DURATION_TOLERANCE:
         raise ConversionError(
             f"the result lasts {length:.3f} s where the sources decode to {expected:.3f} s"
         )

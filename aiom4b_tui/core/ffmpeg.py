@@ -108,12 +108,25 @@ class FFmpegPool:
     async def slot(self) -> AsyncIterator[frozenset[int] | None]:
         """Hold one slot while the body runs; yields the CPUs to pin its ffmpeg to (or
         None: run it anywhere)."""
-        async with self._semaphore:
-            index = self._free.pop(0)
-            try:
-                yield self.cpus[index] if self.cpus else None
-            finally:
-                self._free.append(index)
+        index = await self.acquire()
+        try:
+            yield self.cpus_of(index)
+        finally:
+            self.release(index)
+
+    async def acquire(self) -> int:
+        """Take a slot (waiting for one); give it back with `release`."""
+        await self._semaphore.acquire()
+        return self._free.pop(0)
+
+    def release(self, index: int) -> None:
+        """Give back slot `index`."""
+        self._free.append(index)
+        self._semaphore.release()
+
+    def cpus_of(self, index: int) -> frozenset[int] | None:
+        """The CPUs slot `index` pins its ffmpeg to, if any."""
+        return self.cpus[index] if self.cpus else None
 
 
 def _cpus_per_slot(size: int) -> list[frozenset[int]] | None:
@@ -146,12 +159,14 @@ _PR_SET_PDEATHSIG = 1
 
 
 def _die_with_parent() -> None:  # pragma: no cover - runs in the child, before exec
-    """Linux: the child gets SIGTERM if we die without cancelling it (e.g. SIGKILL).
+    """Linux: the child is killed if we die without cancelling it (e.g. SIGKILL).
+
+    SIGKILL, not SIGTERM: a child paused with SIGSTOP would never act on a SIGTERM.
 
     Everything it needs is loaded beforehand: between fork and exec only a C call runs.
     """
     if _LIBC is not None:
-        _LIBC.prctl(_PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)
+        _LIBC.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
 
 
 def _prepare_child(cpus: frozenset[int] | None) -> None:  # pragma: no cover - in the child
@@ -168,12 +183,20 @@ async def _stop_child(proc: asyncio.subprocess.Process) -> None:
         return
     with contextlib.suppress(ProcessLookupError):
         proc.terminate()
+        proc.send_signal(signal.SIGCONT)  # a paused child must run to see the SIGTERM
     try:
         await asyncio.wait_for(proc.wait(), _TERMINATE_GRACE)
     except TimeoutError:
         with contextlib.suppress(ProcessLookupError):
             proc.kill()
         await proc.wait()
+
+
+def pause_child(proc: asyncio.subprocess.Process, paused: bool) -> None:
+    """Stop (SIGSTOP) or continue (SIGCONT) a running child; a finished one is left be."""
+    if proc.returncode is None:
+        with contextlib.suppress(ProcessLookupError):
+            proc.send_signal(signal.SIGSTOP if paused else signal.SIGCONT)
 
 
 async def _read_progress(stream: asyncio.StreamReader, on_progress: ProgressCallback | None):
@@ -207,11 +230,13 @@ async def run_ffmpeg(
     what: str = "ffmpeg",
     cwd: Path | None = None,
     cpus: frozenset[int] | None = None,
+    on_start: Callable[[asyncio.subprocess.Process], None] | None = None,
 ) -> str:
     """Run `ffmpeg -progress pipe:1 ARGS`; return its stderr; raise FFmpegError on failure.
 
     `stdin`, if given, is fed to the child; `cwd` is its working folder; `cpus` (from
-    a pool slot) pins it. `what` names the work in error messages.
+    a pool slot) pins it; `on_start` gets the child (to pause it with `pause_child`).
+    `what` names the work in error messages.
     Output goes to files named in `args` (stdout carries the progress lines).
     """
     cmd = [*base_args(ffmpeg), "-progress", "pipe:1", "-stats_period", "0.25", *args]
@@ -229,6 +254,8 @@ async def run_ffmpeg(
     except FileNotFoundError as exc:
         raise FFmpegNotFoundError(f"ffmpeg could not be started: {ffmpeg}") from exc
     assert proc.stdout is not None and proc.stderr is not None
+    if on_start is not None:
+        on_start(proc)
     try:
         tasks = [
             asyncio.ensure_future(_read_progress(proc.stdout, on_progress)),

@@ -4,20 +4,30 @@ The decode pass writes each source, resampled to the output format, as raw 32-bi
 (PCM_FORMAT; the decoders' own precision, so encoding it equals a single pass) into the
 work folder. The sample counts it finds are the truth for chapter starts; the
 PCM grows while the encoders already read the parts that are ready.
+
+Disk stays bounded however long a source is: the decoder is paused (SIGSTOP) while it is
+more than `max_ahead` samples beyond what the encoders still need, and the PCM they no
+longer need is freed (whole files deleted, the consumed start of a file punched out).
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import ctypes
+import os
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from aiom4b_tui.core.ffmpeg import FFmpegError, FFmpegPool, run_ffmpeg
+from aiom4b_tui.core.ffmpeg import FFmpegError, FFmpegPool, pause_child, run_ffmpeg
 
 PCM_FORMAT = "f32le"
 PCM_BYTES = 4
 _POLL = 0.05
+_RESUME_AT = 0.75  # a paused decoder goes on once its lead is below this share of max_ahead
+_PUNCH_STEP = 1 << 20
+_FALLOC_FL_KEEP_SIZE, _FALLOC_FL_PUNCH_HOLE = 0x01, 0x02
 
 
 class DecodeError(RuntimeError):
@@ -40,6 +50,8 @@ class Timeline:
         self.finished = [False] * count
         self.error: BaseException | None = None
         self.needed_from = 0  # encoders need nothing before this sample
+        self.punched = [0] * count  # bytes freed at the start of each PCM file
+        self.pauses = 0  # how often the decoder was paused (for tests and logs)
         self.max_ahead = max_ahead if max_ahead is not None else 1 << 62
         self._changed = asyncio.Condition()
 
@@ -114,6 +126,11 @@ class Timeline:
             if self.finished[index] and start + count + 1 < position:
                 with contextlib.suppress(OSError):
                     self.paths[index].unlink()
+            elif start < position:
+                done = (position - start) * self.frame_bytes // _PUNCH_STEP * _PUNCH_STEP
+                if done > self.punched[index]:
+                    _punch_hole(self.paths[index], self.punched[index], done)
+                    self.punched[index] = done
             start += count
 
     async def decode(
@@ -137,8 +154,12 @@ class Timeline:
                     await self._changed.wait_for(
                         lambda: self.decoded - self.needed_from <= self.max_ahead
                     )
-                async with pool.slot() as cpus:
-                    await self._decode_one(index, source, ffmpeg, rate, channels, cpus)
+                lease = _Lease(pool)
+                await lease.take()
+                try:
+                    await self._decode_one(index, source, ffmpeg, rate, channels, lease)
+                finally:
+                    lease.give_back()
                 if on_file:
                     on_file(index, self.samples[index])
         except BaseException as exc:
@@ -153,7 +174,7 @@ class Timeline:
         ffmpeg: str,
         rate: int,
         channels: int,
-        cpus: frozenset[int] | None,
+        lease: _Lease,
     ) -> None:
         target = self.paths[index]
         args = [
@@ -167,9 +188,15 @@ class Timeline:
             str(rate),
         ]
         args += ["-c:a", f"pcm_{PCM_FORMAT}", "-f", PCM_FORMAT, str(target)]
-        watcher = asyncio.ensure_future(self._watch_growth(index, target))
+        started: list[asyncio.subprocess.Process] = []
+        watcher = asyncio.ensure_future(self._watch_growth(index, target, started, lease))
         try:
-            await run_ffmpeg(ffmpeg, args, what=f"decoding {source}", cpus=cpus)
+            await run_ffmpeg(
+                ffmpeg,
+                args,
+                what=f"decoding {source}",
+                on_start=started.append,
+            )
         except FFmpegError as exc:
             raise DecodeError(source, f"{source} cannot be decoded: {_reason(exc)}") from exc
         finally:
@@ -183,7 +210,19 @@ class Timeline:
         self.finished[index] = True
         await self._notify()
 
-    async def _watch_growth(self, index: int, target: Path) -> None:
+    async def _watch_growth(
+        self,
+        index: int,
+        target: Path,
+        started: list[asyncio.subprocess.Process],
+        lease: _Lease,
+    ) -> None:
+        """Follow the PCM file as it grows; pause its decoder while it is too far ahead.
+
+        A paused decoder gives its pool slot back (the encoders it waits for may need
+        it) and takes one again before it goes on.
+        """
+        paused = False
         while True:
             await asyncio.sleep(_POLL)
             with contextlib.suppress(OSError):
@@ -191,6 +230,66 @@ class Timeline:
                 if grown != self.samples[index]:
                     self.samples[index] = grown
                     await self._notify()
+            if not started:
+                continue
+            lead = self.decoded - self.needed_from
+            if not paused and lead > self.max_ahead:
+                pause_child(started[0], True)
+                lease.give_back()
+                paused = True
+                self.pauses += 1
+            elif paused and lead <= self.max_ahead * _RESUME_AT:
+                await lease.take()
+                pause_child(started[0], False)
+                paused = False
+
+
+class _Lease:
+    """A pool slot the decoder holds, gives back while paused, and takes again.
+
+    The decoder is not pinned: it may go on in another slot than it started in.
+    """
+
+    def __init__(self, pool: FFmpegPool) -> None:
+        self.pool = pool
+        self.index: int | None = None
+
+    async def take(self) -> None:
+        self.index = await self.pool.acquire()
+
+    def give_back(self) -> None:
+        if self.index is not None:
+            self.pool.release(self.index)
+            self.index = None
+
+
+def _load_libc() -> ctypes.CDLL | None:
+    if sys.platform != "linux":
+        return None
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+    except OSError:
+        return None
+    libc.fallocate.argtypes = [ctypes.c_int, ctypes.c_int, ctypes.c_int64, ctypes.c_int64]
+    return libc
+
+
+_LIBC = _load_libc()
+
+
+def _punch_hole(path: Path, start: int, end: int) -> None:
+    """Free the disk blocks of bytes [start, end) of `path`, keeping its size and offsets
+    (Linux; elsewhere, or on a file system without holes, the bytes simply stay)."""
+    if _LIBC is None:
+        return
+    try:
+        fd = os.open(path, os.O_WRONLY)
+    except OSError:
+        return
+    try:
+        _LIBC.fallocate(fd, _FALLOC_FL_KEEP_SIZE | _FALLOC_FL_PUNCH_HOLE, start, end - start)
+    finally:
+        os.close(fd)
 
 
 def _reason(exc: FFmpegError) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
 import pytest
@@ -9,6 +10,8 @@ from audio_factory import audio_format, decode_pcm, make_image, make_tone
 from engine_helpers import chapters_of, convert
 from mutagen.mp4 import MP4
 
+from aiom4b_tui.core.convert import convert_folders
+from aiom4b_tui.core.ffmpeg import FFmpegPool
 from aiom4b_tui.core.models import JobOptions, TagOverrides
 from aiom4b_tui.core.scan import scan_book
 
@@ -167,3 +170,40 @@ async def test_an_m4b_source_keeps_its_chapters_shifted(tmp_path: Path, ffmpeg: 
     intro = (44100 + 500) / 44100
     assert abs(chapters[1][0] - intro) < 0.001
     assert abs(chapters[2][0] - (intro + 1.5)) < 0.001
+
+
+async def test_one_long_source_on_one_slot_keeps_little_pcm_on_disk(tmp_path: Path, ffmpeg: str):
+    # A long FLAC goes through the decode pass: the decoder must pause (giving its only
+    # pool slot to the encoders) instead of writing the whole book out as PCM.
+    book = tmp_path / "Long"
+    book.mkdir()
+    make_tone(book / "whole.flac", 600.0, rate=8000, channels=1, codec="flac")
+    out = tmp_path / "out"
+    peak = 0
+
+    async def watch_pcm() -> None:
+        nonlocal peak
+        while True:
+            used = sum(p.stat().st_blocks * 512 for p in out.glob(".aiom4b-work-*/pcm-*.raw"))
+            peak = max(peak, used)
+            await asyncio.sleep(0.02)
+
+    watcher = asyncio.ensure_future(watch_pcm())
+    try:
+        result = await asyncio.wait_for(
+            convert_folders(
+                [book],
+                JobOptions(),
+                output_dir=out,
+                ffmpeg=ffmpeg,
+                pool=FFmpegPool(1),
+                work_name="long",
+                segment_seconds=30,
+            ),
+            120,
+        )
+    finally:
+        watcher.cancel()
+    assert 600.0 <= MP4(result).info.length < 600.2
+    whole = 600 * 8000 * 4
+    assert 0 < peak < whole * 0.6, (peak, whole)

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import time
 from pathlib import Path
 
 import pytest
 from audio_factory import make_tone
+from engine_helpers import ffmpeg_children
 
 from aiom4b_tui.core.ffmpeg import FFmpegPool
 from aiom4b_tui.core.timeline import DecodeError, Timeline
@@ -39,6 +41,18 @@ async def test_counts_are_exact_and_input_urls_cover_ranges(tmp_path: Path, ffmp
         timeline.input_url(0, sum(counts) + 1)
 
 
+async def until_stalled(timeline: Timeline, quiet: float = 0.5, limit: float = 30) -> None:
+    """Wait until the decoded prefix has not grown for `quiet` seconds."""
+    loop = asyncio.get_running_loop()
+    deadline, seen, since = loop.time() + limit, -1, loop.time()
+    while loop.time() < deadline and not timeline.complete:
+        if timeline.decoded != seen:
+            seen, since = timeline.decoded, loop.time()
+        elif loop.time() - since >= quiet:
+            return
+        await asyncio.sleep(0.05)
+
+
 async def test_decoder_waits_when_too_far_ahead(tmp_path: Path, ffmpeg: str):
     files = sources(tmp_path / "src", [44100] * 6)
     work = tmp_path / "work"
@@ -47,15 +61,39 @@ async def test_decoder_waits_when_too_far_ahead(tmp_path: Path, ffmpeg: str):
     task = asyncio.ensure_future(
         timeline.decode(files, ffmpeg=ffmpeg, pool=FFmpegPool(2), rate=44100, channels=1)
     )
-    deadline = asyncio.get_running_loop().time() + 30
-    while not all(timeline.finished[:3]) and asyncio.get_running_loop().time() < deadline:
-        await asyncio.sleep(0.05)
-    await asyncio.sleep(0.5)  # time enough to decode another second, were it allowed to
-    assert not task.done() and timeline.finished == [True, True, True, False, False, False]
+    await until_stalled(timeline)
+    assert not task.done() and 2 * 44100 <= timeline.decoded < 6 * 44100
+    assert timeline.finished[:2] == [True, True] and not timeline.finished[5]
     await timeline.release_before(3 * 44100)  # the encoders moved on
     await asyncio.wait_for(task, 10)
     assert timeline.complete
     assert not timeline.paths[0].exists() and not timeline.paths[1].exists()
+
+
+async def test_one_long_source_is_paused_and_its_used_start_freed(tmp_path: Path, ffmpeg: str):
+    rate = 44100
+    (tmp_path / "src").mkdir()
+    long_source = make_tone(tmp_path / "src" / "long.mp3", 300.0)
+    work = tmp_path / "work"
+    work.mkdir()
+    timeline = Timeline(work, 1, channels=2, max_ahead=20 * rate)
+    task = asyncio.ensure_future(
+        timeline.decode([long_source], ffmpeg=ffmpeg, pool=FFmpegPool(1), rate=rate, channels=2)
+    )
+    await until_stalled(timeline)
+    assert not task.done() and timeline.pauses >= 1
+    assert timeline.decoded < 150 * rate  # held back, not decoded whole
+    position = 0
+    while not task.done():  # encoders moving on, ten seconds at a time
+        position += 10 * rate
+        await timeline.release_before(position)
+        await asyncio.sleep(0.02)
+    await asyncio.wait_for(task, 30)
+    assert timeline.total == 300 * rate
+    pcm = timeline.paths[0]
+    assert pcm.stat().st_size == 300 * rate * 8
+    if timeline.punched[0]:  # where the file system has holes, the used start is gone
+        assert pcm.stat().st_blocks * 512 < pcm.stat().st_size - timeline.punched[0] // 2
 
 
 async def test_undecodable_source_is_named(tmp_path: Path, ffmpeg: str):
@@ -68,3 +106,22 @@ async def test_undecodable_source_is_named(tmp_path: Path, ffmpeg: str):
         await timeline.decode([bad], ffmpeg=ffmpeg, pool=FFmpegPool(1), rate=44100, channels=2)
     with pytest.raises(DecodeError):
         await timeline.wait_for(10)
+
+
+async def test_a_paused_decoder_is_cancelled_at_once(tmp_path: Path, ffmpeg: str):
+    (tmp_path / "src").mkdir()
+    long_source = make_tone(tmp_path / "src" / "long.mp3", 120.0)
+    work = tmp_path / "work"
+    work.mkdir()
+    timeline = Timeline(work, 1, channels=2, max_ahead=5 * 44100)
+    task = asyncio.ensure_future(
+        timeline.decode([long_source], ffmpeg=ffmpeg, pool=FFmpegPool(1), rate=44100, channels=2)
+    )
+    await until_stalled(timeline)
+    assert timeline.pauses >= 1 and ffmpeg_children()  # stopped, not finished
+    started = time.monotonic()
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    assert time.monotonic() - started < 2.0
+    assert ffmpeg_children() == []
