@@ -94,8 +94,8 @@ class FFmpegPool:
     When the pool has one slot per CPU it may use, each slot's ffmpeg is pinned to its
     own CPU: ffmpeg's pipeline threads (demuxer, decoder, filters, encoder, muxer) then
     hand frames to each other on one core instead of waking each other across cores.
-    Measured with two encoders on 2 cores: about a third less system time and 2-3 %
-    less wall time (bench/RESULTS.md).
+    Measured with two encoders on 2 cores (two runs each): about a third less system
+    time, and about 2 % less wall time (bench/RESULTS.md).
     """
 
     def __init__(self, size: int | None = None, *, pin: bool = True) -> None:

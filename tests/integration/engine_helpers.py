@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import time
 from pathlib import Path
 
 from mutagen.mp4 import MP4
@@ -73,3 +74,18 @@ async def wait_for_ffmpeg_children(timeout: float = 30.0) -> list[int]:
             return found
         await asyncio.sleep(0.02)
     return []
+
+
+async def cancel_ends_every_ffmpeg(task: asyncio.Future, within: float = 2.0) -> None:
+    """Cancel `task`; it must end in CancelledError within `within` seconds, leaving no
+    ffmpeg child of this process behind."""
+    started = time.monotonic()
+    task.cancel()
+    try:
+        await task
+    except asyncio.CancelledError:
+        pass
+    else:
+        raise AssertionError("the task ended without being cancelled")
+    assert time.monotonic() - started < within
+    assert ffmpeg_children() == []
