@@ -9,16 +9,15 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import ctypes
 import functools
 import os
 import shutil
 import signal
 import subprocess
-import sys
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
-from typing import Any
+
+from aiom4b_tui.core.linux import LIBC
 
 ProgressCallback = Callable[[float], None]
 """Called with the seconds of output written so far (from `-progress pipe:1`)."""
@@ -145,16 +144,6 @@ def base_args(ffmpeg: str) -> list[str]:
     return [ffmpeg, "-hide_banner", "-nostdin", "-v", "error", "-y"]
 
 
-def _load_libc() -> Any:
-    if sys.platform != "linux":
-        return None
-    try:
-        return ctypes.CDLL(None, use_errno=True)
-    except OSError:
-        return None
-
-
-_LIBC = _load_libc()
 _PR_SET_PDEATHSIG = 1
 
 
@@ -165,8 +154,8 @@ def _die_with_parent() -> None:  # pragma: no cover - runs in the child, before 
 
     Everything it needs is loaded beforehand: between fork and exec only a C call runs.
     """
-    if _LIBC is not None:
-        _LIBC.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    if LIBC is not None:
+        LIBC.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
 
 
 def _prepare_child(cpus: frozenset[int] | None) -> None:  # pragma: no cover - in the child
@@ -248,7 +237,7 @@ async def run_ffmpeg(
             stderr=asyncio.subprocess.PIPE,
             cwd=cwd,
             preexec_fn=functools.partial(_prepare_child, cpus)
-            if _LIBC is not None or cpus
+            if LIBC is not None or cpus
             else None,
         )
     except FileNotFoundError as exc:

@@ -14,13 +14,12 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import ctypes
 import os
-import sys
 from collections.abc import Callable
 from pathlib import Path
 
 from aiom4b_tui.core.ffmpeg import FFmpegError, FFmpegPool, pause_child, run_ffmpeg
+from aiom4b_tui.core.linux import LIBC
 
 PCM_FORMAT = "f32le"
 PCM_BYTES = 4
@@ -127,7 +126,8 @@ class Timeline:
                 with contextlib.suppress(OSError):
                     self.paths[index].unlink()
             elif start < position:
-                done = (position - start) * self.frame_bytes // _PUNCH_STEP * _PUNCH_STEP
+                used = min(position - start, count) * self.frame_bytes
+                done = used // _PUNCH_STEP * _PUNCH_STEP
                 if done > self.punched[index]:
                     _punch_hole(self.paths[index], self.punched[index], done)
                     self.punched[index] = done
@@ -263,31 +263,17 @@ class _Lease:
             self.index = None
 
 
-def _load_libc() -> ctypes.CDLL | None:
-    if sys.platform != "linux":
-        return None
-    try:
-        libc = ctypes.CDLL(None, use_errno=True)
-    except OSError:
-        return None
-    libc.fallocate.argtypes = [ctypes.c_int, ctypes.c_int, ctypes.c_int64, ctypes.c_int64]
-    return libc
-
-
-_LIBC = _load_libc()
-
-
 def _punch_hole(path: Path, start: int, end: int) -> None:
     """Free the disk blocks of bytes [start, end) of `path`, keeping its size and offsets
     (Linux; elsewhere, or on a file system without holes, the bytes simply stay)."""
-    if _LIBC is None:
+    if LIBC is None:
         return
     try:
         fd = os.open(path, os.O_WRONLY)
     except OSError:
         return
     try:
-        _LIBC.fallocate(fd, _FALLOC_FL_KEEP_SIZE | _FALLOC_FL_PUNCH_HOLE, start, end - start)
+        LIBC.fallocate(fd, _FALLOC_FL_KEEP_SIZE | _FALLOC_FL_PUNCH_HOLE, start, end - start)
     finally:
         os.close(fd)
 

@@ -23,18 +23,24 @@ async def convert(
     segment_seconds: float | None = None,
     logs: list[str] | None = None,
     progress: list | None = None,
+    on_log=None,
+    on_progress=None,
+    slots: int = 2,
     work_name: str = "t",
 ) -> Path:
-    """Convert folders with the real ffmpeg on a pool of two."""
+    """Convert folders with the real ffmpeg on a pool of `slots` (two by default).
+
+    Log lines and progress events go to the `logs`/`progress` lists, or to the callbacks.
+    """
     return await convert_folders(
         [Path(f) for f in folders],
         options or JobOptions(),
         output_dir=out,
         ffmpeg=ffmpeg,
-        pool=FFmpegPool(2),
+        pool=FFmpegPool(slots),
         work_name=work_name,
-        on_progress=progress.append if progress is not None else None,
-        on_log=logs.append if logs is not None else None,
+        on_progress=progress.append if progress is not None else on_progress,
+        on_log=logs.append if logs is not None else on_log,
         segment_seconds=segment_seconds,
     )
 

@@ -17,8 +17,8 @@ from engine_helpers import (
     wait_for_ffmpeg_children,
 )
 
-from aiom4b_tui.core.convert import ConversionError, convert_folders
-from aiom4b_tui.core.ffmpeg import FFmpegNotFoundError, FFmpegPool
+from aiom4b_tui.core.convert import ConversionError
+from aiom4b_tui.core.ffmpeg import FFmpegNotFoundError
 from aiom4b_tui.core.models import JobOptions
 from aiom4b_tui.core.scan import ScanError
 
@@ -92,15 +92,7 @@ async def test_file_vanishing_mid_job_fails_cleanly(tmp_path: Path, ffmpeg: str,
             (book / f"03.{codec}").unlink()
 
     with pytest.raises(ConversionError, match=rf"03\.{codec}"):
-        await convert_folders(
-            [book],
-            JobOptions(),
-            output_dir=out,
-            ffmpeg=ffmpeg,
-            pool=FFmpegPool(2),
-            work_name="v",
-            on_log=on_log,
-        )
+        await convert([book], out, ffmpeg, on_log=on_log, work_name="v")
     assert leftovers(out) == []
 
 
@@ -170,16 +162,7 @@ async def test_cancel_ends_every_ffmpeg_and_leaves_no_file(tmp_path: Path, ffmpe
             started.set()
 
     task = asyncio.ensure_future(
-        convert_folders(
-            [folder],
-            JobOptions(),
-            output_dir=out,
-            ffmpeg=ffmpeg,
-            pool=FFmpegPool(2),
-            work_name="c",
-            on_progress=on_progress,
-            segment_seconds=4,
-        )
+        convert([folder], out, ffmpeg, on_progress=on_progress, work_name="c", segment_seconds=4)
     )
     await asyncio.wait_for(started.wait(), 30)
     assert await wait_for_ffmpeg_children()  # it really was running

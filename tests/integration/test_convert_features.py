@@ -10,8 +10,6 @@ from audio_factory import audio_format, decode_pcm, make_image, make_tone
 from engine_helpers import chapters_of, convert
 from mutagen.mp4 import MP4
 
-from aiom4b_tui.core.convert import convert_folders
-from aiom4b_tui.core.ffmpeg import FFmpegPool
 from aiom4b_tui.core.models import JobOptions, TagOverrides
 from aiom4b_tui.core.scan import scan_book
 
@@ -191,16 +189,7 @@ async def test_one_long_source_on_one_slot_keeps_little_pcm_on_disk(tmp_path: Pa
     watcher = asyncio.ensure_future(watch_pcm())
     try:
         result = await asyncio.wait_for(
-            convert_folders(
-                [book],
-                JobOptions(),
-                output_dir=out,
-                ffmpeg=ffmpeg,
-                pool=FFmpegPool(1),
-                work_name="long",
-                segment_seconds=30,
-            ),
-            120,
+            convert([book], out, ffmpeg, slots=1, work_name="long", segment_seconds=30), 120
         )
     finally:
         watcher.cancel()

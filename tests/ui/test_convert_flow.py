@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from aiom4b_tui.core.models import JobCreate, JobStatus
+from aiom4b_tui.core.models import JobCreate, JobDB, JobStatus
 from aiom4b_tui.ui.app import create_app
 from aiom4b_tui.ui.screen_text import screen_text
 from aiom4b_tui.ui.screens.add_book import AddBookScreen
@@ -13,6 +13,15 @@ from aiom4b_tui.ui.screens.quit import QuitScreen
 from tests.ui.conftest import make_mp3, wait_for
 
 pytestmark = pytest.mark.integration
+
+
+@pytest.fixture
+def long_job(library, service) -> JobDB:
+    """A queued job for a book of three two-minute files: long enough to act on mid-way."""
+    long_book = library / "Long"
+    for n in range(1, 4):
+        make_mp3(long_book / f"{n:02d}.mp3", 120.0)
+    return service.create_job(JobCreate(input_folders=[long_book]))
 
 
 async def test_mark_add_confirm_and_the_book_is_made(settings, library, service):
@@ -31,11 +40,8 @@ async def test_mark_add_confirm_and_the_book_is_made(settings, library, service)
         assert output.is_file() and output.stat().st_size > 0
 
 
-async def test_cancel_a_book_while_it_converts(settings, library, service):
-    long_book = library / "Long"
-    for n in range(1, 4):
-        make_mp3(long_book / f"{n:02d}.mp3", 120.0)
-    job = service.create_job(JobCreate(input_folders=[long_book]))
+async def test_cancel_a_book_while_it_converts(settings, library, service, long_job):
+    job = long_job
     app = create_app(settings, library)
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_for(pilot, lambda: "● running" in screen_text(app), timeout=30)
@@ -45,11 +51,10 @@ async def test_cancel_a_book_while_it_converts(settings, library, service):
         assert service.get_job(job.id).status is JobStatus.CANCELLED
 
 
-async def test_quitting_while_a_book_converts_asks_and_stop_requeues(settings, library, service):
-    long_book = library / "Long"
-    for n in range(1, 4):
-        make_mp3(long_book / f"{n:02d}.mp3", 120.0)
-    job = service.create_job(JobCreate(input_folders=[long_book]))
+async def test_quitting_while_a_book_converts_asks_and_stop_requeues(
+    settings, library, service, long_job
+):
+    job = long_job
     app = create_app(settings, library)
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_for(pilot, lambda: app.runner.running_count == 1, timeout=30)
