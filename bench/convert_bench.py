@@ -137,7 +137,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--files", type=int, default=12)
     parser.add_argument("--minutes", type=float, default=10.0, help="minutes per file")
-    parser.add_argument("--layout", choices=["files", "one", "both"], default="both")
+    parser.add_argument("--layout", choices=["files", "one", "both", "none"], default="both")
     parser.add_argument("--no-copy", action="store_true", help="skip the copy-path bench")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
     parser.add_argument("--repeat", type=int, default=1, help="alternate runs, keep the best")
@@ -152,7 +152,9 @@ def main() -> None:
     )
     try:
         started = time.monotonic()
-        many = make_book(ffmpeg, root / "files", args.files, args.minutes, "mp3")
+        many = []
+        if args.layout != "none":
+            many = make_book(ffmpeg, root / "files", args.files, args.minutes, "mp3")
         if args.layout in ("one", "both"):
             join_mp3s(ffmpeg, many, root / "one" / "book.mp3")
         print(f"(made the sources in {time.monotonic() - started:.0f} s)", flush=True)

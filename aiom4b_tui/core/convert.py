@@ -182,7 +182,8 @@ async def _convert_in(
     encoded_at = time.monotonic()
     starts = chapter_starts(plan, book)
     result = work / "book.m4b"
-    await _mux(ffmpeg, book, plan, starts, work, result)
+    async with pool.slot() as cpus:  # one core: its threads hand packets on, not across
+        await _mux(ffmpeg, book, plan, starts, work, result, cpus)
     cover = await asyncio.to_thread(cover_bytes, plan, work)
     await asyncio.to_thread(write_mp4_tags, result, plan.tags, cover)
     await asyncio.to_thread(verify_result, result, book, plan, starts)
@@ -219,7 +220,13 @@ def _escape_metadata(text: str) -> str:
 
 
 async def _mux(
-    ffmpeg: str, book: EncodedBook, plan: BookPlan, starts: list[int], work: Path, out: Path
+    ffmpeg: str,
+    book: EncodedBook,
+    plan: BookPlan,
+    starts: list[int],
+    work: Path,
+    out: Path,
+    cpus: frozenset[int] | None,
 ) -> None:
     meta = work / "chapters.txt"
     titles = [c.title for c in plan.chapters]
@@ -228,7 +235,7 @@ async def _mux(
     args = ["-itsoffset", offset, "-f", "aac", "-i", book.adts]
     args += ["-f", "ffmetadata", "-i", str(meta), "-map", "0:a", "-map_metadata", "1"]
     args += ["-map_chapters", "1", "-c", "copy", "-f", "ipod", str(out)]
-    await run_ffmpeg(ffmpeg, args, what="writing the .m4b", cwd=work)
+    await run_ffmpeg(ffmpeg, args, what="writing the .m4b", cwd=work, cpus=cpus)
 
 
 def cover_bytes(plan: BookPlan, work: Path) -> bytes | None:

@@ -54,7 +54,7 @@ async def test_cancel_kills_the_child_quickly(ffmpeg: str):
     await cancel_ends_every_ffmpeg(task)
 
 
-async def test_a_pinned_child_runs_on_its_cpu_only(ffmpeg: str):
+async def test_a_pinned_child_runs_on_its_cpu_only_as_batch_work(ffmpeg: str):
     cpu = max(os.sched_getaffinity(0))
     task = asyncio.ensure_future(
         run_ffmpeg(
@@ -67,6 +67,11 @@ async def test_a_pinned_child_runs_on_its_cpu_only(ffmpeg: str):
         children = await wait_for_ffmpeg_children()
         assert children
         assert os.sched_getaffinity(children[0]) == {cpu}
+        # Batch work: its threads hand frames on without preempting each other.
+        assert os.sched_getscheduler(children[0]) == os.SCHED_BATCH
+        await asyncio.sleep(0.5)  # its pipeline threads have started by now
+        threads = list(Path(f"/proc/{children[0]}/task").iterdir())
+        assert all(os.sched_getscheduler(int(t.name)) == os.SCHED_BATCH for t in threads)
     finally:
         task.cancel()
         with contextlib.suppress(asyncio.CancelledError):
