@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from aiom4b_tui.core.ffmpeg import FFmpegError, FFmpegPool, run_ffmpeg
+from aiom4b_tui.core.mp4_priming import mp4_priming
 from aiom4b_tui.core.plan import BookPlan
 from aiom4b_tui.core.sliced_input import SlicedSources, slice_sources
 from aiom4b_tui.core.splice import (
@@ -29,7 +30,6 @@ from aiom4b_tui.core.splice import (
     make_segment,
     plan_cuts,
 )
-from aiom4b_tui.core.tags import mp4_priming
 from aiom4b_tui.core.timeline import PCM_FORMAT, DecodeError, Timeline
 
 T = TypeVar("T")
