@@ -99,6 +99,7 @@ def _job_data(args: argparse.Namespace) -> JobCreate:
             output_dir=args.output_dir.expanduser().resolve() if args.output_dir else None,
             output_name=args.name,
             bitrate=args.bitrate,
+            encoder=args.encoder,
         )
         return JobCreate(
             input_folders=args.folders,
@@ -149,5 +150,10 @@ def register(verbs: Any) -> None:
     p.add_argument("--name", help="title of the book and name of the .m4b")
     p.add_argument("--output-dir", type=Path, help="folder for the .m4b")
     p.add_argument("--bitrate", type=parse_bitrate, help="AAC bitrate, e.g. 64k")
+    p.add_argument(
+        "--encoder",
+        choices=["aac", "libfdk_aac"],
+        help="AAC encoder (default: libfdk_aac where ffmpeg has it, else aac)",
+    )
     p.add_argument("--jobs", type=_positive_int, help="ffmpeg processes (default: one per core)")
     p.set_defaults(func=cmd_convert)

@@ -86,6 +86,8 @@ async def convert_folders(
             on_log(f"skipped {path.name}: {why}")
     encoders = await asyncio.to_thread(ffmpeg_encoders, ffmpeg)
     plan = make_plan(scan, options, output_dir=output_dir, encoders=encoders)
+    if encoders and not plan.copy and plan.encoder.codec not in encoders:
+        raise ConversionError(f"this ffmpeg has no {plan.encoder.codec} encoder: {ffmpeg}")
     return await convert_book(
         plan,
         ffmpeg=ffmpeg,

@@ -10,7 +10,7 @@ import json
 from datetime import UTC, datetime
 from enum import Enum
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 from uuid import UUID, uuid4
 
 import sqlalchemy as sa
@@ -131,7 +131,9 @@ class JobOptions(BaseModel):
     bitrate: int | None = Field(default=None, ge=8_000, le=512_000, description="bits/s")
     sample_rate: int | None = Field(default=None, ge=8_000, le=96_000)
     channels: int | None = Field(default=None, ge=1, le=2)
-    encoder: str | None = Field(default=None, description="'aac' or 'libfdk_aac'")
+    encoder: Literal["aac", "libfdk_aac"] | None = Field(
+        default=None, description="None: libfdk_aac where ffmpeg has it, else aac"
+    )
 
     @field_validator("output_name")
     @classmethod

@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import os
 import subprocess
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -17,10 +18,11 @@ from engine_helpers import (
     wait_for_ffmpeg_children,
 )
 
-from aiom4b_tui.core.convert import ConversionError
-from aiom4b_tui.core.ffmpeg import FFmpegNotFoundError
+from aiom4b_tui.core.convert import ConversionError, convert_book
+from aiom4b_tui.core.ffmpeg import FFmpegNotFoundError, FFmpegPool, ffmpeg_encoders
 from aiom4b_tui.core.models import JobOptions
-from aiom4b_tui.core.scan import ScanError
+from aiom4b_tui.core.plan import make_plan
+from aiom4b_tui.core.scan import ScanError, scan_book
 
 pytestmark = pytest.mark.integration
 
@@ -149,6 +151,17 @@ async def test_no_ffmpeg_is_a_clear_error(tmp_path: Path):
     assert leftovers(tmp_path / "out") == []
 
 
+async def test_an_encoder_the_ffmpeg_lacks_is_a_clear_error(tmp_path: Path, ffmpeg: str):
+    missing = next((e for e in ("libfdk_aac", "aac") if e not in ffmpeg_encoders(ffmpeg)), None)
+    if missing is None:
+        pytest.skip("this ffmpeg has both AAC encoders")
+    book = book_of(tmp_path / "b", 1)
+    options = JobOptions(encoder=missing)
+    with pytest.raises(ConversionError, match=f"this ffmpeg has no {missing} encoder"):
+        await convert([book], tmp_path / "out", ffmpeg, options=options)
+    assert leftovers(tmp_path / "out") == []
+
+
 async def test_cancel_ends_every_ffmpeg_and_leaves_no_file(tmp_path: Path, ffmpeg: str):
     folder = tmp_path / "long"
     folder.mkdir()
@@ -176,10 +189,12 @@ async def test_a_failing_encoder_ends_the_job_even_while_decoding_waits(tmp_path
     book.mkdir()
     for n in range(1, 9):
         make_tone(book / f"{n}.wav", 2.0, codec="wav")
-    options = JobOptions(encoder="no_such_encoder")
+    out = tmp_path / "out"
+    plan = make_plan(scan_book([book]), JobOptions(), output_dir=out)
+    # An encoder ffmpeg refuses once it runs (a job asking for it is refused up front).
+    broken = replace(plan, encoder=replace(plan.encoder, codec="no_such_encoder"))
+    pool = FFmpegPool(2)
+    run = convert_book(broken, ffmpeg=ffmpeg, pool=pool, work_name="t", segment_seconds=0.5)
     with pytest.raises(ConversionError, match="encoding segment"):
-        await asyncio.wait_for(
-            convert([book], tmp_path / "out", ffmpeg, options=options, segment_seconds=0.5),
-            30,
-        )
-    assert leftovers(tmp_path / "out") == []
+        await asyncio.wait_for(run, 30)
+    assert leftovers(out) == []

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from aiom4b_tui.core.models import JobCreate, JobDB, JobStatus
+from aiom4b_tui.core.models import JobCreate, JobDB, JobOptions, JobStatus
 from aiom4b_tui.ui.app import create_app
 from aiom4b_tui.ui.screen_text import screen_text
 from aiom4b_tui.ui.screens.add_book import AddBookScreen
@@ -21,7 +21,9 @@ def long_job(library, service) -> JobDB:
     long_book = library / "Long"
     for n in range(1, 4):
         make_mp3(long_book / f"{n:02d}.mp3", 120.0)
-    return service.create_job(JobCreate(input_folders=[long_book]))
+    # The native encoder: libfdk_aac, where ffmpeg has it, could finish it too soon.
+    options = JobOptions(encoder="aac")
+    return service.create_job(JobCreate(input_folders=[long_book], options=options))
 
 
 async def test_mark_add_confirm_and_the_book_is_made(settings, library, service):

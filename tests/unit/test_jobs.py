@@ -73,10 +73,18 @@ def test_status_is_stored_as_its_value(service: JobService, db: Database, book: 
 
 
 def test_create_job_keeps_options_and_title(service: JobService, book: Path):
-    options = JobOptions(bitrate=64_000, tags=TagOverrides(author="Ann"), output_name="X")
+    options = JobOptions(
+        bitrate=64_000, tags=TagOverrides(author="Ann"), output_name="X", encoder="aac"
+    )
     job = service.create_job(JobCreate(input_folders=[book], title="Named", options=options))
     assert job.title == "Named"
     assert job.job_options() == options
+
+
+def test_only_the_two_aac_encoders_may_be_asked_for():
+    assert JobOptions(encoder="libfdk_aac").encoder == "libfdk_aac"
+    with pytest.raises(ValidationError, match="encoder"):
+        JobOptions(encoder="libmp3lame")
 
 
 @pytest.mark.parametrize(
