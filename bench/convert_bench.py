@@ -9,6 +9,7 @@ sources of one format joined without re-encoding, against encoding the same sour
     python bench/convert_bench.py                  # 12 x 10 min, both layouts, copy path
     python bench/convert_bench.py --minutes 1      # a quick run
     python bench/convert_bench.py --layout one --files 12 --minutes 10   # one 2-hour file
+    python bench/convert_bench.py --encoder libfdk_aac   # both sides, where ffmpeg has it
 """
 
 from __future__ import annotations
@@ -81,12 +82,14 @@ def cpu_seconds() -> float:
     return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
 
 
-def single_pass(ffmpeg: str, sources: list[Path], target: Path, bitrate: int) -> float:
+def single_pass(
+    ffmpeg: str, sources: list[Path], target: Path, bitrate: int, encoder: str
+) -> float:
     """Wall time of one ffmpeg concatenating every source and encoding once."""
     listing = target.parent / "single-list.txt"
     listing.write_text("".join(f"file '{p}'\n" for p in sources))
     cmd = [ffmpeg, "-v", "error", "-y", "-f", "concat", "-safe", "0", "-i", str(listing)]
-    cmd += ["-map", "0:a", "-c:a", "aac", "-b:a", str(bitrate), str(target)]
+    cmd += ["-map", "0:a", "-c:a", encoder, "-b:a", str(bitrate), str(target)]
     started = time.monotonic()
     subprocess.run(cmd, check=True)
     return time.monotonic() - started
@@ -105,7 +108,7 @@ def ours(
 
 
 def bench_layout(
-    ffmpeg: str, name: str, folder: Path, root: Path, repeat: int, pin: bool = True
+    ffmpeg: str, name: str, folder: Path, root: Path, repeat: int, encoder: str, pin: bool = True
 ) -> float:
     """Time ours and the single pass, alternating, `repeat` times; report the best of each."""
     sources = sorted(folder.iterdir())
@@ -113,12 +116,12 @@ def bench_layout(
     best_ours = best_single = float("inf")
     for _ in range(repeat):
         cpu = cpu_seconds()
-        options = JobOptions(bitrate=bitrate)
+        options = JobOptions(bitrate=bitrate, encoder=encoder)
         t_ours, result = ours(ffmpeg, folder, root / f"out-{name}", options, pin)
         cpu_ours, cpu = cpu_seconds() - cpu, cpu_seconds()
         size = result.stat().st_size
         result.unlink()
-        t_single = single_pass(ffmpeg, sources, root / f"single-{name}.m4a", bitrate)
+        t_single = single_pass(ffmpeg, sources, root / f"single-{name}.m4a", bitrate, encoder)
         cpu_single = cpu_seconds() - cpu
         best_ours, best_single = min(best_ours, t_ours), min(best_single, t_single)
         print(
@@ -142,12 +145,16 @@ def main() -> None:
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
     parser.add_argument("--repeat", type=int, default=1, help="alternate runs, keep the best")
     parser.add_argument("--no-pin", action="store_true", help="let ffmpegs run on any CPU")
+    parser.add_argument(
+        "--encoder", choices=["aac", "libfdk_aac"], default="aac", help="for both sides"
+    )
     args = parser.parse_args()
     ffmpeg = find_ffmpeg()
     root = Path(tempfile.mkdtemp(prefix="aiom4b-bench-"))
     total = args.files * args.minutes
     print(
-        f"ffmpeg {ffmpeg}\n{os.cpu_count()} cores; book of {args.files} x {args.minutes:g} "
+        f"ffmpeg {ffmpeg}, encoder {args.encoder}\n"
+        f"{os.cpu_count()} cores; book of {args.files} x {args.minutes:g} "
         f"min MP3 (128k stereo) = {total:g} min; work in {root}"
     )
     try:
@@ -159,13 +166,18 @@ def main() -> None:
             join_mp3s(ffmpeg, many, root / "one" / "book.mp3")
         print(f"(made the sources in {time.monotonic() - started:.0f} s)", flush=True)
         if args.layout in ("files", "both"):
-            bench_layout(ffmpeg, "files", root / "files", root, args.repeat, not args.no_pin)
+            bench_layout(
+                ffmpeg, "files", root / "files", root, args.repeat, args.encoder, not args.no_pin
+            )
         if args.layout in ("one", "both"):
-            bench_layout(ffmpeg, "one", root / "one", root, args.repeat, not args.no_pin)
+            bench_layout(
+                ffmpeg, "one", root / "one", root, args.repeat, args.encoder, not args.no_pin
+            )
         if not args.no_copy:
             aac = make_book(ffmpeg, root / "aac", args.files, args.minutes, "aac")
             t_copy, result = ours(ffmpeg, root / "aac", root / "out-copy", JobOptions())
-            t_enc, _ = ours(ffmpeg, root / "aac", root / "out-enc", JobOptions(bitrate=128_000))
+            encode = JobOptions(bitrate=128_000, encoder=args.encoder)
+            t_enc, _ = ours(ffmpeg, root / "aac", root / "out-enc", encode)
             print(
                 f"  copy: joined {len(aac)} AAC files in {t_copy:.1f} s; encoding the same "
                 f"sources took {t_enc:.1f} s: {t_enc / t_copy:.0f}x faster"
