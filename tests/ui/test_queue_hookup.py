@@ -97,3 +97,13 @@ async def test_quitting_stops_the_queue_at_once(settings, library):
         await pilot.press("q")
         await wait_for(pilot, lambda: app.return_code == 0, timeout=3)
     assert not app.runner.alive
+
+
+async def test_the_queue_stops_when_the_app_ends_without_quitting(settings, library, service):
+    # A hang-up or a pilot's exit ends the app without the quit dialog.
+    job = service.create_job(JobCreate(input_folders=[library / "Emma"]))
+    app = create_app(settings, library, run_queue=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, lambda: app.runner.alive)
+    assert not app.runner.alive
+    assert service.get_job(job.id).status in (JobStatus.QUEUED, JobStatus.COMPLETED)
