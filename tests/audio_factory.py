@@ -108,6 +108,16 @@ def make_continuous_book(
     return paths
 
 
+def make_aac_book(folder: Path, sample_counts: Sequence[int]) -> list[Path]:
+    """AAC sources of one format (ffmpeg's aac in .m4a), a different tone each: a book
+    the copy path joins without re-encoding."""
+    folder.mkdir(parents=True, exist_ok=True)
+    return [
+        make_tone(folder / f"{n}.m4a", 0, codec="m4a", samples=count, freq=300 * n)
+        for n, count in enumerate(sample_counts, 1)
+    ]
+
+
 def decode_pcm(path: Path, rate: int | None = None, channels: int = 1) -> array:
     """Decode a file to 16-bit PCM (channels=1: its first channel only)."""
     cmd = [ffmpeg_exe(), "-hide_banner", "-nostdin", "-v", "error", "-i", str(path)]

@@ -6,7 +6,7 @@ import asyncio
 from pathlib import Path
 
 import pytest
-from audio_factory import audio_format, decode_pcm, make_image, make_tone
+from audio_factory import audio_format, decode_pcm, make_aac_book, make_image, make_tone
 from engine_helpers import chapters_of, convert
 from mutagen.mp4 import MP4
 
@@ -103,10 +103,8 @@ async def test_mono_is_kept_mono(tmp_path: Path, ffmpeg: str):
 
 async def test_aac_sources_of_one_format_are_joined_without_re_encoding(tmp_path, ffmpeg):
     book = tmp_path / "Copy"
-    book.mkdir()
     counts = [44100 + 100, 44100 * 2 + 7, 30000]
-    for n, count in enumerate(counts, 1):
-        make_tone(book / f"{n}.m4a", 0, codec="m4a", samples=count, freq=300 * n)
+    make_aac_book(book, counts)
     scan = scan_book([book])
     assert {f.codec for f in scan.files} == {"aac"}
     logs: list[str] = []

@@ -8,7 +8,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from audio_factory import make_tone
+from audio_factory import make_aac_book, make_tone
 from engine_helpers import chapters_of, convert
 from mutagen.mp4 import MP4, MP4FreeForm
 
@@ -65,10 +65,8 @@ def test_without_an_edit_list_itunsmpb_then_the_default(tmp_path: Path, ffmpeg: 
 
 async def test_joined_sources_place_chapters_after_each_ones_own_priming(tmp_path, ffmpeg):
     book = tmp_path / "Mixed encoders"
-    book.mkdir()
     counts = [44100 + 100, 44100 * 2 + 7, 30000]
-    for n, count in enumerate(counts, 1):
-        make_tone(book / f"{n}.m4a", 0, codec="m4a", samples=count, freq=300 * n)
+    make_aac_book(book, counts)
     set_edit_list_priming(book / "2.m4a", 2112)
     staged = book / "3.m4a"
     without_edit_list(staged, tmp_path / "3.m4a", ffmpeg, 2048)
