@@ -135,12 +135,12 @@ class QueueControl(_Base):
         """ctrl+q and the palette's Quit ask like `q` does."""
         self.action_quit_app()
 
-    def on_unmount(self) -> None:
+    async def on_unmount(self) -> None:
         """However the app ends (a hang-up, an error, a test's pilot), stop this process's
         queue before the interpreter does: running books go back to queued, no ffmpeg
         is left, and no half-stopped runner logs errors at exit. A no-op after a quit."""
         self._stop_watch()
-        self.runner.stop()
+        await asyncio.to_thread(self.runner.stop)
 
     async def _stop_queue_in_thread(self) -> None:
         worker = self.run_worker(self.runner.stop, thread=True, group="stop-queue")
