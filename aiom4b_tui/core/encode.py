@@ -9,7 +9,6 @@ sources of one format are re-wrapped as ADTS and joined without re-encoding.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import itertools
 import math
 import time
@@ -242,8 +241,12 @@ async def _encode_decoded(
 def _joined(pieces: list[tuple[Path, int, int]]) -> str:
     """One ffmpeg input of the kept byte ranges in order (the muxer reads them directly:
     no copy)."""
-    ranges = [f"subfile,,start,{a},end,{b},,:{path.name}" for path, a, b in pieces]
-    return ranges[0] if len(ranges) == 1 else "concat:" + "|".join(ranges)
+    return _one_input([f"subfile,,start,{a},end,{b},,:{path.name}" for path, a, b in pieces])
+
+
+def _one_input(urls: list[str]) -> str:
+    """ffmpeg's URL reading `urls` one after another (names of ours: no escaping)."""
+    return urls[0] if len(urls) == 1 else "concat:" + "|".join(urls)
 
 
 async def _until_decoded(decoder: asyncio.Future, tasks: list[asyncio.Future]) -> None:
@@ -308,20 +311,18 @@ async def join_copy(
         return packets
 
     counts = await all_or_nothing(rewrap(i) for i in range(len(plan.files)))
-    primings = [await asyncio.to_thread(_source_priming, f.path) for f in plan.files]
+    primings = await asyncio.to_thread(lambda: [_source_priming(f.path) for f in plan.files])
     starts, position = [], -primings[0]
     for count, priming in zip(counts, primings, strict=True):
         starts.append(max(0, position + priming))
         position += count * FRAME
     log(f"{len(plan.files)} AAC files joined without re-encoding")
-    parts = [f"part-{index:05d}.aac" for index in range(len(plan.files))]
-    # The muxer reads the parts one after another; their names are ours (no escaping).
-    adts = parts[0] if len(parts) == 1 else "concat:" + "|".join(parts)
+    adts = _one_input([f"part-{index:05d}.aac" for index in range(len(plan.files))])
     return EncodedBook(adts, starts, position, primings[0], rate)
 
 
 def _source_priming(path: Path) -> int:
+    """An AAC source's priming: from its MP4 boxes, else one frame (ADTS records none)."""
     if path.suffix.lower() in (".m4a", ".m4b", ".mp4"):
-        with contextlib.suppress(Exception):
-            return mp4_priming(path)
+        return mp4_priming(path, default=FRAME)  # never raises: unreadable -> the default
     return FRAME
