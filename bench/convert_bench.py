@@ -30,7 +30,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from aiom4b_tui.core.convert import convert_folders
 from aiom4b_tui.core.ffmpeg import FFmpegPool, find_ffmpeg
-from aiom4b_tui.core.models import JobOptions
+from aiom4b_tui.core.options import JobOptions
 
 
 def make_source(ffmpeg: str, path: Path, seconds: float, index: int, codec: str) -> None:

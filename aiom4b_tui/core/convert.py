@@ -27,7 +27,7 @@ from aiom4b_tui.core.ffmpeg import (
     ffmpeg_encoders,
     run_ffmpeg,
 )
-from aiom4b_tui.core.models import JobOptions
+from aiom4b_tui.core.options import JobOptions
 from aiom4b_tui.core.plan import BookPlan, make_plan, numbered_path
 from aiom4b_tui.core.scan import scan_book
 from aiom4b_tui.core.splice import FRAME, ADTSError

@@ -10,13 +10,15 @@ import json
 from datetime import UTC, datetime
 from enum import Enum
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 from uuid import UUID, uuid4
 
 import sqlalchemy as sa
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, Field, field_validator
 from sqlmodel import Field as SQLField
 from sqlmodel import SQLModel
+
+from aiom4b_tui.core.options import JobOptions
 
 
 def utcnow() -> datetime:
@@ -105,42 +107,6 @@ class WatchedFolderDB(SQLModel, table=True):
     path: str = SQLField(primary_key=True)
     job_id: UUID | None = SQLField(default=None)
     seen_at: datetime = SQLField(default_factory=utcnow)
-
-
-class TagOverrides(BaseModel):
-    """Tags a person sets for a book; each one set wins over what the files say."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    title: str | None = None
-    author: str | None = None
-    narrator: str | None = None
-    year: str | None = None
-    genre: str | None = None
-    description: str | None = None
-
-
-class JobOptions(BaseModel):
-    """Per-job choices, stored as JSON in `jobs.options`. None means: the default."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    output_dir: Path | None = None
-    output_name: str | None = Field(default=None, description="File name, .m4b added")
-    tags: TagOverrides = Field(default_factory=TagOverrides)
-    bitrate: int | None = Field(default=None, ge=8_000, le=512_000, description="bits/s")
-    sample_rate: int | None = Field(default=None, ge=8_000, le=96_000)
-    channels: int | None = Field(default=None, ge=1, le=2)
-    encoder: Literal["aac", "libfdk_aac"] | None = Field(
-        default=None, description="None: libfdk_aac where ffmpeg has it, else aac"
-    )
-
-    @field_validator("output_name")
-    @classmethod
-    def _name_not_blank(cls, value: str | None) -> str | None:
-        if value is not None and not value.strip():
-            raise ValueError("the output name is blank")
-        return value
 
 
 def _check_folder(path: Path) -> Path:

@@ -13,7 +13,7 @@ from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from aiom4b_tui.core.models import JobOptions
+from aiom4b_tui.core.options import JobOptions
 from aiom4b_tui.core.scan import AudioFile, BookScan
 
 AAC_SAMPLE_RATES = (

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from aiom4b_tui.core.ffmpeg import FFmpegNotFoundError, ffmpeg_encoders, find_ffmpeg
-from aiom4b_tui.core.models import JobOptions
+from aiom4b_tui.core.options import JobOptions
 from aiom4b_tui.core.plan import BookPlan, make_plan
 from aiom4b_tui.core.scan import AudioFile, ScanError, scan_book
 

@@ -11,7 +11,7 @@ from mutagen.mp4 import MP4
 
 from aiom4b_tui.core.convert import convert_folders
 from aiom4b_tui.core.ffmpeg import FFmpegPool
-from aiom4b_tui.core.models import JobOptions
+from aiom4b_tui.core.options import JobOptions
 
 
 async def convert(

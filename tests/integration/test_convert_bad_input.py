@@ -20,7 +20,7 @@ from engine_helpers import (
 
 from aiom4b_tui.core.convert import ConversionError, convert_book
 from aiom4b_tui.core.ffmpeg import FFmpegNotFoundError, FFmpegPool, ffmpeg_encoders
-from aiom4b_tui.core.models import JobOptions
+from aiom4b_tui.core.options import JobOptions
 from aiom4b_tui.core.plan import make_plan
 from aiom4b_tui.core.scan import ScanError, scan_book
 

@@ -10,8 +10,8 @@ from audio_factory import audio_format, decode_pcm, make_aac_book, make_image, m
 from engine_helpers import chapters_of, convert
 from mutagen.mp4 import MP4
 
-from aiom4b_tui.core.models import JobOptions, TagOverrides
 from aiom4b_tui.core.mp4_priming import mp4_priming
+from aiom4b_tui.core.options import JobOptions, TagOverrides
 from aiom4b_tui.core.scan import scan_book
 
 pytestmark = pytest.mark.integration

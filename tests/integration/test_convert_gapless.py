@@ -12,7 +12,7 @@ from audio_factory import audio_format, decode_pcm, make_continuous_book, rms_er
 from engine_helpers import chapters_of, convert
 
 from aiom4b_tui.core.ffmpeg import ffmpeg_encoders
-from aiom4b_tui.core.models import JobOptions
+from aiom4b_tui.core.options import JobOptions
 
 pytestmark = pytest.mark.integration
 

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from audio_factory import make_image, make_tone
 
-from aiom4b_tui.core.models import JobOptions
 from aiom4b_tui.core.mp3index import index_mp3
+from aiom4b_tui.core.options import JobOptions
 from aiom4b_tui.core.plan import make_plan
 from aiom4b_tui.core.scan import scan_book
 from aiom4b_tui.core.sliced_input import SlicedSources, slice_sources

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from aiom4b_tui.core.models import JobOptions, TagOverrides
+from aiom4b_tui.core.options import JobOptions, TagOverrides
 from aiom4b_tui.core.plan import (
     default_bitrate,
     make_plan,

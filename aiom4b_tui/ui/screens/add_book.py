@@ -15,7 +15,8 @@ from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Input, Label, LoadingIndicator, Static
 
-from aiom4b_tui.core.models import JobCreate, JobOptions, TagOverrides
+from aiom4b_tui.core.models import JobCreate
+from aiom4b_tui.core.options import JobOptions, TagOverrides
 from aiom4b_tui.ui import formatting
 from aiom4b_tui.ui.book_preview import (
     TAG_FIELDS,
