@@ -89,6 +89,8 @@ class JobDB(SQLModel, table=True):
     eta_seconds: float | None = SQLField(default=None, description="Seconds left")
     heartbeat: datetime | None = SQLField(default=None, description="Runner's last sign")
     cancel_requested: bool = SQLField(default=False, description="Cancel asked for")
+    # Migration 0003.
+    reason: str | None = SQLField(default=None, description="One-line reason of a failure")
 
     def folders(self) -> list[Path]:
         """The input folders, decoded from their JSON."""
@@ -97,6 +99,38 @@ class JobDB(SQLModel, table=True):
     def job_options(self) -> JobOptions:
         """The job's options, decoded from their JSON (defaults when none)."""
         return JobOptions.model_validate_json(self.options) if self.options else JobOptions()
+
+
+class WorkerDB(SQLModel, table=True):
+    """A live worker process: who it is, since when, how busy (migration 0003).
+
+    Each worker writes its own row at start, renews `heartbeat` while it runs and deletes
+    the row when it exits; a row whose heartbeat is old belongs to a worker that died.
+    """
+
+    __tablename__ = "workers"
+
+    id: str = SQLField(primary_key=True, max_length=200, description="host:pid")
+    host: str = SQLField(max_length=200)
+    pid: int
+    started_at: datetime = SQLField(default_factory=utcnow)
+    heartbeat: datetime = SQLField(default_factory=utcnow)
+    books_running: int = 0
+    books_at_once: int = 1
+    ffmpeg_processes: int = 1
+    stop_requested: bool = False
+    path_map: str | None = SQLField(default=None, description="JSON of the path map")
+    version: str | None = None
+
+
+class QueueStateDB(SQLModel, table=True):
+    """Queue-wide switches, one row per key (migration 0003): `paused` -> `finish` or `stop`."""
+
+    __tablename__ = "queue_state"
+
+    key: str = SQLField(primary_key=True, max_length=50)
+    value: str
+    updated_at: datetime = SQLField(default_factory=utcnow)
 
 
 class WatchedFolderDB(SQLModel, table=True):
@@ -153,6 +187,7 @@ class JobUpdate(BaseModel):
     eta_seconds: float | None = None
     heartbeat: datetime | None = None
     cancel_requested: bool | None = None
+    reason: str | None = None
 
 
 class ConversionJob(BaseModel):
@@ -175,6 +210,7 @@ class ConversionJob(BaseModel):
     eta_seconds: float | None = None
     heartbeat: datetime | None = None
     cancel_requested: bool = False
+    reason: str | None = None
 
     @property
     def display_title(self) -> str:
