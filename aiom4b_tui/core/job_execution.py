@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import inspect
 import traceback
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -48,7 +49,12 @@ def effective_options(job: JobDB, settings: Settings) -> JobOptions:
 
 
 async def convert_job(run: JobRun) -> Path:
-    """The default executor: scan the job's folders, plan the book, convert it."""
+    """The default executor: scan the job's folders, plan the book, convert it.
+
+    The work folder is kept when the job is stopped (it resumes from its finished
+    segments) and once the book is placed (the runner removes it after recording the
+    end, so a crash in between finds the placed book rather than making it twice).
+    """
     options = effective_options(run.job, run.settings)
     assert options.output_dir is not None
     ffmpeg = find_ffmpeg(run.settings.ffmpeg)
@@ -65,7 +71,16 @@ async def convert_job(run: JobRun) -> Path:
         work_name=run.work_name,
         on_progress=on_progress,
         on_log=run.log,
+        **_keep_work(),
     )
+
+
+def _keep_work() -> dict[str, bool]:
+    # The engine's resume support (convert_folders(keep_work=...)) lands on its own
+    # branch; until it does, the engine removes its work folder itself.
+    if "keep_work" in inspect.signature(convert_folders).parameters:
+        return {"keep_work": True}
+    return {}
 
 
 def make_pool(settings: Settings, size: int | None = None) -> FFmpegPool:

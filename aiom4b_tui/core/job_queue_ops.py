@@ -135,6 +135,7 @@ class QueueOperations:
                 "speed",
                 "eta_seconds",
                 "heartbeat",
+                "reason",
             ):
                 setattr(job, name, None)
             job.progress = 0.0
@@ -219,9 +220,11 @@ class QueueOperations:
         messages: Sequence[str],
         *,
         output_file: str | None = None,
+        reason: str | None = None,
     ) -> JobDB | None:
         """Move `worker`'s running job to `status` (completed, failed, cancelled, or
-        queued to hand it back) with log lines; None if the job is no longer `worker`'s."""
+        queued to hand it back) with log lines; None if the job is no longer `worker`'s.
+        `reason`: a failure's one-line reason, kept in `jobs.reason`."""
         now = utcnow()
         with self.db.write_session() as session:
             job = session.get(JobDB, job_id)
@@ -241,6 +244,7 @@ class QueueOperations:
             if status is JobStatus.COMPLETED:
                 job.progress = 1.0
                 job.output_file = output_file
+            job.reason = reason if status is JobStatus.FAILED else None
             append_lines(job, messages)
             save_changed(session, job, now)
         return job

@@ -17,58 +17,40 @@ import contextlib
 import logging
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from uuid import UUID
 
+from aiom4b_tui.core.convert import remove_work_dirs
+from aiom4b_tui.core.end_recorder import EndRecorder, JobEnd
 from aiom4b_tui.core.ffmpeg import FFmpegPool
 from aiom4b_tui.core.job_execution import Executor, JobRun, convert_job, describe_failure, make_pool
 from aiom4b_tui.core.jobs import JobService, ProgressReport
 from aiom4b_tui.core.models import JobDB, JobStatus
-from aiom4b_tui.core.recovery import OrphanRules, WorkRemover, recover_orphans, work_name
+from aiom4b_tui.core.recovery import (
+    OrphanRules,
+    WorkRemover,
+    job_output_dir,
+    recover_orphans,
+    work_name,
+)
+from aiom4b_tui.core.runner_state import (
+    CANCEL,
+    HAND_BACK,
+    LOST,
+    STOP,
+    ActiveJob,
+    RunnerEvent,
+    progress_text,
+)
 from aiom4b_tui.core.settings import Settings
 from aiom4b_tui.core.worker_id import current_worker_id
+
+__all__ = ["QueueRunner", "RunnerEvent"]
 
 POLL_INTERVAL = 0.5
 PROGRESS_INTERVAL = 1.0
 RECOVER_INTERVAL = 30.0
 
 _log = logging.getLogger(__name__)
-
-# Why a job's task was cancelled; decides the status it ends in.
-_CANCEL = "cancel"  # asked for (aiom4b cancel, the TUI): -> cancelled
-_STOP = "stop"  # the runner stops: -> queued again (or cancelled with requeue=False)
-_LOST = "lost"  # the row is no longer ours (deleted, recovered by another): write nothing
-
-
-@dataclass(frozen=True)
-class RunnerEvent:
-    """Something that happened to a job, announced after it is in the database.
-
-    kind: "status" (message: the new status's line), "progress" or "log".
-    """
-
-    job_id: UUID
-    title: str
-    kind: str
-    message: str
-    status: JobStatus | None = None  # for kind "status": the status entered
-    progress: float | None = None  # for kind "progress": the fraction done
-
-
-@dataclass
-class _ActiveJob:
-    """The runner's bookkeeping for one job it runs."""
-
-    job_id: UUID
-    title: str
-    task: asyncio.Task[None] | None = None
-    progress: ProgressReport | None = None
-    progress_dirty: bool = False
-    pending_log: list[str] = field(default_factory=list)
-    stop_reason: str | None = None
-    finishing: bool = False
-    # Serialises this job's writes, so a log flush in flight lands before the final status.
-    write_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
 
 
 class QueueRunner:
@@ -98,7 +80,7 @@ class QueueRunner:
         self._orphan_rules = orphan_rules
         self._remove_work = remove_work
         self._poll_interval = poll_interval
-        self._active: dict[UUID, _ActiveJob] = {}
+        self._active: dict[UUID, ActiveJob] = {}
         self._requeue_on_stop = True
         self._stop_requested = asyncio.Event()
         self._wake = asyncio.Event()
@@ -106,6 +88,9 @@ class QueueRunner:
         self._idle.set()
         self._last_beat = 0.0
         self._next_recovery = 0.0
+        self._paused = False
+        self._idle_since: float | None = None
+        self.recorder = EndRecorder(service, self.worker_id, on_retry=self._note_write_retry)
 
     @property
     def running_job_ids(self) -> set[UUID]:
@@ -114,9 +99,40 @@ class QueueRunner:
 
     # --- Running -------------------------------------------------------------------------
 
-    async def run(self, *, once: bool = False) -> None:
-        """Run queued jobs until stop() (with `once`: until nothing is queued or running)."""
-        await self._serve(claim=True, stop_when_idle=once)
+    async def run(self, *, once: bool = False, idle_exit: float | None = None) -> None:
+        """Run queued jobs until stop() (with `once`: until nothing is queued or running;
+        with `idle_exit`: once nothing was queued or running for that many seconds)."""
+        await self._serve(claim=True, stop_when_idle=once, idle_exit=idle_exit)
+
+    @property
+    def unrecorded_job_ids(self) -> set[UUID]:
+        """Jobs whose end could not be written before the runner stopped (their rows
+        are left running: recovery finishes them)."""
+        return set(self.recorder.unrecorded)
+
+    def pause(self, *, stop_running: bool = False) -> None:
+        """Claim no new job; with `stop_running`, running jobs go back to the queue
+        (their work folders kept, so they resume)."""
+        self._paused = True
+        if stop_running:
+            for active in list(self._active.values()):
+                self._cancel(active, HAND_BACK)
+
+    def resume(self) -> None:
+        """Claim queued jobs again after pause()."""
+        if self._paused:
+            self._paused = False
+            self._wake.set()
+
+    @property
+    def paused(self) -> bool:
+        """True between pause() and resume()."""
+        return self._paused
+
+    def abandon_writes(self) -> None:
+        """Stop retrying writes that fail (the database is gone); for a stop that
+        cannot record anything anyway."""
+        self.recorder.abandon()
 
     async def run_job(self, job_id: UUID) -> JobDB | None:
         """Claim this one queued job and run it to its end (the `convert` verb); returns
@@ -142,27 +158,49 @@ class QueueRunner:
         self._stop_requested.set()
         self._wake.set()
         for active in list(self._active.values()):
-            self._cancel(active, _STOP)
+            self._cancel(active, STOP)
 
     def wake(self) -> None:
         """Look for queued jobs now rather than at the next poll (e.g. after adding one)."""
         self._wake.set()
 
-    async def _serve(self, *, claim: bool, stop_when_idle: bool, prepare: bool = True) -> None:
+    async def _serve(
+        self,
+        *,
+        claim: bool,
+        stop_when_idle: bool,
+        prepare: bool = True,
+        idle_exit: float | None = None,
+    ) -> None:
         self._idle.clear()
+        self.recorder.stopping = False
         try:
             if prepare:
                 self._announce_recovered(await asyncio.to_thread(self._prepare))
             while not self._stop_requested.is_set():
-                claimed = await self._fill_slots() if claim else False
+                claimed, queued = await self._fill_slots() if claim else (False, False)
                 if stop_when_idle and not self._active and not claimed:
+                    break
+                if idle_exit is not None and self._idle_for(queued) >= idle_exit:
+                    _log.info("nothing queued or running for %g s; exiting", idle_exit)
                     break
                 await self._tick()
                 await self._nap()
         finally:
+            self.recorder.stopping = True
             await self._stop_all()
             self._stop_requested.clear()
             self._idle.set()
+
+    def _idle_for(self, queued: bool) -> float:
+        """Seconds since this runner last had a job running or one waiting in the queue."""
+        now = time.monotonic()
+        if self._active or queued:
+            self._idle_since = None
+            return 0.0
+        if self._idle_since is None:
+            self._idle_since = now
+        return now - self._idle_since
 
     def _prepare(self) -> list[JobDB]:
         """At start: clear old finished jobs, recover the orphans of dead workers."""
@@ -195,22 +233,25 @@ class QueueRunner:
             await asyncio.wait_for(self._wake.wait(), self._poll_interval)
         self._wake.clear()
 
-    async def _fill_slots(self) -> bool:
-        """Claim queued jobs while there are free slots; True if any was claimed."""
-        claimed = False
-        while len(self._active) < self.books and not self._stop_requested.is_set():
+    async def _fill_slots(self) -> tuple[bool, bool]:
+        """Claim queued jobs while there are free slots (unless paused); returns whether
+        any was claimed and whether any job was seen waiting in the queue."""
+        claimed = queued = False
+        while not self._stop_requested.is_set():
             try:
-                if not await asyncio.to_thread(self._any_queued):
+                queued = await asyncio.to_thread(self._any_queued)
+                if not queued or self._paused or len(self._active) >= self.books:
                     break
                 job = await asyncio.to_thread(self.service.claim_next, self.worker_id)
             except Exception:
                 _log.exception("claiming a job failed")
+                queued = True  # unknown: not idle
                 break
             if job is None:
                 break
             self._start(job)
             claimed = True
-        return claimed
+        return claimed, queued
 
     def _any_queued(self) -> bool:
         # A read first: claim_next takes the write lock, which idle polling should not.
@@ -219,14 +260,14 @@ class QueueRunner:
     def _start(self, job: JobDB) -> None:
         if self.pool is None:
             self.pool = make_pool(self.settings)
-        active = _ActiveJob(job.id, job.title or job.folders()[0].name)
+        active = ActiveJob(job.id, job.title or job.folders()[0].name, job)
         self._active[job.id] = active
         active.task = asyncio.create_task(self._run_job(active, job), name=f"job-{job.id}")
         active.task.add_done_callback(lambda _task: self._wake.set())
 
     # --- One job -------------------------------------------------------------------------
 
-    async def _run_job(self, active: _ActiveJob, job: JobDB) -> None:
+    async def _run_job(self, active: ActiveJob, job: JobDB) -> None:
         """Carry out one claimed job and record how it ended."""
         try:
             await self._announce_start(active)
@@ -247,7 +288,9 @@ class QueueRunner:
                 await self._end_cancelled(active)
             else:
                 reason, details = describe_failure(exc)
-                await self._end(active, JobStatus.FAILED, [f"failed: {reason}", *details])
+                await self._end(
+                    active, JobStatus.FAILED, [f"failed: {reason}", *details], reason=reason
+                )
         else:
             await self._end(
                 active, JobStatus.COMPLETED, [f"completed: {output}"], output_file=str(output)
@@ -255,42 +298,47 @@ class QueueRunner:
         finally:
             self._active.pop(active.job_id, None)
 
-    async def _announce_start(self, active: _ActiveJob) -> None:
+    async def _announce_start(self, active: ActiveJob) -> None:
         message = f"started by {self.worker_id}"
         async with active.write_lock:
             await asyncio.to_thread(self.service.add_log_lines, active.job_id, [message])
         self._emit(active.job_id, active.title, "status", message, JobStatus.RUNNING)
 
     def _note_progress(
-        self, active: _ActiveJob, fraction: float, speed: float | None, eta: float | None
+        self, active: ActiveJob, fraction: float, speed: float | None, eta: float | None
     ) -> None:
         active.progress = ProgressReport(fraction, speed, eta)
         active.progress_dirty = True
 
-    async def _end_cancelled(self, active: _ActiveJob) -> None:
-        reason = active.stop_reason or _STOP
-        if reason == _LOST:
+    async def _end_cancelled(self, active: ActiveJob) -> None:
+        reason = active.stop_reason or STOP
+        if reason == LOST:
             self._emit(active.job_id, active.title, "log", "no longer this runner's job; left")
-        elif reason == _STOP and self._requeue_on_stop:
-            await self._end(active, JobStatus.QUEUED, ["stopped with its runner; queued again"])
+        elif reason == HAND_BACK:
+            note = "stopped by a pause of the queue; queued again, its work kept"
+            await self._end(active, JobStatus.QUEUED, [note])
+        elif reason == STOP and self._requeue_on_stop:
+            note = "stopped with its runner; queued again, its work kept"
+            await self._end(active, JobStatus.QUEUED, [note])
         else:
             await self._end(active, JobStatus.CANCELLED, ["cancelled"])
 
     async def _end(
         self,
-        active: _ActiveJob,
+        active: ActiveJob,
         status: JobStatus,
         messages: list[str],
         *,
         output_file: str | None = None,
+        reason: str | None = None,
     ) -> None:
-        """Write the job's last log lines and its new status, then announce it."""
+        """Write the job's last log lines and its new status (retried until it is
+        written), then announce it; a finished job's work folder goes after that."""
         active.finishing = True
+        end = JobEnd(active.job_id, status, messages, output_file, reason)
         try:
             # Shielded: a cancel arriving now must not leave the row half-told.
-            lines, job = await asyncio.shield(
-                self._write_end(active, status, messages, output_file)
-            )
+            lines, job = await asyncio.shield(self._write_end(active, end))
         except Exception:
             _log.exception("recording the end of job %s failed", active.job_id)
             return
@@ -298,25 +346,32 @@ class QueueRunner:
             self._emit(active.job_id, active.title, "log", line)
         if job is None:
             self._emit(active.job_id, active.title, "log", "no longer this runner's job; left")
-        else:
-            self._emit(active.job_id, active.title, "status", messages[0], status)
+            return
+        self._emit(active.job_id, active.title, "status", messages[0], status)
+        if status.finished:
+            # Only now: until the end is recorded, a placed result in the work folder is
+            # what lets the next attempt record it instead of making the book again.
+            await asyncio.to_thread(self._remove_work_of, active.job)
 
-    async def _write_end(
-        self, active: _ActiveJob, status: JobStatus, messages: list[str], output_file: str | None
-    ) -> tuple[list[str], JobDB | None]:
+    async def _write_end(self, active: ActiveJob, end: JobEnd) -> tuple[list[str], JobDB | None]:
         async with active.write_lock:
             lines, active.pending_log[:] = list(active.pending_log), []
-            job = await asyncio.to_thread(
-                self.service.finish_running,
-                active.job_id,
-                self.worker_id,
-                status,
-                [*lines, *messages],
-                output_file=output_file,
-            )
+            end.messages = [*lines, *end.messages]
+            job = await self.recorder.record(end)
         return lines, job
 
-    def _cancel(self, active: _ActiveJob, reason: str) -> None:
+    def _remove_work_of(self, job: JobDB) -> None:
+        remove = self._remove_work or remove_work_dirs
+        try:
+            remove(job_output_dir(job, self.settings), work_name(job))
+        except Exception:
+            _log.exception("removing the work folder of job %s failed", job.id)
+
+    def _note_write_retry(self, job_id: UUID, message: str) -> None:
+        active = self._active.get(job_id)
+        self._emit(job_id, active.title if active else "", "log", message)
+
+    def _cancel(self, active: ActiveJob, reason: str) -> None:
         if active.finishing or active.task is None or active.task.done():
             return
         if active.stop_reason is None:
@@ -325,7 +380,7 @@ class QueueRunner:
 
     async def _stop_all(self) -> None:
         for active in list(self._active.values()):
-            self._cancel(active, _STOP)
+            self._cancel(active, STOP)
         tasks = [a.task for a in self._active.values() if a.task is not None]
         if tasks:
             await asyncio.gather(*tasks, return_exceptions=True)
@@ -355,9 +410,9 @@ class QueueRunner:
             state = states.get(job_id)
             ours = state is not None and state.worker == self.worker_id
             if state is None or not ours or state.status is not JobStatus.RUNNING:
-                self._cancel(active, _LOST)
+                self._cancel(active, LOST)
             elif state.cancel_requested:
-                self._cancel(active, _CANCEL)
+                self._cancel(active, CANCEL)
 
     async def _write_progress(self) -> None:
         now = time.monotonic()
@@ -374,7 +429,7 @@ class QueueRunner:
         for job_id, report in reports.items():
             active = self._active.get(job_id)
             title = active.title if active else ""
-            self._emit(job_id, title, "progress", _progress_text(report), progress=report.fraction)
+            self._emit(job_id, title, "progress", progress_text(report), progress=report.fraction)
 
     async def _flush_logs(self) -> None:
         for active in list(self._active.values()):
@@ -404,12 +459,3 @@ class QueueRunner:
             self.on_event(RunnerEvent(job_id, title, kind, message, status, progress))
         except Exception:
             _log.exception("an on_event callback failed")
-
-
-def _progress_text(report: ProgressReport) -> str:
-    parts = [f"{report.fraction:.0%}"]
-    if report.speed:
-        parts.append(f"{report.speed:.0f}×")
-    if report.eta_seconds is not None:
-        parts.append(f"eta {report.eta_seconds:.0f}s")
-    return " ".join(parts)

@@ -1,5 +1,6 @@
 """Recovery on start: jobs left `running` by a worker that no longer exists go back to
-queued (or to cancelled, when a cancel was asked for), and their work folders are removed.
+queued, their work folders kept so they resume from their finished segments (or, when a
+cancel was asked for, to cancelled, their work folders removed).
 
 A worker on this host is gone when its pid is gone (or its heartbeat is very old, which
 guards against a reused pid); a worker on another host is gone when its heartbeat is
@@ -123,9 +124,11 @@ def recover_orphans(
 ) -> list[JobDB]:
     """Hand back every running job whose worker is gone; returns the jobs as they now are.
 
-    Each orphan is first adopted (atomically, so only one recoverer handles it), then its
-    work folders are removed, and only then is it queued again, so no runner can be
-    writing into a folder while it is being removed.
+    Each orphan is first adopted (atomically, so only one recoverer handles it), its
+    stray ffmpeg processes are stopped, and only then is it queued again, so no runner
+    resumes in a folder a dead worker's child still writes into. The work folder stays
+    (the next run resumes from it, or records the book it had already placed); a job
+    whose cancel was asked for ends cancelled and its work folder is removed.
     """
     rules = rules or OrphanRules(host=this_host())
     now = now or utcnow()
@@ -139,12 +142,14 @@ def recover_orphans(
         owner = WorkerId.parse(job.worker)
         if owner is not None and owner.host == rules.host:
             stop_stray_processes(work_marker(job))
-        (remove_work or remove_work_dirs)(job_output_dir(adopted, settings), work_name(job))
         if adopted.cancel_requested:
             status, note = JobStatus.CANCELLED, "cancelled: its worker {} was gone"
         else:
-            status, note = JobStatus.QUEUED, "recovered: worker {} was gone; queued again"
+            status = JobStatus.QUEUED
+            note = "recovered: worker {} was gone; queued again, its work kept"
         done = service.finish_running(job.id, worker, status, [note.format(job.worker or "?")])
         if done is not None:
             recovered.append(done)
+            if status is JobStatus.CANCELLED:
+                (remove_work or remove_work_dirs)(job_output_dir(adopted, settings), work_name(job))
     return recovered

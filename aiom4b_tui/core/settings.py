@@ -83,6 +83,8 @@ class Settings(BaseSettings):
     ffmpeg_processes: int = Field(default_factory=lambda: os.cpu_count() or 1, ge=1, le=256)
     days_kept: int = Field(default=30, ge=0)
     ffmpeg: str | None = None
+    # Seconds a worker waits with nothing queued or running before it exits; 0: never.
+    worker_idle_exit: float = Field(default=120.0, ge=0)
 
     @classmethod
     def settings_customise_sources(

@@ -47,7 +47,7 @@ def _running(service: JobService, tmp_path: Path, workers: list[str]):
     return jobs
 
 
-def test_dead_workers_jobs_go_back_to_queued_and_their_work_is_removed(setup, tmp_path):
+def test_dead_workers_jobs_go_back_to_queued_and_their_work_is_kept(setup, tmp_path):
     settings, service = setup
     dead, live = _running(service, tmp_path, ["here:200", "here:100"])
     removed = []
@@ -61,8 +61,8 @@ def test_dead_workers_jobs_go_back_to_queued_and_their_work_is_removed(setup, tm
     assert [j.id for j in recovered] == [dead.id]
     row = service.get_job(dead.id)
     assert row.status is JobStatus.QUEUED and row.worker is None
-    assert "recovered: worker here:200 was gone; queued again" in row.log
-    assert removed == [(settings.resolved_output_dir(), dead.id.hex)]
+    assert "recovered: worker here:200 was gone; queued again, its work kept" in row.log
+    assert removed == []  # the next run resumes from it
     assert service.get_job(live.id).status is JobStatus.RUNNING
     assert service.get_job(live.id).worker == "here:100"
 
@@ -71,8 +71,12 @@ def test_a_cancel_asked_of_a_dead_worker_ends_cancelled(setup, tmp_path):
     settings, service = setup
     (job,) = _running(service, tmp_path, ["here:200"])
     service.request_cancel(job.id)
-    recover_orphans(service, settings, "here:300", rules=RULES, remove_work=lambda o, n: None)
+    removed = []
+    recover_orphans(
+        service, settings, "here:300", rules=RULES, remove_work=lambda o, n: removed.append(n)
+    )
     assert service.get_job(job.id).status is JobStatus.CANCELLED
+    assert removed == [job.id.hex]
 
 
 def test_only_one_recoverer_adopts_an_orphan(setup, tmp_path):
