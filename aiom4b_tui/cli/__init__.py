@@ -12,7 +12,7 @@ from pathlib import Path
 
 from aiom4b_tui import __version__
 from aiom4b_tui.cli import job_verbs
-from aiom4b_tui.cli.common import EXIT_FAILURE, EXIT_OK, EXIT_USAGE, CliError, add_data_dir
+from aiom4b_tui.cli.common import EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, CliError, add_data_dir
 
 VERB_MODULES = (job_verbs,)
 
@@ -81,16 +81,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     verb_parser = build_verb_parser()
     verb_names = list(verb_parser._subparsers._group_actions[0].choices)  # type: ignore[union-attr]
     try:
-        if _first_positional(argv) in verb_names:
+        first = _first_positional(argv)
+        if first in verb_names:
             args = verb_parser.parse_args(argv)
             return int(args.func(args))
+        if first is not None and not Path(first).expanduser().exists():
+            raise CliError(
+                f"unknown verb {first!r} (verbs: {', '.join(verb_names)}; "
+                "or give a folder to open the TUI at)",
+                EXIT_USAGE,
+            )
         return _run_tui(build_tui_parser(verb_names).parse_args(argv))
     except CliError as exc:
         print(f"aiom4b: {exc}", file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
         print("aiom4b: interrupted", file=sys.stderr)
-        return EXIT_FAILURE
+        return EXIT_INTERRUPTED
     except BrokenPipeError:
         return EXIT_OK
 

@@ -7,7 +7,7 @@ import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +21,7 @@ from aiom4b_tui.core.settings import Settings, SettingsError, load_settings
 EXIT_OK = 0
 EXIT_FAILURE = 1
 EXIT_USAGE = 2
+EXIT_INTERRUPTED = 130  # Ctrl-C, as shells report a process ended by SIGINT
 
 
 class CliError(Exception):
@@ -47,14 +48,34 @@ def add_json(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true", help="print JSON")
 
 
+# Fields whose messages already name the folder or file: no field name in front.
+_SELF_NAMING_FIELDS = frozenset({"input_folders"})
+# What a person calls the other fields.
+_FIELD_WORDS = {"output_dir": "output folder", "output_name": "name", "options": ""}
+
+
 def validation_message(exc: ValidationError) -> str:
-    """A pydantic error as one line per problem, without pydantic's boilerplate."""
+    """A pydantic error as one line per problem, in a person's words, not field names."""
     parts = []
     for error in exc.errors():
         message = str(error.get("msg", "")).removeprefix("Value error, ")
-        where = ".".join(str(p) for p in error.get("loc", ()) if not isinstance(p, int))
+        loc = [str(p) for p in error.get("loc", ()) if not isinstance(p, int)]
+        if any(p in _SELF_NAMING_FIELDS for p in loc):
+            parts.append(message)
+            continue
+        words = [_FIELD_WORDS.get(p, p.replace("_", " ")) for p in loc]
+        where = " ".join(w for w in words if w)
         parts.append(f"{where}: {message}" if where else message)
     return "; ".join(parts)
+
+
+def iso_time(value: datetime | None) -> str | None:
+    """The one timestamp format of every JSON output: ISO 8601 in UTC, ending in 'Z'
+    ("2026-11-30T10:46:41.123456Z"). Naive datetimes (as SQLite returns them) are UTC."""
+    if value is None:
+        return None
+    aware = value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+    return aware.replace(tzinfo=None).isoformat() + "Z"
 
 
 @dataclass
@@ -93,10 +114,10 @@ def find_job(service: JobService, id_or_prefix: str) -> JobDB:
 
 def _json_default(value: Any) -> Any:
     if isinstance(value, datetime):
-        return value.isoformat()
+        return iso_time(value)
     return str(value)
 
 
 def print_json(data: Any) -> None:
-    """Print `data` as indented JSON (datetimes as ISO 8601, paths and ids as strings)."""
+    """Print `data` as indented JSON (datetimes as iso_time, paths and ids as strings)."""
     print(json.dumps(data, indent=2, default=_json_default, ensure_ascii=False))

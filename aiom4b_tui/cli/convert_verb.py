@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import shutil
+import signal
 import sys
 import time
 from pathlib import Path
@@ -18,6 +19,7 @@ from pydantic import ValidationError
 
 from aiom4b_tui.cli.common import (
     EXIT_FAILURE,
+    EXIT_INTERRUPTED,
     EXIT_OK,
     EXIT_USAGE,
     CliError,
@@ -26,9 +28,10 @@ from aiom4b_tui.cli.common import (
     validation_message,
 )
 from aiom4b_tui.cli.queue_verbs import run_until_signalled
-from aiom4b_tui.core.library import guess_title
+from aiom4b_tui.core.job_title import job_title
 from aiom4b_tui.core.models import JobCreate, JobOptions, JobStatus
 from aiom4b_tui.core.queue import QueueRunner, RunnerEvent
+from aiom4b_tui.core.safe_text import visible
 
 LINE_EVERY_SECONDS = 10.0
 BAR_WIDTH = 24
@@ -103,7 +106,7 @@ def _job_data(args: argparse.Namespace) -> JobCreate:
         )
         return JobCreate(
             input_folders=args.folders,
-            title=args.name or guess_title(args.folders),
+            title=job_title(args.folders, options),
             options=options,
         )
     except ValidationError as exc:
@@ -118,11 +121,16 @@ def cmd_convert(args: argparse.Namespace) -> int:
         display = ProgressDisplay(sys.stderr)
         runner = QueueRunner(ctx.service, ctx.settings, books=1, on_event=display)
         ended: list[Any] = []
+        signals: list[int] = []
 
         async def main() -> None:
             ended.append(await runner.run_job(job.id))
 
-        run_until_signalled(main(), lambda: runner.request_stop(requeue=False))
+        def on_signal(sig: int) -> None:
+            signals.append(sig)
+            runner.request_stop(requeue=False)
+
+        run_until_signalled(main(), on_signal)
         display.end_bar()
     final = ended[0] if ended else None
     if final is None:
@@ -131,8 +139,10 @@ def cmd_convert(args: argparse.Namespace) -> int:
         print(final.output_file)
         return EXIT_OK
     if final.status is JobStatus.CANCELLED:
-        raise CliError(f"cancelled; nothing written (job {final.id})", EXIT_FAILURE)
-    raise CliError(f"{failure_reason(final.log)} (job {final.id})", EXIT_FAILURE)
+        code = EXIT_INTERRUPTED if signal.SIGINT in signals else EXIT_FAILURE
+        raise CliError(f"cancelled; nothing written (job {final.id})", code)
+    reason = f"failed: {final.reason}" if final.reason else failure_reason(final.log)
+    raise CliError(f"{visible(reason)} (job {final.id})", EXIT_FAILURE)
 
 
 def failure_reason(log: str | None) -> str:

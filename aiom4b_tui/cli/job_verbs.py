@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from pydantic import ValidationError
 
@@ -19,8 +20,11 @@ from aiom4b_tui.cli.common import (
     print_json,
     validation_message,
 )
-from aiom4b_tui.core.library import guess_title
+from aiom4b_tui.core.book_check import missing_audio
+from aiom4b_tui.core.job_title import job_title
 from aiom4b_tui.core.models import ConversionJob, JobCreate, JobOptions, JobStatus
+from aiom4b_tui.core.safe_text import visible
+from aiom4b_tui.core.worker_control import WORKER_LOG, ensure_worker
 
 
 def _positive(text: str) -> int:
@@ -30,13 +34,43 @@ def _positive(text: str) -> int:
     return value
 
 
+# The words the TUI shows for each status, and the stored names, both accepted.
+STATUS_WORDS: dict[str, JobStatus] = {
+    "queued": JobStatus.QUEUED,
+    "running": JobStatus.RUNNING,
+    "done": JobStatus.COMPLETED,
+    "completed": JobStatus.COMPLETED,
+    "failed": JobStatus.FAILED,
+    "cancelled": JobStatus.CANCELLED,
+    "canceled": JobStatus.CANCELLED,
+}
+STATUS_LISTED = ("queued", "running", "done", "failed", "cancelled")
+
+
+def parse_status(text: str) -> JobStatus:
+    """A status as a person writes it ('done', 'Failed', 'completed')."""
+    status = STATUS_WORDS.get(text.strip().lower())
+    if status is None:
+        raise argparse.ArgumentTypeError(
+            f"invalid status {text!r} (valid: {', '.join(STATUS_LISTED)})"
+        )
+    return status
+
+
 def _job_line(job: ConversionJob) -> str:
     created = f"{job.created_at:%Y-%m-%d %H:%M}"
     progress = f" {job.progress:4.0%}" if job.status is JobStatus.RUNNING else ""
     output = f"  -> {job.output_file}" if job.output_file else ""
-    return (
-        f"{str(job.id)[:8]}  {job.status.value:<9} {created}{progress}  {job.display_title}{output}"
-    )
+    failed = job.status is JobStatus.FAILED and job.reason
+    reason = f"  ({visible(job.reason or '')})" if failed else ""
+    word = "done" if job.status is JobStatus.COMPLETED else job.status.value
+    title = visible(job.display_title)
+    return f"{str(job.id)[:8]}  {word:<9} {created}{progress}  {title}{output}{reason}"
+
+
+def job_json(job: ConversionJob) -> dict[str, Any]:
+    """A job for --json output (timestamps in the one format of cli.common.iso_time)."""
+    return job.model_dump()
 
 
 def cmd_stats(args: argparse.Namespace) -> int:
@@ -73,7 +107,7 @@ def cmd_jobs(args: argparse.Namespace) -> int:
         rows = ctx.service.get_jobs(status=args.status, limit=args.limit, offset=args.offset)
         jobs = [ctx.service.to_conversion_job(row) for row in rows]
     if args.json:
-        print_json([job.model_dump(mode="json") for job in jobs])
+        print_json([job_json(job) for job in jobs])
     else:
         for job in jobs:
             print(_job_line(job))
@@ -89,18 +123,31 @@ def cmd_add(args: argparse.Namespace) -> int:
         )
         job_data = JobCreate(
             input_folders=args.folders,
-            title=args.name or guess_title(args.folders),
+            title=job_title(args.folders, options),
             options=options,
         )
     except ValidationError as exc:
         raise CliError(validation_message(exc), EXIT_USAGE) from exc
+    no_audio = missing_audio(job_data.input_folders)
+    if no_audio is not None:
+        raise CliError(visible(no_audio), EXIT_USAGE)
     with open_context(args) as ctx:
         job = ctx.service.to_conversion_job(ctx.service.create_job(job_data))
+        data_dir = ctx.settings.data_dir
     if args.json:
-        print_json(job.model_dump(mode="json"))
+        print_json(job_json(job))
     else:
-        print(f"queued {job.id}  {job.display_title}")
+        print(f"queued {job.id}  {visible(job.display_title)}")
+    if not args.no_worker:
+        _start_worker(data_dir, sys.stderr if args.json else sys.stdout)
     return EXIT_OK
+
+
+def _start_worker(data_dir: Path, stream: TextIO) -> None:
+    """Start a detached worker for the data dir unless one runs (then say nothing)."""
+    pid = ensure_worker(data_dir)
+    if pid is not None:
+        print(f"worker started (pid {pid}, log: {data_dir / WORKER_LOG})", file=stream)
 
 
 def cmd_rm(args: argparse.Namespace) -> int:
@@ -141,7 +188,12 @@ def register(verbs: Any) -> None:
     p = verbs.add_parser("jobs", help="list jobs, newest first")
     add_data_dir(p)
     add_json(p)
-    p.add_argument("--status", type=JobStatus, choices=list(JobStatus), metavar="STATUS")
+    p.add_argument(
+        "--status",
+        type=parse_status,
+        metavar="STATUS",
+        help=f"only jobs in this status: {', '.join(STATUS_LISTED)}",
+    )
     p.add_argument("--limit", type=_positive, default=50)
     p.add_argument("--offset", type=_positive, default=0)
     p.set_defaults(func=cmd_jobs)
@@ -152,6 +204,7 @@ def register(verbs: Any) -> None:
     p.add_argument("folders", nargs="+", type=Path, metavar="DIR")
     p.add_argument("--name", help="title of the book and name of the .m4b")
     p.add_argument("--output-dir", type=Path, help="folder for the .m4b")
+    p.add_argument("--no-worker", action="store_true", help="only queue it; start no worker")
     p.set_defaults(func=cmd_add)
 
     p = verbs.add_parser("rm", help="delete a job (id or unique prefix)")

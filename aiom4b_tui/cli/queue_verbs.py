@@ -1,11 +1,11 @@
-"""Verbs of the queue: worker (run the queue headless), cancel, retry, watch (an inbox)."""
+"""Verbs of the queue: cancel, retry, watch (an inbox), and the helpers the worker verb
+(cli/worker_verbs.py) shares: printing events, running until a stop signal."""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
 import signal
-import sys
 import time
 from collections.abc import Callable, Coroutine
 from datetime import datetime
@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from aiom4b_tui.cli.common import (
+    EXIT_INTERRUPTED,
     EXIT_OK,
     EXIT_USAGE,
     CliError,
@@ -22,7 +23,7 @@ from aiom4b_tui.cli.common import (
 )
 from aiom4b_tui.core.jobs import JobService, JobStateError
 from aiom4b_tui.core.models import JobDB, JobStatus
-from aiom4b_tui.core.queue import QueueRunner, RunnerEvent
+from aiom4b_tui.core.queue import RunnerEvent
 from aiom4b_tui.core.recovery import OrphanRules, is_orphan, recover_orphans
 from aiom4b_tui.core.watch import SETTLE_SECONDS, InboxWatcher
 from aiom4b_tui.core.worker_id import current_worker_id, this_host
@@ -45,7 +46,8 @@ def _seconds(text: str) -> float:
     return value
 
 
-def _say(text: str) -> None:
+def say(text: str) -> None:
+    """Print one line, stamped with the local time (what workers and watchers print)."""
     print(f"{datetime.now():%H:%M:%S} {text}", flush=True)
 
 
@@ -54,22 +56,24 @@ def event_printer(verbose: bool) -> Callable[[RunnerEvent], None]:
 
     def print_event(event: RunnerEvent) -> None:
         if event.kind == "status" or (verbose and event.kind == "log"):
-            _say(f"{str(event.job_id)[:8]}  {event.title}: {event.message}")
+            say(f"{str(event.job_id)[:8]}  {event.title}: {event.message}")
 
     return print_event
 
 
-def _announce_queued(job: JobDB) -> None:
-    _say(f"{str(job.id)[:8]}  {job.title}: queued from the inbox")
+def announce_queued(job: JobDB) -> None:
+    """Say that the inbox watcher queued `job`."""
+    say(f"{str(job.id)[:8]}  {job.title}: queued from the inbox")
 
 
-def run_until_signalled(main: Coroutine[Any, Any, None], on_signal: Callable[[], None]) -> None:
-    """Run `main`, calling `on_signal` on SIGINT, SIGTERM or SIGHUP (each stop gracefully)."""
+def run_until_signalled(main: Coroutine[Any, Any, None], on_signal: Callable[[int], None]) -> None:
+    """Run `main`, calling `on_signal(signal number)` on SIGINT, SIGTERM or SIGHUP (each
+    asks for a graceful stop; `main` decides when it is done)."""
 
     async def runner() -> None:
         loop = asyncio.get_running_loop()
         for sig in STOP_SIGNALS:
-            loop.add_signal_handler(sig, on_signal)
+            loop.add_signal_handler(sig, on_signal, sig)
         try:
             await main
         finally:
@@ -77,43 +81,6 @@ def run_until_signalled(main: Coroutine[Any, Any, None], on_signal: Callable[[],
                 loop.remove_signal_handler(sig)
 
     asyncio.run(runner())
-
-
-def cmd_worker(args: argparse.Namespace) -> int:
-    """Run the queue headless until stopped (or, with --once, until it is empty)."""
-    with open_context(args, books_at_once=args.books, ffmpeg_processes=args.jobs) as ctx:
-        runner = QueueRunner(ctx.service, ctx.settings, on_event=event_printer(args.verbose))
-        inbox = args.watch.expanduser() if args.watch else None
-        if inbox is not None and not inbox.is_dir():
-            raise CliError(f"not a folder: {inbox}", EXIT_USAGE)
-        stop_watching = asyncio.Event()
-
-        async def main() -> None:
-            watcher_task = None
-            if inbox is not None:
-                watcher = InboxWatcher(
-                    ctx.service,
-                    inbox,
-                    settle=args.settle,
-                    on_job=lambda job: (_announce_queued(job), runner.wake()),
-                )
-                watcher_task = asyncio.create_task(watcher.run(stop_watching))
-            try:
-                await runner.run(once=args.once)
-            finally:
-                stop_watching.set()
-                if watcher_task is not None:
-                    await watcher_task
-
-        def on_signal() -> None:
-            print("aiom4b: stopping; running jobs go back to the queue", file=sys.stderr)
-            stop_watching.set()
-            runner.request_stop(requeue=True)
-
-        _say(f"worker {runner.worker_id}: {runner.books} books at once")
-        run_until_signalled(main(), on_signal)
-        _say(f"worker {runner.worker_id}: stopped")
-    return EXIT_OK
 
 
 def _wait_for_cancel(service: JobService, job: JobDB, seconds: float) -> JobDB:
@@ -170,10 +137,11 @@ def cmd_watch(args: argparse.Namespace) -> int:
         if not inbox.is_dir():
             raise CliError(f"not a folder: {inbox}", EXIT_USAGE)
         stop = asyncio.Event()
-        watcher = InboxWatcher(ctx.service, inbox, settle=args.settle, on_job=_announce_queued)
-        _say(f"watching {watcher.inbox} (settle {args.settle:g} s)")
-        run_until_signalled(watcher.run(stop), stop.set)
-    return EXIT_OK
+        watcher = InboxWatcher(ctx.service, inbox, settle=args.settle, on_job=announce_queued)
+        say(f"watching {watcher.inbox} (settle {args.settle:g} s)")
+        signals: list[int] = []
+        run_until_signalled(watcher.run(stop), lambda sig: (signals.append(sig), stop.set()))
+    return EXIT_INTERRUPTED if signal.SIGINT in signals else EXIT_OK
 
 
 def _add_settle(parser: argparse.ArgumentParser) -> None:
@@ -188,15 +156,9 @@ def _add_settle(parser: argparse.ArgumentParser) -> None:
 
 def register(verbs: Any) -> None:
     """Add this module's verbs to the `aiom4b` parser."""
-    p = verbs.add_parser("worker", help="run the queue headless (one line per status change)")
-    add_data_dir(p)
-    p.add_argument("--once", action="store_true", help="exit when nothing is queued or running")
-    p.add_argument("--books", type=_positive_int, help="books at once (default: books_at_once)")
-    p.add_argument("--jobs", type=_positive_int, help="ffmpeg processes (default: one per core)")
-    p.add_argument("--watch", type=Path, metavar="INBOX", help="also watch this inbox")
-    p.add_argument("-v", "--verbose", action="store_true", help="print every log line too")
-    _add_settle(p)
-    p.set_defaults(func=cmd_worker)
+    from aiom4b_tui.cli import worker_verbs  # it builds on this module's helpers
+
+    worker_verbs.register(verbs)
 
     p = verbs.add_parser("cancel", help="cancel a queued or running job (id or unique prefix)")
     add_data_dir(p)

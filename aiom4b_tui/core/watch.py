@@ -20,8 +20,8 @@ from pathlib import Path
 from pydantic import ValidationError
 from watchfiles import awatch
 
+from aiom4b_tui.core.job_title import job_title
 from aiom4b_tui.core.jobs import JobService
-from aiom4b_tui.core.library import guess_title
 from aiom4b_tui.core.models import JobCreate, JobDB
 from aiom4b_tui.core.scan import AUDIO_EXTENSIONS
 
@@ -200,7 +200,7 @@ class InboxWatcher:
 
     def _queue(self, folder: Path) -> JobDB | None:
         try:
-            job_data = JobCreate(input_folders=[folder], title=guess_title([folder]))
+            job_data = JobCreate(input_folders=[folder], title=job_title([folder]))
         except ValidationError:
             return None  # gone meanwhile
         return self.service.create_watched_job(str(folder), job_data)
