@@ -2,8 +2,12 @@
 
 Work happens in `<output dir>/.aiom4b-work-<work_name>/`: the AAC stream (encode.py),
 then the MP4 with chapters (ffmpeg `-c copy`, an edit list skipping the priming), then
-tags and cover (mutagen). The result is checked before it is renamed into place; on
-failure or cancel the work folder is removed and nothing else is left.
+tags and cover (mutagen). The result is checked before it is renamed into place.
+
+The work folder outlives an interruption: its manifest (work_ledger.py) lets the next
+call resume from the finished segments. On cancel it is kept; on failure it is removed;
+on success it is removed unless the caller keeps it (`keep_work`, then the manifest
+records where the result was placed, and a later call returns that path at once).
 """
 
 from __future__ import annotations
@@ -19,7 +23,13 @@ from pathlib import Path
 
 from mutagen.mp4 import MP4
 
-from aiom4b_tui.core.encode import EncodedBook, ProgressMeter, encode_gapless, join_copy
+from aiom4b_tui.core.encode import (
+    EncodedBook,
+    ProgressMeter,
+    encode_gapless,
+    join_copy,
+    segment_rolls,
+)
 from aiom4b_tui.core.ffmpeg import (
     FFmpegError,
     FFmpegNotFoundError,
@@ -33,6 +43,8 @@ from aiom4b_tui.core.scan import scan_book
 from aiom4b_tui.core.splice import FRAME, ADTSError
 from aiom4b_tui.core.tags import embedded_picture, write_mp4_tags
 from aiom4b_tui.core.timeline import DecodeError
+from aiom4b_tui.core.work_ledger import ResumeMismatch, WorkLedger, open_work
+from aiom4b_tui.core.work_manifest import plan_fingerprint
 
 WORK_PREFIX = ".aiom4b-work-"
 DURATION_TOLERANCE = 0.050  # seconds
@@ -78,6 +90,7 @@ async def convert_folders(
     on_progress: ProgressFn | None = None,
     on_log: LogFn | None = None,
     segment_seconds: float | None = None,
+    keep_work: bool = False,
 ) -> Path:
     """Scan the folders (in a thread), plan the book, convert it; return the result's path."""
     scan = await asyncio.to_thread(scan_book, [Path(f) for f in folders], ffmpeg=ffmpeg)
@@ -96,6 +109,7 @@ async def convert_folders(
         on_progress=on_progress,
         on_log=on_log,
         segment_seconds=segment_seconds,
+        keep_work=keep_work,
     )
 
 
@@ -108,18 +122,23 @@ async def convert_book(
     on_progress: ProgressFn | None = None,
     on_log: LogFn | None = None,
     segment_seconds: float | None = None,
+    keep_work: bool = False,
 ) -> Path:
-    """Make the planned .m4b; return where it was placed (raises ConversionError)."""
+    """Make the planned .m4b; return where it was placed (raises ConversionError).
+
+    Resumes from the work folder's finished segments when they fit the plan. Cancel keeps
+    the work folder, a failure removes it; success removes it unless `keep_work`.
+    """
     log = on_log or (lambda _msg: None)
     output_dir = plan.output_path.parent
-    work = _make_work_dir(output_dir, work_name)
+    work = work_dir_for(output_dir, work_name)
     started = time.monotonic()
     try:
-        result = await _convert_in(plan, work, ffmpeg, pool, on_progress, log, segment_seconds)
-        placed = await asyncio.to_thread(place_result, result, plan.output_path)
+        placed = await _convert_resuming(
+            plan, work, ffmpeg, pool, on_progress, log, segment_seconds, keep_work
+        )
     except asyncio.CancelledError:
-        await asyncio.shield(asyncio.to_thread(remove_work_dirs, output_dir, work_name))
-        raise
+        raise  # the work folder stays: the next run resumes from it
     except BaseException as exc:
         await asyncio.shield(asyncio.to_thread(remove_work_dirs, output_dir, work_name))
         if isinstance(exc, ConversionError | FFmpegNotFoundError):
@@ -127,29 +146,90 @@ async def convert_book(
         if isinstance(exc, Exception):
             raise ConversionError(describe_failure(exc, output_dir)) from exc
         raise
-    remove_work_dirs(output_dir, work_name)
+    if not keep_work:
+        await asyncio.to_thread(remove_work_dirs, output_dir, work_name)
     log(f"done in {time.monotonic() - started:.1f} s: {placed}")
     if on_progress:
         on_progress(ConvertProgress(1.0, None, 0.0, "done"))
     return placed
 
 
-def _make_work_dir(output_dir: Path, work_name: str) -> Path:
-    work = work_dir_for(output_dir, work_name)
+async def _convert_resuming(
+    plan: BookPlan,
+    work: Path,
+    ffmpeg: str,
+    pool: FFmpegPool,
+    on_progress: ProgressFn | None,
+    log: LogFn,
+    segment_seconds: float | None,
+    keep_work: bool,
+) -> Path:
+    """Open the work folder (resume or start over), convert, place the result.
+
+    Should the finished work turn out not to fit after all (a source decodes to another
+    length than recorded), it starts over once, from nothing.
+    """
+    fingerprint = plan_fingerprint(plan, ffmpeg, segment_rolls(plan.encoder.sample_rate))
+    for fresh in (False, True):
+        ledger = await asyncio.to_thread(_open_work, work, plan, fingerprint, log, fresh)
+        if isinstance(ledger, Path):
+            log(f"already made: {ledger}")
+            return ledger
+        try:
+            result = await _convert_checked(
+                plan, ledger, ffmpeg, pool, on_progress, log, segment_seconds
+            )
+        except ResumeMismatch as exc:
+            if not ledger.resumed:
+                raise ConversionError(f"the encoded audio does not fit the plan: {exc}") from exc
+            log(f"starting over: {exc}")
+            continue
+        placed = await asyncio.to_thread(place_result, result, plan.output_path)
+        if keep_work:
+            await ledger.mark_placed(placed)
+        return placed
+    raise AssertionError("unreachable: the second attempt starts afresh")
+
+
+def _open_work(
+    work: Path, plan: BookPlan, fingerprint: dict, log: LogFn, fresh: bool
+) -> WorkLedger | Path:
     try:
-        output_dir.mkdir(parents=True, exist_ok=True)
-        shutil.rmtree(work, ignore_errors=True)
-        work.mkdir()
+        work.parent.mkdir(parents=True, exist_ok=True)
+        work.mkdir(exist_ok=True)
+        return open_work(work, plan, fingerprint, log, fresh=fresh)
     except OSError as exc:
         raise ConversionError(
-            f"cannot write in the output folder {output_dir}: {exc.strerror or exc}"
+            f"cannot write in the output folder {work.parent}: {exc.strerror or exc}"
         ) from exc
-    return work
+
+
+async def _convert_checked(
+    plan: BookPlan,
+    ledger: WorkLedger,
+    ffmpeg: str,
+    pool: FFmpegPool,
+    on_progress: ProgressFn | None,
+    log: LogFn,
+    segment_seconds: float | None,
+) -> Path:
+    """Convert; a source that changed meanwhile fails the run, and is named."""
+    try:
+        result = await _convert_in(plan, ledger, ffmpeg, pool, on_progress, log, segment_seconds)
+    except (ResumeMismatch, asyncio.CancelledError):
+        raise
+    except Exception as exc:
+        if why := await asyncio.to_thread(ledger.changed_sources):
+            raise ConversionError(why) from exc
+        raise
+    if why := await asyncio.to_thread(ledger.changed_sources):
+        raise ConversionError(why)
+    return result
 
 
 async def _convert_in(
     plan: BookPlan,
-    work: Path,
+    ledger: WorkLedger,
     ffmpeg: str,
     pool: FFmpegPool,
     on_progress: ProgressFn | None,
@@ -165,7 +245,9 @@ async def _convert_in(
             eta = (plan.duration * (1 - book_done)) / speed if speed else None
             on_progress(ConvertProgress(book_done, speed, eta, "encoding"))
 
+    work = ledger.work
     meter = ProgressMeter(total_seconds, emit)
+    meter.preload({index: done.seconds for index, done in ledger.segments.items()})
     how = (
         "joining (no re-encoding)"
         if plan.copy
@@ -175,10 +257,19 @@ async def _convert_in(
         )
     )
     log(f"{plan.title}: {len(plan.files)} files, {how}")
-    worker = join_copy if plan.copy else encode_gapless
-    book = await worker(
-        plan, work, ffmpeg=ffmpeg, pool=pool, meter=meter, log=log, segment_seconds=segment_seconds
-    )
+    if plan.copy:
+        book = await join_copy(plan, work, ffmpeg=ffmpeg, pool=pool, meter=meter, log=log)
+    else:
+        book = await encode_gapless(
+            plan,
+            work,
+            ffmpeg=ffmpeg,
+            pool=pool,
+            meter=meter,
+            log=log,
+            ledger=ledger,
+            segment_seconds=segment_seconds,
+        )
     if on_progress:
         on_progress(ConvertProgress(0.97, None, None, "tagging"))
     encoded_at = time.monotonic()

@@ -2,8 +2,11 @@
 
 Encode path: the decoded timeline is cut into segments on 1024-sample edges; each is
 encoded with pre-roll (3 s) and post-roll (1 s), only the packets covering it are
-kept, and the muxer reads the kept bytes in order (notes/gapless-parallel-aac.md). Copy path: AAC
-sources of one format are re-wrapped as ADTS and joined without re-encoding.
+kept, and the muxer reads the kept bytes in order (notes/gapless-parallel-aac.md). Each
+segment is encoded to a temporary name, renamed when done and recorded in the work
+folder's manifest (work_ledger.py), so an interrupted run resumes from its finished
+segments with the same cuts. Copy path: AAC sources of one format are re-wrapped as
+ADTS and joined without re-encoding.
 """
 
 from __future__ import annotations
@@ -30,6 +33,8 @@ from aiom4b_tui.core.splice import (
     plan_cuts,
 )
 from aiom4b_tui.core.timeline import PCM_FORMAT, DecodeError, Timeline
+from aiom4b_tui.core.work_ledger import WorkLedger
+from aiom4b_tui.core.work_manifest import DoneSegment
 
 T = TypeVar("T")
 PRE_ROLL_SECONDS = 3.0
@@ -59,9 +64,17 @@ class ProgressMeter:
     def __init__(self, total_seconds: float, emit: Callable[[float, float | None], None]):
         self.total = max(total_seconds, 1e-6)
         self._done: dict[object, float] = {}
+        self._before = 0.0  # seconds done by an earlier run: in the fraction, not the speed
         self._emit = emit
         self._last = 0.0
         self.started = time.monotonic()
+
+    def preload(self, seconds: dict[object, float]) -> None:
+        """Count pieces an earlier run finished, and report where the book stands."""
+        self._done.update(seconds)
+        self._before = sum(seconds.values())
+        if seconds:
+            self._emit(min(1.0, self._before / self.total), None)
 
     def update(self, key: object, seconds: float, *, force: bool = False) -> None:
         """Record that piece `key` has `seconds` done; report a few times a second."""
@@ -69,9 +82,10 @@ class ProgressMeter:
         now = time.monotonic()
         if force or now - self._last >= 0.25:
             self._last = now
-            fraction = min(1.0, sum(self._done.values()) / self.total)
-            elapsed = now - self.started
-            speed = fraction * self.total / elapsed if elapsed > 0.5 and fraction else None
+            done = sum(self._done.values())
+            fraction = min(1.0, done / self.total)
+            elapsed, this_run = now - self.started, done - self._before
+            speed = this_run / elapsed if elapsed > 0.5 and this_run > 0 else None
             self._emit(fraction, speed)
 
 
@@ -95,15 +109,17 @@ async def encode_gapless(
     pool: FFmpegPool,
     meter: ProgressMeter,
     log: LogFn,
+    ledger: WorkLedger,
     segment_seconds: float | None = None,
 ) -> EncodedBook:
     """Encode the book's timeline in segments on every slot and splice them.
 
     A book of clean MP3s at the output rate is read by the encoders themselves (its
     timeline is known from the frame tables); any other book is decoded to PCM first.
+    Segments the ledger holds as finished are reused, on the cuts it recorded.
     """
     sliced = await asyncio.to_thread(slice_sources, plan)
-    encoder = _SegmentEncoder(plan, work_dir, ffmpeg, pool, meter)
+    encoder = _SegmentEncoder(plan, work_dir, ffmpeg, pool, meter, ledger)
     if sliced is not None:
         return await _encode_sliced(plan, sliced, encoder, log, segment_seconds)
     return await _encode_decoded(plan, work_dir, encoder, log, segment_seconds)
@@ -113,21 +129,26 @@ class _SegmentEncoder:
     """Encodes one segment of the timeline from given ffmpeg inputs; keeps its packets."""
 
     def __init__(
-        self, plan: BookPlan, work_dir: Path, ffmpeg: str, pool: FFmpegPool, meter: ProgressMeter
+        self,
+        plan: BookPlan,
+        work_dir: Path,
+        ffmpeg: str,
+        pool: FFmpegPool,
+        meter: ProgressMeter,
+        ledger: WorkLedger,
     ) -> None:
         self.enc = plan.encoder
         self.work_dir, self.ffmpeg, self.pool, self.meter = work_dir, ffmpeg, pool, meter
-        # ffmpeg 9's `aac` takes ~2.5 s to settle its rate control on steady tones, so the
-        # pre-roll is longer than the note's one second; the post-roll only needs lookahead.
-        self.roll = math.ceil(PRE_ROLL_SECONDS * self.enc.sample_rate / FRAME) * FRAME
-        self.post = math.ceil(POST_ROLL_SECONDS * self.enc.sample_rate / FRAME) * FRAME
+        self.ledger = ledger
+        self.roll, self.post = segment_rolls(self.enc.sample_rate)
 
     async def encode(self, segment: Segment, inputs: list[str]) -> tuple[Path, int, int]:
         """Encode `segment` from `inputs` (ffmpeg arguments giving its samples
         [enc_start, enc_end)); return the segment file and the byte range to keep."""
         enc, index = self.enc, segment.index
-        out = self.work_dir / f"seg-{index:05d}.aac"
-        args = [*inputs, "-c:a", enc.codec, "-b:a", str(enc.bitrate), "-f", "adts", str(out)]
+        name = f"seg-{index:05d}.aac"
+        part = self.work_dir / f"{name}.part"
+        args = [*inputs, "-c:a", enc.codec, "-b:a", str(enc.bitrate), "-f", "adts", str(part)]
         async with self.pool.slot() as cpus:
             await run_ffmpeg(
                 self.ffmpeg,
@@ -137,8 +158,22 @@ class _SegmentEncoder:
                 on_progress=lambda s: self.meter.update(index, s),
                 what=f"encoding segment {index + 1}",
             )
-        self.meter.update(index, (segment.enc_end - segment.enc_start) / enc.sample_rate)
-        return _kept_bytes(out, segment, enc.priming)
+        seconds = (segment.enc_end - segment.enc_start) / enc.sample_rate
+        size, first, stop = _kept_bytes(part, segment, enc.priming)
+        done = DoneSegment(index, name, size, first, stop, seconds, segment.samples)
+        out = await self.ledger.finish_segment(part, done)
+        self.meter.update(index, seconds)
+        return out, first, stop
+
+
+def segment_rolls(rate: int) -> tuple[int, int]:
+    """Pre-roll and post-roll in samples (whole frames) at `rate`.
+
+    ffmpeg 9's `aac` takes ~2.5 s to settle its rate control on steady tones, so the
+    pre-roll is longer than the note's one second; the post-roll only needs lookahead.
+    """
+    roll = math.ceil(PRE_ROLL_SECONDS * rate / FRAME) * FRAME
+    return roll, math.ceil(POST_ROLL_SECONDS * rate / FRAME) * FRAME
 
 
 async def _encode_sliced(
@@ -148,14 +183,19 @@ async def _encode_sliced(
     log: LogFn,
     segment_seconds: float | None,
 ) -> EncodedBook:
-    rate, total = plan.encoder.sample_rate, sliced.total
-    cuts = plan_cuts(0, total, rate, encoder.pool.size, segment_seconds)
+    rate, total, ledger = plan.encoder.sample_rate, sliced.total, encoder.ledger
+    cuts = ledger.cuts(
+        "sliced", encoder.pool.size, segment_seconds, lambda n, s: plan_cuts(0, total, rate, n, s)
+    )
+    await ledger.set_timeline(cuts, total)
     log(
         f"{len(plan.files)} MP3 files, {total / rate:.1f} s of audio, {len(cuts)} segments "
-        f"on {encoder.pool.size} slots, each decoding its own frames"
+        f"on {encoder.pool.size} slots, each decoding its own frames{_reused(ledger)}"
     )
 
     async def one(index: int) -> tuple[Path, int, int]:
+        if (piece := ledger.piece(index)) is not None:
+            return piece
         segment = make_segment(index, cuts, encoder.roll, encoder.post, total)
         assert segment is not None  # every cut lies inside the known timeline
         try:
@@ -179,19 +219,29 @@ async def _encode_decoded(
     log: LogFn,
     segment_seconds: float | None,
 ) -> EncodedBook:
-    """Decode the sources into a timeline of PCM files while encoding what is ready."""
+    """Decode the sources into a timeline of PCM files while encoding what is ready.
+
+    When resuming, the sources wholly before the first unfinished segment are not
+    decoded again (their recorded lengths place them); finished segments are reused.
+    """
     enc, pool, roll, post = plan.encoder, encoder.pool, encoder.roll, encoder.post
-    rate, channels = enc.sample_rate, enc.channels
+    rate, channels, ledger = enc.sample_rate, enc.channels, encoder.ledger
     estimate = max(FRAME, int(plan.duration * rate))
-    cuts = plan_cuts(0, estimate, rate, pool.size, segment_seconds)
+    cuts = ledger.cuts(
+        "decoded", pool.size, segment_seconds, lambda n, s: plan_cuts(0, estimate, rate, n, s)
+    )
+    await ledger.save()
     longest = max(b - a for a, b in itertools.pairwise([*cuts, estimate]))
     # The decoder stays about two segments per slot ahead of the lowest unfinished
     # segment (whose input always fits in that budget), so the PCM on disk stays bounded.
     ahead = (2 * pool.size + 1) * longest + roll + post
     timeline = Timeline(work_dir, len(plan.files), channels, max_ahead=ahead)
-    done: set[int] = set()
+    done: set[int] = set(ledger.segments)
+    timeline.skip_before(_needed_from(cuts, done, roll), ledger.manifest.decoded)
 
     async def encode_segment(index: int) -> tuple[Path, int, int] | None:
+        if (piece := ledger.piece(index)) is not None:
+            return piece
         if index + 1 < len(cuts):
             await timeline.wait_for(cuts[index + 1] + post)
         segment = make_segment(index, cuts, roll, post, timeline.total)
@@ -201,10 +251,12 @@ async def _encode_decoded(
         inputs = ["-f", PCM_FORMAT, "-ar", str(rate), "-ac", str(channels), "-i", source]
         kept = await encoder.encode(segment, inputs)
         done.add(index)
-        lowest_pending = next(k for k in itertools.count() if k not in done)
-        if lowest_pending < len(cuts):
-            await timeline.release_before(cuts[lowest_pending] - roll)
+        await timeline.release_before(_needed_from(cuts, done, roll))
         return kept
+
+    def on_file(index: int, count: int) -> None:
+        ledger.note_decoded(index, count)
+        log(f"decoded {plan.files[index].rel}: {count / rate:.3f} s")
 
     # Segments with a known end start as soon as their input is decoded; the open last
     # one waits for the decoder, which may also show that more cuts are needed.
@@ -216,17 +268,16 @@ async def _encode_decoded(
             pool=pool,
             rate=rate,
             channels=channels,
-            on_file=lambda i, n: log(f"decoded {plan.files[i].rel}: {n / rate:.3f} s"),
+            on_file=on_file,
         )
     )
     try:
         await _until_decoded(decoder, tasks)
         total = timeline.total or 0
-        if total > cuts[-1]:
-            cuts[-1:] = plan_cuts(cuts[-1], total, rate, pool.size, segment_seconds)
+        await _final_cuts(ledger, cuts, total, rate)
         log(
             f"{len(plan.files)} files, {total / rate:.1f} s of audio, "
-            f"{sum(c < total for c in cuts)} segments on {pool.size} slots"
+            f"{sum(c < total for c in cuts)} segments on {pool.size} slots{_reused(ledger)}"
         )
         tasks += [asyncio.ensure_future(encode_segment(k)) for k in range(len(tasks), len(cuts))]
         pieces = [p for p in await all_or_nothing(tasks) if p is not None]
@@ -236,6 +287,28 @@ async def _encode_decoded(
         await asyncio.gather(decoder, *tasks, return_exceptions=True)
         raise
     return EncodedBook(_joined(pieces), timeline.file_starts(), total, enc.priming, rate)
+
+
+def _needed_from(cuts: list[int], done: set[int], roll: int) -> int:
+    """The first timeline sample an unfinished segment needs (all done: the end)."""
+    lowest = next(k for k in itertools.count() if k not in done)
+    if lowest >= len(cuts):
+        return 1 << 62
+    return max(0, cuts[lowest] - roll)
+
+
+async def _final_cuts(ledger: WorkLedger, cuts: list[int], total: int, rate: int) -> None:
+    """Once the timeline's length is known: more cuts if it is longer than the estimate
+    (planned by the recorded rule), recorded with the length. Recorded cuts stay."""
+    if ledger.manifest.total is None and total > cuts[-1]:
+        slots, seconds = ledger.cut_rule()
+        cuts[-1:] = plan_cuts(cuts[-1], total, rate, slots, seconds)
+    await ledger.set_timeline(cuts, total)
+
+
+def _reused(ledger: WorkLedger) -> str:
+    count = len(ledger.segments)
+    return f", {count} already encoded" if count else ""
 
 
 def _joined(pieces: list[tuple[Path, int, int]]) -> str:
@@ -264,10 +337,12 @@ async def _until_decoded(decoder: asyncio.Future, tasks: list[asyncio.Future]) -
     decoder.result()
 
 
-def _kept_bytes(out: Path, segment: Segment, priming: int) -> tuple[Path, int, int]:
-    offsets = adts_frame_offsets(out.read_bytes())
+def _kept_bytes(out: Path, segment: Segment, priming: int) -> tuple[int, int, int]:
+    """The segment file's size and the byte range [start, stop) the book keeps."""
+    data = out.read_bytes()
+    offsets = adts_frame_offsets(data)
     first, stop = kept_packets(segment, len(offsets) - 1, priming)
-    return out, offsets[first], offsets[stop]
+    return len(data), offsets[first], offsets[stop]
 
 
 async def join_copy(

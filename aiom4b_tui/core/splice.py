@@ -12,6 +12,7 @@ from pathlib import Path
 
 FRAME = 1024  # samples per AAC frame
 ADTS_HEADER = 7
+MAX_SEGMENT_SECONDS = 300  # guided segments are at most this long
 
 
 class ADTSError(ValueError):
@@ -102,9 +103,11 @@ def plan_cuts(
     """Where segments start, from `start` to `total` samples, on 1024-sample edges.
 
     Guided scheduling: each segment is the remaining audio over the slots, within
-    20 s .. 10 min, so segments halve towards the end and every slot finishes at about
+    20 s .. 5 min, so segments halve towards the end and every slot finishes at about
     the same time, with few segments (each costs an ffmpeg start and 4 s of pre- and
-    post-roll). `seconds` forces one length (tests cut short books into many pieces).
+    post-roll). The 5 min cap bounds what an interruption loses: at most one unfinished
+    segment per slot (a resumed run reuses the finished ones). `seconds` forces one
+    length (tests cut short books into many pieces).
     """
     cuts, position = [start], start
     while True:
@@ -113,7 +116,7 @@ def plan_cuts(
         elif position == 0:
             length = 20 * rate  # a short first segment: encoding starts at once
         else:
-            length = min(max((total - position) / slots, 20 * rate), 600 * rate)
+            length = min(max((total - position) / slots, 20 * rate), MAX_SEGMENT_SECONDS * rate)
         position += max(FRAME, int(length) // FRAME * FRAME)
         if position >= total:
             return cuts

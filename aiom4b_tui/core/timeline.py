@@ -15,7 +15,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from aiom4b_tui.core.ffmpeg import FFmpegError, FFmpegPool, pause_child, run_ffmpeg
@@ -115,6 +115,17 @@ class Timeline:
             raise ValueError(f"timeline samples {start}..{end} are not decoded")
         return parts[0] if len(parts) == 1 else "concat:" + "|".join(parts)
 
+    def skip_before(self, position: int, counts: Sequence[int | None]) -> None:
+        """Resuming: nothing before `position` is needed, and the leading sources that end
+        before it, whose decoded lengths `counts` recorded, are not decoded again."""
+        start = 0
+        for index, count in enumerate(counts[: len(self.samples)]):
+            if count is None or start + count > position:
+                break
+            self.samples[index], self.finished[index] = count, True
+            start += count
+        self.needed_from = max(self.needed_from, position)
+
     async def release_before(self, position: int) -> None:
         """No segment needs samples before `position`: delete the PCM of sources that end
         before it, and let the decoder go on (it stays at most `max_ahead` beyond it)."""
@@ -150,6 +161,8 @@ class Timeline:
         """
         try:
             for index, source in enumerate(sources):
+                if self.finished[index]:  # placed by skip_before
+                    continue
                 async with self._changed:
                     await self._changed.wait_for(
                         lambda: self.decoded - self.needed_from <= self.max_ahead

@@ -162,7 +162,7 @@ async def test_an_encoder_the_ffmpeg_lacks_is_a_clear_error(tmp_path: Path, ffmp
     assert leftovers(tmp_path / "out") == []
 
 
-async def test_cancel_ends_every_ffmpeg_and_leaves_no_file(tmp_path: Path, ffmpeg: str):
+async def test_cancel_ends_every_ffmpeg_and_keeps_the_work_folder(tmp_path: Path, ffmpeg: str):
     folder = tmp_path / "long"
     folder.mkdir()
     for n in (1, 2):
@@ -180,7 +180,9 @@ async def test_cancel_ends_every_ffmpeg_and_leaves_no_file(tmp_path: Path, ffmpe
     await asyncio.wait_for(started.wait(), 30)
     assert await wait_for_ffmpeg_children()  # it really was running
     await cancel_ends_every_ffmpeg(task)
-    assert leftovers(out) == []
+    # A cancel is a stop, not a failure: the next run resumes from the work folder.
+    assert leftovers(out) == [".aiom4b-work-c"]
+    assert (out / ".aiom4b-work-c" / "manifest.json").is_file()
 
 
 async def test_a_failing_encoder_ends_the_job_even_while_decoding_waits(tmp_path, ffmpeg):

@@ -90,10 +90,10 @@ def test_cuts_shrink_towards_the_end_so_slots_finish_together():
     lengths = [b - a for a, b in zip(cuts, [*cuts[1:], 7200 * rate], strict=True)]
     assert all(c % 1024 == 0 for c in cuts) and cuts[0] == 0
     assert lengths[0] == 20 * rate // 1024 * 1024  # short first: encoding starts at once
-    assert lengths[1] == 600 * rate // 1024 * 1024  # capped at 10 minutes
+    assert lengths[1] == 300 * rate // 1024 * 1024  # capped at 5 minutes
     assert all(a >= b for a, b in itertools.pairwise(lengths[1:-1]))  # then shrinking
     assert max(lengths[-3:]) <= 40 * rate  # the tail is fine-grained
-    assert 12 <= len(cuts) <= 24
+    assert 24 <= len(cuts) <= 36
     assert plan_cuts(0, 10 * rate, rate, 2) == [0]  # short books: one segment
     assert len(plan_cuts(0, 30 * rate, rate, 2)) == 2
     fixed = plan_cuts(0, 10 * rate, rate, 2, seconds=2)
