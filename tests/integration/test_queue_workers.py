@@ -136,9 +136,7 @@ def test_cancel_from_another_process_ends_the_ffmpeg_children(queue, long_book, 
 @pytest.mark.parametrize(
     ("sig", "code"), [(signal.SIGTERM, 0), (signal.SIGINT, 130), (signal.SIGHUP, 0)]
 )
-def test_a_stop_signal_puts_the_running_job_back_to_queued(
-    queue, long_book, tmp_path, sig, code
-):
+def test_a_stop_signal_puts_the_running_job_back_to_queued(queue, long_book, tmp_path, sig, code):
     data, service, out = queue
     job = _queue_book(service, long_book, out)
     worker = start_aiom4b(data, "worker", "--jobs", "1", log=tmp_path / "w.log")
