@@ -49,7 +49,7 @@ def test_jobs_shows_a_failed_rows_reason_and_json_has_it(jobs):
 
 
 def test_every_timestamp_in_json_is_iso_utc_with_z(jobs):
-    data, failed, _done, _queued = jobs
+    data, *_made = jobs
     rows = json.loads(aiom4b(data, "jobs", "--json").stdout)
     stamps = [row[k] for row in rows for k in ("created_at", "updated_at") if row[k]]
     stamps += [rows[0]["end_time"] or "", *(r["start_time"] for r in rows if r["start_time"])]

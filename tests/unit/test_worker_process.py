@@ -30,12 +30,18 @@ def test_a_deleted_data_dir_is_noticed(tmp_path):
     assert watch.problem() == f"the data dir {data} was deleted; stopping"
 
 
-def test_a_deleted_or_replaced_database_is_noticed(tmp_path):
+def test_a_deleted_database_is_noticed(tmp_path):
     data, db = _data_dir(tmp_path)
     watch = DataDirWatch(data, db)
     db.unlink()
     assert watch.problem() == f"the database {db} was deleted; stopping"
-    other = data / "restored.db"
-    other.write_bytes(b"another database")
-    other.replace(db)
-    assert watch.problem() == f"the database {db} was replaced; stopping"
+
+
+def test_a_replaced_database_is_noticed(tmp_path):
+    data, db = _data_dir(tmp_path)
+    watch = DataDirWatch(data, db)
+    with db.open("rb"):  # held open, as the worker's SQLite connection holds it
+        other = data / "restored.db"
+        other.write_bytes(b"another database")
+        other.replace(db)
+        assert watch.problem() == f"the database {db} was replaced; stopping"
