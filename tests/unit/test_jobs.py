@@ -20,9 +20,9 @@ from aiom4b_tui.core.models import (
     JobOptions,
     JobStatus,
     JobUpdate,
-    TagOverrides,
     utcnow,
 )
+from aiom4b_tui.core.options import TagOverrides
 
 
 @pytest.fixture
