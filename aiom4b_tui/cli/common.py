@@ -126,6 +126,16 @@ def _json_default(value: Any) -> Any:
     return str(value)
 
 
+def _escape_controls(text: str) -> str:
+    # json.dumps escapes C0 controls itself; DEL, C1 controls (a lone CSI is an escape
+    # sequence on some terminals) and text-reordering marks are escaped here.
+    return "".join(
+        f"\\u{ord(ch):04x}" if 0x7F <= ord(ch) <= 0x9F or 0x202A <= ord(ch) <= 0x202E else ch
+        for ch in text
+    )
+
+
 def print_json(data: Any) -> None:
-    """Print `data` as indented JSON (datetimes as ISO 8601, paths and ids as strings)."""
-    print(json.dumps(data, indent=2, default=_json_default, ensure_ascii=False))
+    """Print `data` as indented JSON (datetimes as ISO 8601, paths and ids as strings);
+    no control character is printed raw (all are JSON escapes)."""
+    print(_escape_controls(json.dumps(data, indent=2, default=_json_default, ensure_ascii=False)))

@@ -1,4 +1,8 @@
-"""Verbs on the job database: stats, jobs, add, rm, clear, db backup."""
+"""Verbs on the job database: stats, jobs, add, rm, clear, db backup.
+
+Text that comes from files or rows (titles from tags, folder and file names) is printed
+through safe_text.visible: an escape sequence in a tag never reaches the terminal live.
+"""
 
 from __future__ import annotations
 
@@ -21,6 +25,7 @@ from aiom4b_tui.cli.common import (
 )
 from aiom4b_tui.core.library import guess_title
 from aiom4b_tui.core.models import ConversionJob, JobCreate, JobOptions, JobStatus
+from aiom4b_tui.core.safe_text import visible
 
 
 def _positive(text: str) -> int:
@@ -33,16 +38,17 @@ def _positive(text: str) -> int:
 def _job_line(job: ConversionJob) -> str:
     created = f"{job.created_at:%Y-%m-%d %H:%M}"
     progress = f" {job.progress:4.0%}" if job.status is JobStatus.RUNNING else ""
-    output = f"  -> {job.output_file}" if job.output_file else ""
-    return (
-        f"{str(job.id)[:8]}  {job.status.value:<9} {created}{progress}  {job.display_title}{output}"
-    )
+    output = f"  -> {visible(job.output_file)}" if job.output_file else ""
+    status = visible(job.status_text)
+    title = visible(job.display_title)
+    return f"{str(job.id)[:8]}  {status:<9} {created}{progress}  {title}{output}"
 
 
 def cmd_stats(args: argparse.Namespace) -> int:
     """Jobs per status, database size, oldest and newest job."""
     with open_context(args) as ctx:
         counts = ctx.service.count_by_status()
+        unknown = ctx.service.unknown_statuses()
         oldest, newest = ctx.service.time_range()
         size = sum(
             p.stat().st_size for p in ctx.db.path.parent.glob(ctx.db.path.name + "*") if p.is_file()
@@ -51,16 +57,19 @@ def cmd_stats(args: argparse.Namespace) -> int:
             "database": str(ctx.db.path),
             "database_bytes": size,
             "jobs": {s.value: n for s, n in counts.items()},
-            "total": sum(counts.values()),
+            "bad_rows": unknown,  # status text this version does not know -> count
+            "total": sum(counts.values()) + sum(unknown.values()),
             "oldest": oldest,
             "newest": newest,
         }
     if args.json:
         print_json(stats)
         return EXIT_OK
-    print(f"database  {stats['database']} ({size / 1024:.0f} KiB)")
+    print(f"database  {visible(stats['database'])} ({size / 1024:.0f} KiB)")
     for status, count in stats["jobs"].items():
         print(f"{status:<10}{count}")
+    for status, count in unknown.items():
+        print(f"bad row: status {visible(repr(status))}: {count}")
     print(f"{'total':<10}{stats['total']}")
     print(f"oldest    {oldest:%Y-%m-%d %H:%M:%S}" if oldest else "oldest    -")
     print(f"newest    {newest:%Y-%m-%d %H:%M:%S}" if newest else "newest    -")
@@ -99,7 +108,7 @@ def cmd_add(args: argparse.Namespace) -> int:
     if args.json:
         print_json(job.model_dump(mode="json"))
     else:
-        print(f"queued {job.id}  {job.display_title}")
+        print(f"queued {job.id}  {visible(job.display_title)}")
     return EXIT_OK
 
 
@@ -127,7 +136,7 @@ def cmd_db_backup(args: argparse.Namespace) -> int:
     """Copy the database with SQLite's online backup."""
     with open_context(args) as ctx:
         dest = ctx.db.backup(args.to.expanduser() if args.to else ctx.settings.backup_dir)
-    print(dest)
+    print(visible(dest))
     return EXIT_OK
 
 
