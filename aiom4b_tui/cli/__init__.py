@@ -12,7 +12,17 @@ from pathlib import Path
 
 from aiom4b_tui import __version__
 from aiom4b_tui.cli import job_verbs
-from aiom4b_tui.cli.common import EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, CliError, add_data_dir
+from aiom4b_tui.cli.common import (
+    EXIT_INTERRUPTED,
+    EXIT_OK,
+    EXIT_USAGE,
+    CliError,
+    add_data_dir,
+    as_cli_error,
+    load_cli_settings,
+    open_cli_database,
+)
+from aiom4b_tui.core.safe_text import visible
 
 VERB_MODULES = (job_verbs,)
 
@@ -65,14 +75,34 @@ def _first_positional(argv: Sequence[str]) -> str | None:
 
 
 def _run_tui(args: argparse.Namespace) -> int:
-    from aiom4b_tui.core.settings import load_settings
     from aiom4b_tui.ui import run_tui
 
-    settings = load_settings(args.data_dir)
+    settings = load_cli_settings(args.data_dir)
     start = args.path or settings.library_dir or Path.cwd()
     if not start.is_dir():
         raise CliError(f"not a folder: {start}", EXIT_USAGE)
-    return run_tui(settings, start)
+    # Opened (and migrated) once before the screen takes over, so a database that cannot
+    # be used is told in a sentence on a normal terminal, not inside a broken app.
+    open_cli_database(settings).close()
+    try:
+        return run_tui(settings, start)
+    except Exception as exc:
+        error = as_cli_error(exc, settings.data_dir, settings.db_busy_timeout)
+        if error is exc:
+            raise
+        raise error from exc
+
+
+def _data_dir_of(argv: Sequence[str]) -> Path | None:
+    """The data dir the command line names, if it can be told without the parsers."""
+    from aiom4b_tui.core.settings import resolve_data_dir
+
+    for index, arg in enumerate(argv):
+        if arg == "--data-dir" and index + 1 < len(argv):
+            return resolve_data_dir(argv[index + 1])
+        if arg.startswith("--data-dir="):
+            return resolve_data_dir(arg.partition("=")[2])
+    return resolve_data_dir()
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -93,8 +123,15 @@ def main(argv: Sequence[str] | None = None) -> int:
             )
         return _run_tui(build_tui_parser(verb_names).parse_args(argv))
     except CliError as exc:
-        print(f"aiom4b: {exc}", file=sys.stderr)
+        print(f"aiom4b: {visible(exc)}", file=sys.stderr)
         return exc.exit_code
+    except Exception as exc:
+        # The database or the settings failing outside a verb's context: one sentence.
+        error = as_cli_error(exc, _data_dir_of(argv))
+        if not isinstance(error, CliError):
+            raise
+        print(f"aiom4b: {visible(error)}", file=sys.stderr)
+        return error.exit_code
     except KeyboardInterrupt:
         print("aiom4b: interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED

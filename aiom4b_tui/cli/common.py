@@ -13,7 +13,8 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from aiom4b_tui.core.db import Database, DatabaseError, open_database
+from aiom4b_tui.core.db import Database, open_database
+from aiom4b_tui.core.db_errors import explain
 from aiom4b_tui.core.jobs import AmbiguousJobIdError, JobNotFoundError, JobService
 from aiom4b_tui.core.models import JobDB
 from aiom4b_tui.core.settings import Settings, SettingsError, load_settings
@@ -87,19 +88,47 @@ class Context:
     service: JobService
 
 
-@contextmanager
-def open_context(args: argparse.Namespace, **overrides: Any) -> Iterator[Context]:
-    """Settings and database for a verb; turns their errors into CliErrors."""
+def load_cli_settings(data_dir: Path | None, **overrides: Any) -> Settings:
+    """The settings for a verb or the TUI; a bad config is a CliError (exit 2)."""
     try:
-        settings = load_settings(getattr(args, "data_dir", None), **overrides)
+        return load_settings(data_dir, **overrides)
     except SettingsError as exc:
         raise CliError(str(exc), EXIT_USAGE) from exc
+
+
+def open_cli_database(settings: Settings) -> Database:
+    """The job database for these settings; its failures as one-sentence CliErrors."""
     try:
-        db = open_database(settings.data_dir)
-    except (DatabaseError, OSError) as exc:
-        raise CliError(str(exc)) from exc
+        return open_database(settings.data_dir, busy_timeout=settings.db_busy_timeout)
+    except Exception as exc:
+        raise as_cli_error(exc, settings.data_dir, settings.db_busy_timeout) from exc
+
+
+def as_cli_error(
+    exc: BaseException, data_dir: Path | None, busy_timeout: float | None = None
+) -> BaseException:
+    """`exc` as a CliError when core/db_errors.py can tell it in a sentence, else itself."""
+    if isinstance(exc, CliError):
+        return exc
+    message = explain(exc, data_dir, busy_timeout=busy_timeout)
+    if message is None:
+        return exc
+    return CliError(message, EXIT_USAGE if isinstance(exc, SettingsError) else EXIT_FAILURE)
+
+
+@contextmanager
+def open_context(args: argparse.Namespace, **overrides: Any) -> Iterator[Context]:
+    """Settings and database for a verb; their errors (opening them or while the verb
+    uses them: a lock, a full disk) become one-sentence CliErrors."""
+    settings = load_cli_settings(getattr(args, "data_dir", None), **overrides)
+    db = open_cli_database(settings)
     try:
         yield Context(settings, db, JobService(db))
+    except Exception as exc:
+        error = as_cli_error(exc, settings.data_dir, settings.db_busy_timeout)
+        if error is exc:
+            raise
+        raise error from exc
     finally:
         db.close()
 
@@ -118,6 +147,16 @@ def _json_default(value: Any) -> Any:
     return str(value)
 
 
+def _escape_controls(text: str) -> str:
+    # json.dumps escapes C0 controls itself; DEL, C1 controls (a lone CSI is an escape
+    # sequence on some terminals) and text-reordering marks are escaped here.
+    return "".join(
+        f"\\u{ord(ch):04x}" if 0x7F <= ord(ch) <= 0x9F or 0x202A <= ord(ch) <= 0x202E else ch
+        for ch in text
+    )
+
+
 def print_json(data: Any) -> None:
-    """Print `data` as indented JSON (datetimes as iso_time, paths and ids as strings)."""
-    print(json.dumps(data, indent=2, default=_json_default, ensure_ascii=False))
+    """Print `data` as indented JSON (datetimes as iso_time, paths and ids as strings);
+    no control character is printed raw (all are JSON escapes)."""
+    print(_escape_controls(json.dumps(data, indent=2, default=_json_default, ensure_ascii=False)))

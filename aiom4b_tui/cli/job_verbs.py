@@ -1,4 +1,8 @@
-"""Verbs on the job database: stats, jobs, add, rm, clear, db backup."""
+"""Verbs on the job database: stats, jobs, add, rm, clear, db backup.
+
+Text that comes from files or rows (titles from tags, folder and file names) is printed
+through safe_text.visible: an escape sequence in a tag never reaches the terminal live.
+"""
 
 from __future__ import annotations
 
@@ -60,12 +64,12 @@ def parse_status(text: str) -> JobStatus:
 def _job_line(job: ConversionJob) -> str:
     created = f"{job.created_at:%Y-%m-%d %H:%M}"
     progress = f" {job.progress:4.0%}" if job.status is JobStatus.RUNNING else ""
-    output = f"  -> {job.output_file}" if job.output_file else ""
+    output = f"  -> {visible(job.output_file)}" if job.output_file else ""
     failed = job.status is JobStatus.FAILED and job.reason
     reason = f"  ({visible(job.reason or '')})" if failed else ""
-    word = "done" if job.status is JobStatus.COMPLETED else job.status.value
+    word = "done" if job.status is JobStatus.COMPLETED and not job.problem else job.status_text
     title = visible(job.display_title)
-    return f"{str(job.id)[:8]}  {word:<9} {created}{progress}  {title}{output}{reason}"
+    return f"{str(job.id)[:8]}  {visible(word):<9} {created}{progress}  {title}{output}{reason}"
 
 
 def job_json(job: ConversionJob) -> dict[str, Any]:
@@ -77,6 +81,7 @@ def cmd_stats(args: argparse.Namespace) -> int:
     """Jobs per status, database size, oldest and newest job."""
     with open_context(args) as ctx:
         counts = ctx.service.count_by_status()
+        unknown = ctx.service.unknown_statuses()
         oldest, newest = ctx.service.time_range()
         size = sum(
             p.stat().st_size for p in ctx.db.path.parent.glob(ctx.db.path.name + "*") if p.is_file()
@@ -85,16 +90,19 @@ def cmd_stats(args: argparse.Namespace) -> int:
             "database": str(ctx.db.path),
             "database_bytes": size,
             "jobs": {s.value: n for s, n in counts.items()},
-            "total": sum(counts.values()),
+            "bad_rows": unknown,  # status text this version does not know -> count
+            "total": sum(counts.values()) + sum(unknown.values()),
             "oldest": oldest,
             "newest": newest,
         }
     if args.json:
         print_json(stats)
         return EXIT_OK
-    print(f"database  {stats['database']} ({size / 1024:.0f} KiB)")
+    print(f"database  {visible(stats['database'])} ({size / 1024:.0f} KiB)")
     for status, count in stats["jobs"].items():
         print(f"{status:<10}{count}")
+    for status, count in unknown.items():
+        print(f"bad row: status {visible(repr(status))}: {count}")
     print(f"{'total':<10}{stats['total']}")
     print(f"oldest    {oldest:%Y-%m-%d %H:%M:%S}" if oldest else "oldest    -")
     print(f"newest    {newest:%Y-%m-%d %H:%M:%S}" if newest else "newest    -")
@@ -174,7 +182,7 @@ def cmd_db_backup(args: argparse.Namespace) -> int:
     """Copy the database with SQLite's online backup."""
     with open_context(args) as ctx:
         dest = ctx.db.backup(args.to.expanduser() if args.to else ctx.settings.backup_dir)
-    print(dest)
+    print(visible(dest))
     return EXIT_OK
 
 

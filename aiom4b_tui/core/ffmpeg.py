@@ -1,8 +1,10 @@
 """Find ffmpeg, share it between books (FFmpegPool), and run one ffmpeg child safely.
 
-Every child is started from an argument list (never a shell) as an asyncio subprocess.
-On cancel the child is terminated, given about a second, then killed, and the
-CancelledError goes on up.
+Every child is started from an argument list (never a shell) as an asyncio subprocess,
+in a process group of its own: a wrapped ffmpeg (a script that starts the real one)
+is stopped with everything it started. On cancel the group is terminated, given about a
+second, then killed, and the CancelledError goes on up. A child that makes no progress
+for the stall time is stopped the same way and fails with FFmpegError.
 """
 
 from __future__ import annotations
@@ -12,19 +14,36 @@ import contextlib
 import functools
 import os
 import shutil
-import signal
 import subprocess
 import sys
+import time
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 
-from aiom4b_tui.core.linux import LIBC
+from aiom4b_tui.core.ffmpeg_process import is_paused, pause_child, prepare_child, stop_child
+
+__all__ = [
+    "FFmpegError",
+    "FFmpegNotFoundError",
+    "FFmpegPool",
+    "base_args",
+    "ffmpeg_encoders",
+    "find_ffmpeg",
+    "pause_child",
+    "run_ffmpeg",
+    "stall_limit",
+]
 
 ProgressCallback = Callable[[float], None]
 """Called with the seconds of output written so far (from `-progress pipe:1`)."""
 
-_TERMINATE_GRACE = 1.0
 _STDERR_TAIL = 4000
+STALL_SECONDS = 60.0
+"""No progress for this long fails a child (AIOM4B_FFMPEG_STALL_SECONDS overrides it)."""
+STALL_PER_OUTPUT_SECOND = 0.05
+"""Extra stall allowance per second of expected output (seeking into long inputs)."""
+STALL_EXTRA_MAX = 600.0
+STALL_ENV = "AIOM4B_FFMPEG_STALL_SECONDS"
 
 
 class FFmpegNotFoundError(RuntimeError):
@@ -145,86 +164,114 @@ def base_args(ffmpeg: str) -> list[str]:
     return [ffmpeg, "-hide_banner", "-nostdin", "-v", "error", "-y"]
 
 
-_PR_SET_PDEATHSIG = 1
+def stall_limit(stall_seconds: float | None, expected_seconds: float | None) -> float:
+    """How long a child may go without progress: `stall_seconds` if given, else the
+    default (STALL_SECONDS or $AIOM4B_FFMPEG_STALL_SECONDS) plus a little per second of
+    expected output."""
+    if stall_seconds is not None:
+        return stall_seconds
+    base = STALL_SECONDS
+    with contextlib.suppress(ValueError):
+        base = float(os.environ.get(STALL_ENV, "") or base)
+    extra = min(STALL_EXTRA_MAX, STALL_PER_OUTPUT_SECOND * max(0.0, expected_seconds or 0.0))
+    return base + extra
 
 
-def _die_with_parent() -> None:  # pragma: no cover - runs in the child, before exec
-    """Linux: the child is killed if we die without cancelling it (e.g. SIGKILL).
+class _Activity:
+    """When the child last showed progress, and whether it waits on us (not stalled)."""
 
-    SIGKILL, not SIGTERM: a child paused with SIGSTOP would never act on a SIGTERM.
+    def __init__(self) -> None:
+        self.last = time.monotonic()
+        self.waiting_on_us = False
+        self._seen: dict[str, str] = {}
 
-    Everything it needs is loaded beforehand: between fork and exec only a C call runs.
-    """
-    if LIBC is not None:
-        LIBC.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    def touch(self) -> None:
+        self.last = time.monotonic()
 
-
-def _prepare_child(cpus: frozenset[int] | None) -> None:  # pragma: no cover - in the child
-    """Before exec: die with the parent, run as batch work, and keep to `cpus` if given
-    (its threads inherit both)."""
-    _die_with_parent()
-    _run_as_batch()
-    if cpus:
-        with contextlib.suppress(OSError):
-            os.sched_setaffinity(0, cpus)
+    def note(self, key: str, value: str) -> None:
+        """A progress field; a new output time or size is progress."""
+        if key in ("out_time_us", "total_size", "progress") and self._seen.get(key) != value:
+            self._seen[key] = value
+            self.touch()
 
 
-def _run_as_batch() -> None:  # pragma: no cover - runs in the child, before exec
-    """Linux SCHED_BATCH: a woken thread does not preempt the running one.
-
-    ffmpeg's pipeline threads hand every frame to the next; under the normal policy each
-    hand-off on a shared core is a switch to the woken thread and back. As batch work
-    the producer runs on and the consumer takes frames in runs: measured on a pinned
-    10-minute MP3-to-AAC encode, system time 0.73-0.82 s down to 0.26-0.27 s and wall
-    time 9.4-10.9 s down to 8.4-8.5 s, byte-identical output (bench/RESULTS.md).
-    Interactive processes (the TUI) also win the CPU back at once when they wake.
-    """
-    with contextlib.suppress(AttributeError, OSError):
-        os.sched_setscheduler(0, os.SCHED_BATCH, os.sched_param(0))
-
-
-async def _stop_child(proc: asyncio.subprocess.Process) -> None:
-    """Terminate, wait up to a second, then kill."""
-    if proc.returncode is not None:
-        return
-    with contextlib.suppress(ProcessLookupError):
-        proc.terminate()
-        proc.send_signal(signal.SIGCONT)  # a paused child must run to see the SIGTERM
-    try:
-        await asyncio.wait_for(proc.wait(), _TERMINATE_GRACE)
-    except TimeoutError:
-        with contextlib.suppress(ProcessLookupError):
-            proc.kill()
-        await proc.wait()
-
-
-def pause_child(proc: asyncio.subprocess.Process, paused: bool) -> None:
-    """Stop (SIGSTOP) or continue (SIGCONT) a running child; a finished one is left be."""
-    if proc.returncode is None:
-        with contextlib.suppress(ProcessLookupError):
-            proc.send_signal(signal.SIGSTOP if paused else signal.SIGCONT)
-
-
-async def _read_progress(stream: asyncio.StreamReader, on_progress: ProgressCallback | None):
+async def _read_progress(
+    stream: asyncio.StreamReader, on_progress: ProgressCallback | None, activity: _Activity
+) -> None:
     async for raw in stream:
-        line = raw.decode("ascii", "replace").strip()
-        if on_progress and line.startswith("out_time_us="):
-            value = line.partition("=")[2]
-            if value.lstrip("-").isdigit():
-                on_progress(max(0, int(value)) / 1e6)
+        key, _, value = raw.decode("ascii", "replace").strip().partition("=")
+        activity.note(key, value)
+        if on_progress and key == "out_time_us" and value.lstrip("-").isdigit():
+            on_progress(max(0, int(value)) / 1e6)
 
 
-async def _feed(proc: asyncio.subprocess.Process, source: AsyncIterator[bytes]) -> None:
+async def _collect(stream: asyncio.StreamReader, into: bytearray) -> None:
+    """Keep all of stderr as it comes, so a stalled child's last words are at hand."""
+    while chunk := await stream.read(1 << 16):
+        into += chunk
+
+
+async def _feed(
+    proc: asyncio.subprocess.Process, source: AsyncIterator[bytes], activity: _Activity
+) -> None:
     assert proc.stdin is not None
     try:
-        async for chunk in source:
+        while True:
+            activity.waiting_on_us = True
+            try:
+                chunk = await anext(source)
+            except StopAsyncIteration:
+                break
+            finally:
+                activity.waiting_on_us = False
+                activity.touch()
             proc.stdin.write(chunk)
             await proc.stdin.drain()
+            activity.touch()
     except (BrokenPipeError, ConnectionResetError):
         pass  # ffmpeg died; its exit code and stderr tell why
     finally:
+        activity.waiting_on_us = False
         with contextlib.suppress(BrokenPipeError, ConnectionResetError):
             proc.stdin.close()
+
+
+async def _watch_stall(proc: asyncio.subprocess.Process, activity: _Activity, limit: float) -> None:
+    """Return once the child has gone `limit` seconds without progress."""
+    tick = max(0.05, min(1.0, limit / 8))
+    while True:
+        await asyncio.sleep(tick)
+        if activity.waiting_on_us or is_paused(proc):
+            activity.touch()
+        elif time.monotonic() - activity.last >= limit:
+            return
+
+
+def _decoded(data: bytes | bytearray) -> str:
+    return bytes(data).decode("utf-8", "replace")
+
+
+async def _start(
+    ffmpeg: str, cmd: list[str], *, stdin: bool, cwd: Path | None, cpus: frozenset[int] | None
+) -> asyncio.subprocess.Process:
+    """Start the child in its own process group; errors told as what went wrong."""
+    try:
+        return await asyncio.create_subprocess_exec(
+            *cmd,
+            stdin=asyncio.subprocess.PIPE if stdin else asyncio.subprocess.DEVNULL,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE,
+            cwd=cwd,
+            preexec_fn=functools.partial(prepare_child, cpus) if sys.platform == "linux" else None,
+            process_group=0 if os.name == "posix" else None,
+        )
+    except (FileNotFoundError, NotADirectoryError) as exc:
+        if cwd is not None and (exc.filename == str(cwd) or not Path(cwd).is_dir()):
+            raise FFmpegError(
+                f"the work folder {cwd} vanished (deleted or unmounted while the book was made)",
+                returncode=None,
+            ) from exc
+        raise FFmpegNotFoundError(f"ffmpeg could not be started: {ffmpeg}") from exc
 
 
 async def run_ffmpeg(
@@ -237,51 +284,66 @@ async def run_ffmpeg(
     cwd: Path | None = None,
     cpus: frozenset[int] | None = None,
     on_start: Callable[[asyncio.subprocess.Process], None] | None = None,
+    stall_seconds: float | None = None,
+    expected_seconds: float | None = None,
 ) -> str:
     """Run `ffmpeg -progress pipe:1 ARGS`; return its stderr; raise FFmpegError on failure.
 
     `stdin`, if given, is fed to the child; `cwd` is its working folder; `cpus` (from
     a pool slot) pins it; `on_start` gets the child (to pause it with `pause_child`).
     `what` names the work in error messages.
+    A child with no progress (output time, output size, stdin taken) for `stall_seconds`
+    (default: `stall_limit(None, expected_seconds)`) is stopped: "ffmpeg stalled: …".
     Output goes to files named in `args` (stdout carries the progress lines).
     """
     cmd = [*base_args(ffmpeg), "-progress", "pipe:1", "-stats_period", "0.25", *args]
-    try:
-        proc = await asyncio.create_subprocess_exec(
-            *cmd,
-            stdin=asyncio.subprocess.PIPE if stdin is not None else asyncio.subprocess.DEVNULL,
-            stdout=asyncio.subprocess.PIPE,
-            stderr=asyncio.subprocess.PIPE,
-            cwd=cwd,
-            preexec_fn=functools.partial(_prepare_child, cpus) if sys.platform == "linux" else None,
-        )
-    except FileNotFoundError as exc:
-        raise FFmpegNotFoundError(f"ffmpeg could not be started: {ffmpeg}") from exc
+    proc = await _start(ffmpeg, cmd, stdin=stdin is not None, cwd=cwd, cpus=cpus)
     assert proc.stdout is not None and proc.stderr is not None
     if on_start is not None:
         on_start(proc)
+    limit = stall_limit(stall_seconds, expected_seconds)
+    activity = _Activity()
+    errors = bytearray()
     try:
         tasks = [
-            asyncio.ensure_future(_read_progress(proc.stdout, on_progress)),
-            asyncio.ensure_future(proc.stderr.read()),
+            asyncio.ensure_future(_read_progress(proc.stdout, on_progress, activity)),
+            asyncio.ensure_future(_collect(proc.stderr, errors)),
         ]
         if stdin is not None:
-            tasks.append(asyncio.ensure_future(_feed(proc, stdin)))
+            tasks.append(asyncio.ensure_future(_feed(proc, stdin, activity)))
+        talk = asyncio.gather(*tasks)
+        watch = asyncio.ensure_future(_watch_stall(proc, activity, limit))
         try:
-            await asyncio.gather(*tasks)
+            await asyncio.wait({talk, watch}, return_when=asyncio.FIRST_COMPLETED)
+            if not talk.done():
+                raise _Stalled
+            talk.result()
         except BaseException:
-            for task in tasks:
-                task.cancel()
-            await asyncio.gather(*tasks, return_exceptions=True)
+            talk.cancel()
+            watch.cancel()
+            await asyncio.gather(talk, watch, return_exceptions=True)
             raise
-        stderr = tasks[1].result().decode("utf-8", "replace")
+        watch.cancel()
         returncode = await proc.wait()
+    except _Stalled:
+        await asyncio.shield(stop_child(proc))
+        tail = _decoded(errors[-_STDERR_TAIL:]).strip()
+        raise FFmpegError(
+            f"ffmpeg stalled: no progress for {limit:.0f} s ({what})",
+            returncode=None,
+            stderr_tail=tail,
+        ) from None
     except BaseException:
         # CancelledError above all: no child outlives its job.
-        await asyncio.shield(_stop_child(proc))
+        await asyncio.shield(stop_child(proc))
         raise
+    stderr = _decoded(errors)
     if returncode != 0:
         tail = stderr[-_STDERR_TAIL:].strip()
         last = tail.splitlines()[-1] if tail else f"exit code {returncode}"
         raise FFmpegError(f"{what} failed: {last}", returncode=returncode, stderr_tail=tail)
     return stderr
+
+
+class _Stalled(Exception):
+    """The child made no progress for its stall time."""

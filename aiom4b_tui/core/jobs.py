@@ -1,7 +1,10 @@
 """JobService: the only code that writes the jobs table.
 
 Every method opens and closes its own short transaction, so a service can be shared
-by threads, and several processes can use one database file at once.
+by threads, and several processes can use one database file at once. A bad row (a status
+this version does not know, options or folders that do not decode) never stops the
+reads: it is listed with its problem, left alone by claims if its status is unknown,
+and failed with the reason when it is claimed as queued.
 """
 
 from __future__ import annotations
@@ -28,9 +31,11 @@ from aiom4b_tui.core.job_rows import (
 )
 from aiom4b_tui.core.models import (
     FINISHED_STATUSES,
+    BadRowError,
     ConversionJob,
     JobCreate,
     JobDB,
+    JobOptions,
     JobStatus,
     JobUpdate,
     utcnow,
@@ -128,18 +133,74 @@ class JobService(QueueOperations):
             return int(result.rowcount or 0)
 
     def to_conversion_job(self, job_db: JobDB) -> ConversionJob:
-        """The job with its JSON fields decoded."""
-        data = job_db.model_dump(exclude={"input_folders", "options"})
-        return ConversionJob(**data, input_folders=job_db.folders(), options=job_db.job_options())
+        """The job with its JSON fields decoded; a bad row comes back with `problem` set
+        (and what cannot be read left empty) rather than raising."""
+        data = job_db.model_dump(exclude={"input_folders", "options", "status"})
+        try:
+            folders = job_db.folders()
+        except BadRowError:
+            folders = []
+        try:
+            options = job_db.job_options()
+        except BadRowError:
+            options = JobOptions()
+        status = job_db.status if isinstance(job_db.status, JobStatus) else None
+        return ConversionJob(
+            **data,
+            status=status,
+            input_folders=folders,
+            options=options,
+            problem=job_db.problem(),
+        )
 
     def count_by_status(self) -> dict[JobStatus, int]:
-        """How many jobs there are of each status (every status present, zeros too)."""
-        query = select(JobDB.status, sa.func.count()).group_by(JobDB.status)
+        """How many jobs there are of each status (every status present, zeros too);
+        rows of unknown statuses are left out (see `unknown_statuses`)."""
         counts = dict.fromkeys(JobStatus, 0)
-        with self.db.session() as session:
-            for status, count in session.exec(query):
-                counts[JobStatus(status)] = int(count)
+        for status, count in self._status_counts():
+            if isinstance(status, JobStatus):
+                counts[status] = count
         return counts
+
+    def unknown_statuses(self) -> dict[str, int]:
+        """Rows whose status this version does not know: {status text: how many}."""
+        return {
+            str(status): count
+            for status, count in self._status_counts()
+            if not isinstance(status, JobStatus)
+        }
+
+    def _status_counts(self) -> list[tuple[object, int]]:
+        query = select(JobDB.status, sa.func.count()).group_by(JobDB.status)
+        with self.db.session() as session:
+            return [(status, int(count)) for status, count in session.exec(query)]
+
+    def claim_next(self, worker: str) -> JobDB | None:
+        """Atomically take the oldest queued job for `worker` and mark it running.
+
+        A queued row whose folders or options cannot be read is failed with the reason
+        and the next one is taken, so one bad row never stops the queue.
+        """
+        while True:
+            job = super().claim_next(worker)
+            if job is None or not self._fail_if_unreadable(job, worker):
+                return job
+
+    def claim_job(self, job_id: UUID, worker: str) -> JobDB | None:
+        """Atomically mark this one queued job running for `worker`; None if not queued
+        (or if its row cannot be read: it is then failed with the reason)."""
+        job = super().claim_job(job_id, worker)
+        if job is None or self._fail_if_unreadable(job, worker):
+            return None
+        return job
+
+    def _fail_if_unreadable(self, job: JobDB, worker: str) -> bool:
+        """Fail a just-claimed job whose row cannot be read; True if it was failed."""
+        problem = job.problem()
+        if problem is None:
+            return False
+        self.finish_running(job.id, worker, JobStatus.FAILED, [f"failed: bad row: {problem}"])
+        return True
 
     def time_range(self) -> tuple[datetime | None, datetime | None]:
         """When the oldest and the newest job were created."""

@@ -2,6 +2,8 @@
 
 Small and fast: `summarize_folder` reads only the audio files directly in a folder, with
 mutagen's header parsing, and remembers each answer until the folder's mtime changes.
+What counts as audio is the scanner's answer (core/audio_kind.py), so the picker shows
+the files a book would be made of.
 """
 
 from __future__ import annotations
@@ -13,7 +15,8 @@ from pathlib import Path
 import mutagen
 from natsort import natsorted, ns
 
-from aiom4b_tui.core.scan import AUDIO_EXTENSIONS, list_audio
+from aiom4b_tui.core.audio_kind import is_audio, open_regular
+from aiom4b_tui.core.scan import list_audio
 
 
 @dataclass(frozen=True)
@@ -34,14 +37,14 @@ def is_hidden(path: Path) -> bool:
 
 
 def is_audio_file(path: Path) -> bool:
-    """True when the name says audio (by extension) and the file is not hidden."""
-    return path.suffix.lower() in AUDIO_EXTENSIONS and not is_hidden(path)
+    """True when the scanner would take the file as audio (and it is not hidden)."""
+    return not is_hidden(path) and is_audio(path)
 
 
 def audio_files_in(folder: Path) -> list[Path]:
     """The audio files directly in `folder`, in natural order (2 before 10)."""
     try:
-        entries = [p for p in folder.iterdir() if is_audio_file(p) and p.is_file()]
+        entries = [p for p in folder.iterdir() if is_audio_file(p)]
     except OSError:
         return []
     return natsorted(entries, key=lambda p: p.name, alg=ns.IGNORECASE)
@@ -50,8 +53,9 @@ def audio_files_in(folder: Path) -> list[Path]:
 def audio_seconds(path: Path) -> float:
     """The length of one audio file from its headers; 0.0 when it cannot be read."""
     try:
-        info = mutagen.File(path)
-    except Exception:  # mutagen raises many kinds on damaged files
+        with open_regular(path) as handle:
+            info = mutagen.File(handle)
+    except Exception:  # mutagen raises many kinds on damaged files; OSError too
         return 0.0
     if info is None or info.info is None:
         return 0.0
@@ -97,7 +101,8 @@ def guess_title(folders: list[Path]) -> str | None:
         if not files:
             continue
         try:
-            probed = mutagen.File(files[0], easy=True)
+            with open_regular(files[0]) as handle:
+                probed = mutagen.File(handle, easy=True)
         except Exception:  # mutagen raises many kinds on damaged files
             return None
         tags = getattr(probed, "tags", None) if probed is not None else None

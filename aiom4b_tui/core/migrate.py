@@ -68,8 +68,8 @@ def upgrade_to_head(db: Database) -> str | None:
     current = current_revision(db)
     if current is not None and current not in {r.revision for r in script.walk_revisions()}:
         raise DatabaseTooNewError(
-            f"{db.path} was written by a newer version of aiom4b (schema {current}); "
-            "upgrade aiom4b to open it. The database was not changed."
+            f"{db.path} was written by a newer version of aiom4b (schema {current}): "
+            "upgrade aiom4b to open it (the database was not changed)"
         )
     head = head_revision()
     if current == head:

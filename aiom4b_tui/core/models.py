@@ -2,6 +2,10 @@
 
 The table and its seed columns follow `shared/seed/DATABASE.md`; the columns after
 `updated_at` are the product's extensions (added by migration 0002).
+
+Rows are read tolerantly: a row hand-edited or written by another version (a status this
+version does not know, options or folders that do not decode) loads, and says what is
+wrong with it (`JobDB.problem()`), instead of failing every read of the table.
 """
 
 from __future__ import annotations
@@ -44,21 +48,54 @@ class JobStatus(str, Enum):
 FINISHED_STATUSES = frozenset({JobStatus.COMPLETED, JobStatus.FAILED, JobStatus.CANCELLED})
 
 
+class UnknownStatus(str):
+    """A status read from a row that this version does not know ('bogus', or a newer
+    version's). Never equal to a JobStatus, so no claim or transition takes the row."""
+
+    @property
+    def value(self) -> str:
+        """The text stored, as JobStatus.value gives it."""
+        return str(self)
+
+    @property
+    def finished(self) -> bool:
+        """Unknown statuses are not finished (clear never removes such a row)."""
+        return False
+
+    def __repr__(self) -> str:
+        return f"UnknownStatus({str(self)!r})"
+
+
+class BadRowError(ValueError):
+    """A row's field cannot be decoded (hand-edited, or written by another version)."""
+
+
+class _StatusType(sa.types.TypeDecorator[Any]):
+    """The status column: the enum's values ('queued') as text, as the seed's SQL shows.
+
+    Writing validates (only JobStatus values, or an UnknownStatus read back unchanged);
+    reading never fails: text that is no JobStatus comes back as an UnknownStatus.
+    """
+
+    impl = sa.String(20)
+    cache_ok = True
+
+    def process_bind_param(self, value: Any, dialect: Any) -> str | None:
+        if value is None or isinstance(value, UnknownStatus):
+            return None if value is None else str(value)
+        return JobStatus(value).value
+
+    def process_result_value(self, value: Any, dialect: Any) -> JobStatus | UnknownStatus | None:
+        if value is None:
+            return None
+        try:
+            return JobStatus(value)
+        except ValueError:
+            return UnknownStatus(value)
+
+
 def _status_column() -> Any:
-    # Store the enum's values ('queued'), as the seed's SQL shows, not its member names.
-    return sa.Column(
-        "status",
-        sa.Enum(
-            JobStatus,
-            values_callable=lambda members: [m.value for m in members],
-            native_enum=False,
-            create_constraint=False,
-            length=20,
-            validate_strings=True,
-        ),
-        nullable=False,
-        default=JobStatus.QUEUED,
-    )
+    return sa.Column("status", _StatusType(), nullable=False, default=JobStatus.QUEUED)
 
 
 class JobDB(SQLModel, table=True):
@@ -93,12 +130,43 @@ class JobDB(SQLModel, table=True):
     reason: str | None = SQLField(default=None, description="One-line reason of a failure")
 
     def folders(self) -> list[Path]:
-        """The input folders, decoded from their JSON."""
-        return [Path(p) for p in json.loads(self.input_folders)]
+        """The input folders, decoded from their JSON; BadRowError when they do not."""
+        try:
+            value = json.loads(self.input_folders)
+        except (TypeError, ValueError) as exc:
+            raise BadRowError(f"input_folders is not JSON ({_short(self.input_folders)})") from exc
+        if not isinstance(value, list) or not all(isinstance(p, str) and p for p in value):
+            raise BadRowError(f"input_folders is not a list of paths ({_short(value)})")
+        if not value:
+            raise BadRowError("input_folders is empty")
+        return [Path(p) for p in value]
 
     def job_options(self) -> JobOptions:
-        """The job's options, decoded from their JSON (defaults when none)."""
-        return JobOptions.model_validate_json(self.options) if self.options else JobOptions()
+        """The job's options, decoded from their JSON (defaults when none); BadRowError
+        when they do not decode."""
+        if not self.options:
+            return JobOptions()
+        try:
+            return JobOptions.model_validate_json(self.options)
+        except ValueError as exc:  # pydantic's ValidationError is one
+            raise BadRowError(f"options cannot be read ({_short(self.options)})") from exc
+
+    def problem(self) -> str | None:
+        """What is wrong with this row ("status 'bogus'", ...), None when it is sound."""
+        problems = []
+        if not isinstance(self.status, JobStatus):
+            problems.append(f"status {str(self.status)!r}")
+        for read in (self.folders, self.job_options):
+            try:
+                read()
+            except BadRowError as exc:
+                problems.append(str(exc))
+        return "; ".join(problems) or None
+
+
+def _short(value: object, limit: int = 40) -> str:
+    text = repr(value) if not isinstance(value, str) else value
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 class WorkerDB(SQLModel, table=True):
@@ -191,10 +259,15 @@ class JobUpdate(BaseModel):
 
 
 class ConversionJob(BaseModel):
-    """A job as the rest of the program sees it: decoded JSON, typed fields."""
+    """A job as the rest of the program sees it: decoded JSON, typed fields.
+
+    A row that cannot be read fully has `problem` set ("bad row: status 'bogus'"); its
+    `status` is then None when the status itself is the problem, and unreadable folders
+    or options are left empty/default.
+    """
 
     id: UUID
-    status: JobStatus
+    status: JobStatus | None
     input_folders: list[Path]
     output_file: str | None = None
     start_time: datetime | None = None
@@ -211,6 +284,14 @@ class ConversionJob(BaseModel):
     heartbeat: datetime | None = None
     cancel_requested: bool = False
     reason: str | None = None
+    problem: str | None = None
+
+    @property
+    def status_text(self) -> str:
+        """The status's value, or "bad row: …" for a row that cannot be read fully."""
+        if self.problem:
+            return f"bad row: {self.problem}"
+        return self.status.value if self.status else "?"
 
     @property
     def display_title(self) -> str:

@@ -1,7 +1,9 @@
 """Find the audio files of a book, in reading order, and probe each one with mutagen.
 
 A book is one or more folders, read recursively in the order given. Nothing here writes
-anywhere; a file mutagen cannot read gets one ffmpeg decode check.
+anywhere; a file mutagen cannot read gets one ffmpeg decode check. What counts as audio
+is decided by core/audio_kind.py (by name where that is certain, else by probing), and
+special files (FIFOs, devices) are skipped without being opened.
 """
 
 from __future__ import annotations
@@ -17,25 +19,11 @@ from typing import Any
 import mutagen
 from natsort import natsorted, ns
 
+from aiom4b_tui.core.audio_kind import AUDIO_EXTENSIONS, open_regular, skip_reason
 from aiom4b_tui.core.ffmpeg import find_ffmpeg
 
-AUDIO_EXTENSIONS = frozenset(
-    {
-        ".mp3",
-        ".m4a",
-        ".m4b",
-        ".mp4",
-        ".aac",
-        ".flac",
-        ".ogg",
-        ".oga",
-        ".opus",
-        ".wma",
-        ".wav",
-        ".aif",
-        ".aiff",
-    }
-)
+__all__ = ["AUDIO_EXTENSIONS", "AudioFile", "BookScan", "ScanError", "list_audio", "scan_book"]
+
 COVER_STEMS = ("cover", "folder", "front")
 COVER_EXTENSIONS = (".jpg", ".jpeg", ".png")
 
@@ -97,7 +85,7 @@ def scan_book(folders: Sequence[Path], *, ffmpeg: str | None = None) -> BookScan
         folder = Path(folder).absolute()
         if not folder.is_dir():
             raise ScanError(f"{folder} is not a folder")
-        audio, skipped_here = list_audio(folder)
+        audio, skipped_here = list_audio(folder, ffmpeg=ffmpeg)
         skipped.extend(skipped_here)
         cover = cover or find_cover_image(folder)
         files.extend(probe_file(path, folder, ffmpeg=ffmpeg) for path in audio)
@@ -110,8 +98,13 @@ def scan_book(folders: Sequence[Path], *, ffmpeg: str | None = None) -> BookScan
     return BookScan(list(map(Path, folders)), files, skipped, cover, picture_file)
 
 
-def list_audio(folder: Path) -> tuple[list[Path], list[tuple[Path, str]]]:
-    """The audio files under `folder` in reading order, and the files skipped (with why)."""
+def list_audio(
+    folder: Path, *, ffmpeg: str | None = None
+) -> tuple[list[Path], list[tuple[Path, str]]]:
+    """The audio files under `folder` in reading order, and the files skipped (with why).
+
+    Names that do not tell are probed (mutagen, else a short decode by `ffmpeg`).
+    """
     audio: list[Path] = []
     skipped: list[tuple[Path, str]] = []
 
@@ -122,7 +115,7 @@ def list_audio(folder: Path) -> tuple[list[Path], list[tuple[Path, str]]]:
         dirs[:] = [d for d in dirs if not d.startswith(".")]
         for name in names:
             path = Path(root, name)
-            reason = _skip_reason(path)
+            reason = skip_reason(path, ffmpeg)
             if reason:
                 skipped.append((path, reason))
             else:
@@ -131,17 +124,6 @@ def list_audio(folder: Path) -> tuple[list[Path], list[tuple[Path, str]]]:
         audio, key=lambda p: p.relative_to(folder).as_posix(), alg=ns.PATH | ns.IGNORECASE
     )
     return ordered, skipped
-
-
-def _skip_reason(path: Path) -> str | None:
-    name = path.name
-    if name.startswith("._"):
-        return "AppleDouble file"
-    if name.startswith("."):
-        return "hidden file"
-    if path.suffix.lower() not in AUDIO_EXTENSIONS:
-        return "not audio"
-    return None
 
 
 def find_cover_image(folder: Path) -> Path | None:
@@ -165,17 +147,15 @@ def probe_file(path: Path, folder: Path, *, ffmpeg: str | None = None) -> AudioF
     """Probe one audio file with mutagen (ffmpeg decode check if mutagen cannot)."""
     rel = path.relative_to(folder).as_posix()
     try:
-        size = path.stat().st_size
-        with path.open("rb"):
-            pass
+        with open_regular(path) as handle:
+            size = os.fstat(handle.fileno()).st_size
+            if size == 0:
+                raise ScanError(f"{path} is empty (0 bytes)")
+            probed = _mutagen_file(handle)
+            handle.seek(0)
+            easy = _mutagen_file(handle, easy=True)
     except OSError as exc:
         raise ScanError(f"{path} cannot be read: {exc.strerror or exc}") from exc
-    if size == 0:
-        raise ScanError(f"{path} is empty (0 bytes)")
-    try:
-        probed = mutagen.File(path)
-    except Exception:  # mutagen raises many kinds on damaged files
-        probed = None
     if probed is None or getattr(probed, "info", None) is None or not _length(probed):
         return _probe_with_ffmpeg(path, rel, ffmpeg)
     info = probed.info
@@ -189,10 +169,17 @@ def probe_file(path: Path, folder: Path, *, ffmpeg: str | None = None) -> AudioF
         sample_rate=rate or (48000 if codec == "opus" else 0),  # Opus always decodes at 48k
         channels=int(getattr(info, "channels", 0) or 0),
         bitrate=int(getattr(info, "bitrate", 0) or 0),
-        tags=_easy_tags(path) | _id3_extras(probed),
+        tags=_easy_tags(easy) | _id3_extras(probed),
         chapters=_chapters_of(probed),
         has_picture=_has_picture(probed),
     )
+
+
+def _mutagen_file(handle: Any, *, easy: bool = False) -> Any:
+    try:
+        return mutagen.File(handle, easy=easy)
+    except Exception:  # mutagen raises many kinds on damaged files
+        return None
 
 
 def _length(probed: Any) -> float:
@@ -220,14 +207,19 @@ def _codec_of(probed: Any) -> str:
         "ASF": "wma",
         "WAVE": "pcm",
         "AIFF": "pcm",
+        "WavPack": "wavpack",
+        "MonkeysAudio": "ape",
+        "Musepack": "musepack",
+        "TAK": "tak",
+        "DSF": "dsd",
+        "DSDIFF": "dsd",
+        "AC3": "ac3",
+        "OggSpeex": "speex",
+        "TrueAudio": "tta",
     }.get(kind, kind.lower())
 
 
-def _easy_tags(path: Path) -> dict[str, str]:
-    try:
-        easy = mutagen.File(path, easy=True)
-    except Exception:
-        return {}
+def _easy_tags(easy: Any) -> dict[str, str]:
     if easy is None or not getattr(easy, "tags", None):
         return {}
     raw = {str(k).lower(): v for k, v in easy.tags.items()}

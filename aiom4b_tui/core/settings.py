@@ -6,18 +6,21 @@ variables, `config.toml` in the data dir, then the defaults here.
 
 from __future__ import annotations
 
+import logging
 import os
 import tomllib
 from pathlib import Path
 from typing import Any
 
 from platformdirs import user_data_dir
-from pydantic import Field
+from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
 APP_NAME = "aiom4b"
 CONFIG_FILE = "config.toml"
 ENV_PREFIX = "AIOM4B_"
+
+_log = logging.getLogger(__name__)
 
 
 class SettingsError(ValueError):
@@ -43,11 +46,41 @@ def resolve_data_dir(explicit: Path | str | None = None) -> Path:
 
 
 def ensure_private_dir(path: Path) -> Path:
-    """Create `path` (and parents) if needed; a directory we create gets mode 0700."""
+    """Create `path` (and parents) if needed with mode 0700; an existing one that others
+    may read or enter is tightened to 0700 (a warning is logged if that fails)."""
     if not path.exists():
         path.mkdir(parents=True, mode=0o700, exist_ok=True)
         path.chmod(0o700)
+        return path
+    mode = path.stat().st_mode & 0o777
+    if mode & 0o077:
+        try:
+            path.chmod(mode & 0o700 | 0o700)
+        except OSError as exc:
+            _log.warning(
+                "%s is open to other users (mode %o) and could not be made private: %s",
+                path,
+                mode,
+                exc.strerror or exc,
+            )
     return path
+
+
+def parse_mode(value: Any) -> Any:
+    """A permission mode from config or environment: 0o644 (TOML), "644", "0o644", "0644"."""
+    if isinstance(value, str):
+        text = value.strip().lower().removeprefix("0o")
+        try:
+            return int(text, 8)
+        except ValueError:
+            raise ValueError(f"not an octal mode: {value!r} (e.g. 0o644)") from None
+    return value
+
+
+def _check_mode(value: int) -> int:
+    if not 0 <= value <= 0o777:
+        raise ValueError(f"mode {value} is not between 0o000 and 0o777 (write e.g. 0o644)")
+    return value
 
 
 class _TomlFile(PydanticBaseSettingsSource):
@@ -65,8 +98,12 @@ class _TomlFile(PydanticBaseSettingsSource):
             return {}
         try:
             return tomllib.loads(self.path.read_text(encoding="utf-8"))
-        except (OSError, tomllib.TOMLDecodeError) as exc:
-            raise SettingsError(f"cannot read {self.path}: {exc}") from exc
+        except tomllib.TOMLDecodeError as exc:
+            raise SettingsError(
+                f"{self.path} is not valid TOML ({exc}): fix it or move it away"
+            ) from exc
+        except (OSError, UnicodeDecodeError) as exc:
+            raise SettingsError(f"cannot read {self.path} ({exc}): fix it or move it away") from exc
 
 
 class Settings(BaseSettings):
@@ -85,6 +122,12 @@ class Settings(BaseSettings):
     ffmpeg: str | None = None
     # Seconds a worker waits with nothing queued or running before it exits; 0: never.
     worker_idle_exit: float = Field(default=120.0, ge=0)
+    db_busy_timeout: float = Field(default=30.0, gt=0, le=3600)  # s a writer waits for a lock
+    file_mode: int = 0o644  # mode of finished books
+    dir_mode: int = 0o755  # mode of the folders we make for books (work folders, output)
+
+    _modes_parsed = field_validator("file_mode", "dir_mode", mode="before")(parse_mode)
+    _modes_checked = field_validator("file_mode", "dir_mode")(_check_mode)
 
     @classmethod
     def settings_customise_sources(
@@ -115,9 +158,14 @@ def load_settings(data_dir: Path | str | None = None, **overrides: Any) -> Setti
     Overrides that are None are dropped, so unset flags do not hide the config file.
     """
     values = {k: v for k, v in overrides.items() if v is not None}
+    resolved = resolve_data_dir(data_dir)
     try:
-        return Settings(data_dir=resolve_data_dir(data_dir), **values)
+        return Settings(data_dir=resolved, **values)
     except SettingsError:
         raise
+    except ValidationError as exc:
+        from aiom4b_tui.core.db_errors import settings_message
+
+        raise SettingsError(settings_message(exc, resolved)) from exc
     except ValueError as exc:
-        raise SettingsError(str(exc)) from exc
+        raise SettingsError(" ".join(str(exc).split())) from exc

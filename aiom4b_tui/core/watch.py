@@ -20,17 +20,17 @@ from pathlib import Path
 from pydantic import ValidationError
 from watchfiles import awatch
 
+from aiom4b_tui.core.audio_kind import AUDIO_EXTENSIONS, is_audio
 from aiom4b_tui.core.job_title import job_title
 from aiom4b_tui.core.jobs import JobService
 from aiom4b_tui.core.models import JobCreate, JobDB
-from aiom4b_tui.core.scan import AUDIO_EXTENSIONS
 
 SETTLE_SECONDS = 30.0
 TICK_MS = 500
 
 _log = logging.getLogger(__name__)
 
-# The engine's list, so the inbox and the scanner agree on what audio is.
+# The engine's list of names that are audio for certain.
 AUDIO_SUFFIXES = AUDIO_EXTENSIONS
 
 Signature = tuple[int, int, int]
@@ -60,8 +60,8 @@ def is_audio_name(name: str) -> bool:
 
 
 def folder_has_audio(folder: Path) -> bool:
-    """True when `folder` (recursively) holds at least one audio file."""
-    return any(is_audio_name(entry.name) for entry in _visible_files(folder))
+    """True when `folder` (recursively) holds at least one file the scanner takes as audio."""
+    return any(is_audio(Path(entry.path)) for entry in _visible_files(folder))
 
 
 def folder_signature(folder: Path) -> Signature:
