@@ -12,6 +12,7 @@ import asyncio
 import errno
 import os
 import shutil
+import struct
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -27,6 +28,9 @@ from aiom4b_tui.core.ffmpeg import (
     ffmpeg_encoders,
     run_ffmpeg,
 )
+from aiom4b_tui.core.mp4_book import finish_book
+from aiom4b_tui.core.mp4_boxes import MP4Error
+from aiom4b_tui.core.mp4_chapters import chapter_starts_in_units
 from aiom4b_tui.core.options import JobOptions
 from aiom4b_tui.core.plan import BookPlan, make_plan, numbered_path
 from aiom4b_tui.core.scan import scan_book
@@ -230,14 +234,22 @@ async def _mux(
     out: Path,
     cpus: frozenset[int] | None,
 ) -> None:
-    meta = work / "chapters.txt"
-    titles = [c.title for c in plan.chapters]
-    meta.write_text(chapters_metadata(titles, starts, book.total, book.rate), "utf-8")
-    offset = f"{-book.priming / book.rate:.9f}"  # the muxer turns this into the edit list
-    args = ["-itsoffset", offset, "-f", "aac", "-i", book.adts]
-    args += ["-f", "ffmetadata", "-i", str(meta), "-map", "0:a", "-map_metadata", "1"]
-    args += ["-map_chapters", "1", "-c", "copy", "-f", "ipod", str(out)]
+    """Wrap the ADTS stream in MP4 (ffmpeg), then write the timing and chapters (ours)."""
+    raw = work / "audio.m4a"
+    args = ["-f", "aac", "-i", book.adts, "-map", "0:a", "-map_metadata", "-1"]
+    args += ["-map_chapters", "-1", "-c", "copy", "-f", "ipod", str(raw)]
     await run_ffmpeg(ffmpeg, args, what="writing the .m4b", cwd=work, cpus=cpus)
+    titles = [c.title for c in plan.chapters]
+    await asyncio.to_thread(
+        finish_book,
+        raw,
+        out,
+        titles=titles,
+        starts=starts,
+        total=book.total,
+        priming=book.priming,
+    )
+    raw.unlink()
 
 
 def cover_bytes(plan: BookPlan, work: Path) -> bytes | None:
@@ -257,7 +269,8 @@ def cover_bytes(plan: BookPlan, work: Path) -> bytes | None:
 
 
 def verify_result(result: Path, book: EncodedBook, plan: BookPlan, starts: list[int]) -> None:
-    """Check the result before it is placed: readable, right length, every chapter."""
+    """Check the result before it is placed: readable, right length, every chapter (the
+    QuickTime ones: the Nero list holds 255 at most)."""
     try:
         mp4 = MP4(result)
     except Exception as exc:
@@ -271,12 +284,16 @@ def verify_result(result: Path, book: EncodedBook, plan: BookPlan, starts: list[
         raise ConversionError(
             f"the result lasts {length:.3f} s where the sources decode to {expected:.3f} s"
         )
-    found = list(mp4.chapters or [])
+    try:
+        timescale, found = chapter_starts_in_units(result)
+    except (MP4Error, OSError, struct.error) as exc:
+        raise ConversionError(f"the result's chapters cannot be read back: {exc}") from exc
     if len(found) != len(starts):
         raise ConversionError(f"the result has {len(found)} chapters, {len(starts)} planned")
-    for chapter, start in zip(found, starts, strict=True):
-        if abs(chapter.start - start / book.rate) > CHAPTER_TOLERANCE:
-            raise ConversionError(f"chapter {chapter.title!r} is misplaced in the result")
+    wanted = [0, *starts[1:]]  # the chapter track starts with the audio
+    for (start, title), want in zip(found, wanted, strict=True):
+        if abs(start / timescale - want / book.rate) > CHAPTER_TOLERANCE:
+            raise ConversionError(f"chapter {title!r} is misplaced in the result")
 
 
 def place_result(result: Path, wanted: Path) -> Path:
