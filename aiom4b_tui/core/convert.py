@@ -34,6 +34,7 @@ from aiom4b_tui.core.mp4_chapters import chapter_starts_in_units
 from aiom4b_tui.core.options import JobOptions
 from aiom4b_tui.core.plan import BookPlan, make_plan, numbered_path
 from aiom4b_tui.core.scan import scan_book
+from aiom4b_tui.core.source_tags import book_source_tags
 from aiom4b_tui.core.splice import FRAME, ADTSError
 from aiom4b_tui.core.tags import embedded_picture, write_mp4_tags
 from aiom4b_tui.core.timeline import DecodeError
@@ -89,7 +90,10 @@ async def convert_folders(
         if on_log:
             on_log(f"skipped {path.name}: {why}")
     encoders = await asyncio.to_thread(ffmpeg_encoders, ffmpeg)
-    plan = make_plan(scan, options, output_dir=output_dir, encoders=encoders)
+    source_tags = await asyncio.to_thread(book_source_tags, [f.path for f in scan.files])
+    plan = make_plan(
+        scan, options, output_dir=output_dir, encoders=encoders, source_tags=source_tags
+    )
     if encoders and not plan.copy and plan.encoder.codec not in encoders:
         raise ConversionError(f"this ffmpeg has no {plan.encoder.codec} encoder: {ffmpeg}")
     return await convert_book(
@@ -115,7 +119,7 @@ async def convert_book(
 ) -> Path:
     """Make the planned .m4b; return where it was placed (raises ConversionError)."""
     log = on_log or (lambda _msg: None)
-    output_dir = plan.output_path.parent
+    output_dir = plan.output_folder
     work = _make_work_dir(output_dir, work_name)
     started = time.monotonic()
     try:
@@ -298,6 +302,7 @@ def verify_result(result: Path, book: EncodedBook, plan: BookPlan, starts: list[
 
 def place_result(result: Path, wanted: Path) -> Path:
     """Move the result to `wanted`, or `wanted (2)`, … — never over an existing file."""
+    wanted.parent.mkdir(parents=True, exist_ok=True)
     for n in range(1, 1000):
         target = numbered_path(wanted, n)
         try:

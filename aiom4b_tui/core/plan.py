@@ -8,13 +8,14 @@ exactly from decoded sample counts.
 from __future__ import annotations
 
 import re
-import unicodedata
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from aiom4b_tui.core.options import JobOptions
+from aiom4b_tui.core.naming import output_path, safe_file_name
+from aiom4b_tui.core.options import JobOptions, check_year
 from aiom4b_tui.core.scan import AudioFile, BookScan
+from aiom4b_tui.core.source_tags import series_from_folder
 
 AAC_SAMPLE_RATES = (
     8000,
@@ -35,7 +36,6 @@ MAX_DEFAULT_BITRATE = 128_000
 # Encoder delay in samples: packet p of an encode decodes to input samples
 # [(p - d) * 1024, (p - d + 1) * 1024) with d = PRIMING // 1024 (measured for `aac`).
 ENCODER_PRIMING = {"aac": 1024, "libfdk_aac": 2048}
-_MAX_NAME_BYTES = 200
 
 
 @dataclass(frozen=True)
@@ -69,7 +69,8 @@ class BookPlan:
 
     files: list[AudioFile]
     chapters: list[PlannedChapter]
-    tags: dict[str, str]  # title, author, narrator, year, genre, description, album
+    tags: dict[str, str]  # title album author narrator year genre description subtitle
+    # series series_part publisher language asin isbn comment (those known)
     cover: Path | None  # an image file
     picture_file: Path | None  # else a source whose embedded picture becomes the cover
     encoder: EncoderSettings
@@ -77,6 +78,12 @@ class BookPlan:
     output_path: Path  # wanted path; convert adds " (2)" … if it exists
     duration: float  # estimated, seconds
     skipped: list[tuple[Path, str]] = field(default_factory=list)
+    output_root: Path | None = None  # the output folder (the template may add folders)
+
+    @property
+    def output_folder(self) -> Path:
+        """The output folder the job names (work folders go there)."""
+        return self.output_root or self.output_path.parent
 
     @property
     def title(self) -> str:
@@ -90,10 +97,15 @@ def make_plan(
     *,
     output_dir: Path,
     encoders: Collection[str] = ("aac",),
+    source_tags: Mapping[str, str] | None = None,
 ) -> BookPlan:
-    """Decide chapters, tags, format and output name for a scanned book."""
+    """Decide chapters, tags, format and output name for a scanned book.
+
+    `source_tags`: the extra tags of the sources (source_tags.book_source_tags), read
+    by the caller, since planning does no I/O.
+    """
     files = list(scan.files)
-    tags = book_tags(scan, options)
+    tags = book_tags(scan, options, source_tags)
     encoder = choose_encoder(files, options, encoders)
     copy = can_copy(files, options)
     if copy:  # the sources' own format is the output's
@@ -106,13 +118,18 @@ def make_plan(
         files=files,
         chapters=plan_chapters(files),
         tags=tags,
-        cover=scan.cover,
+        cover=Path(options.cover) if options.cover else scan.cover,
         picture_file=scan.picture_file,
         encoder=encoder,
         copy=copy,
-        output_path=out_dir / output_file_name(tags, options.output_name),
+        output_path=(
+            out_dir / output_file_name(tags, options.output_name)
+            if options.output_name
+            else output_path(out_dir, options.template, tags)
+        ),
         duration=sum(f.duration for f in files),
         skipped=list(scan.skipped),
+        output_root=out_dir,
     )
 
 
@@ -150,8 +167,11 @@ def title_from_name(rel: str, number: int) -> str:
     return cleaned or f"Chapter {number}"
 
 
-def book_tags(scan: BookScan, options: JobOptions) -> dict[str, str]:
-    """The book's tags from its files' tags, overridden by the job's."""
+def book_tags(
+    scan: BookScan, options: JobOptions, source_tags: Mapping[str, str] | None = None
+) -> dict[str, str]:
+    """The book's tags: the files' tags (and `source_tags`, see source_tags.py), then the
+    folder name ("Series 03 - Title"), overridden by the job's."""
 
     def first(*keys: str) -> str | None:
         for key in keys:
@@ -161,21 +181,51 @@ def book_tags(scan: BookScan, options: JobOptions) -> dict[str, str]:
                     return value
         return None
 
+    extra = dict(source_tags or {})
     folder_name = scan.folders[0].name if scan.folders else "Audiobook"
+    from_folder = _series_folder(scan)
     found = {
-        "title": first("album") or folder_name,
+        "title": first("album") or (from_folder[2] if from_folder else folder_name),
         "author": first("albumartist", "artist"),
-        "narrator": first("composer"),
-        "year": first("date"),
+        "narrator": first("composer") or extra.get("narrator"),
+        "year": normal_year(first("date")),
         "genre": first("genre"),
-        "description": first("description", "comment"),
+        "description": extra.get("long_description") or first("description", "comment"),
     }
+    for key in ("subtitle", "publisher", "language", "asin", "isbn"):
+        found[key] = extra.get(key)
+    if extra.get("series"):
+        found["series"], found["series_part"] = extra["series"], extra.get("series_part")
+    elif from_folder:
+        found["series"], found["series_part"] = from_folder[0], from_folder[1]
     for key, value in options.tags.model_dump().items():
         if value is not None and str(value).strip():
             found[key] = str(value).strip()
     tags = {k: v for k, v in found.items() if v}
     tags["album"] = tags["title"]
     return tags
+
+
+def _series_folder(scan: BookScan) -> tuple[str, str, str] | None:
+    """Series, part and title from the book's folder name (or its parent's, for CD1...)."""
+    for folder in scan.folders[:1]:
+        for name in (folder.name, folder.parent.name):
+            if found := series_from_folder(name):
+                return found
+    return None
+
+
+def normal_year(text: str | None) -> str | None:
+    """A source's date as YYYY-MM-DD or YYYY; None when it holds neither."""
+    if not text:
+        return None
+    found = re.match(r"^\s*(\d{4})(?:-(\d{2})-(\d{2}))?", text)
+    if not found:
+        return None
+    try:
+        return check_year(found.group(0).strip())
+    except ValueError:
+        return found.group(1)
 
 
 def choose_encoder(
@@ -215,17 +265,6 @@ def can_copy(files: list[AudioFile], options: JobOptions) -> bool:
         return False
     formats = {(f.sample_rate, f.channels) for f in files}
     return len(formats) == 1 and 0 not in next(iter(formats))
-
-
-def safe_file_name(name: str) -> str:
-    """`name` made safe for common file systems (no separators, controls or reserved marks)."""
-    name = unicodedata.normalize("NFC", name)
-    name = "".join("_" if unicodedata.category(ch).startswith("C") else ch for ch in name)
-    name = re.sub(r'[/\\:*?"<>|]', "_", name)
-    name = re.sub(r"\s+", " ", name).strip(" .")
-    while len(name.encode("utf-8")) > _MAX_NAME_BYTES:
-        name = name[:-1]
-    return name.rstrip(" .") or "Audiobook"
 
 
 def output_file_name(tags: dict[str, str], wanted: str | None = None) -> str:
