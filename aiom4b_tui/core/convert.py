@@ -20,6 +20,8 @@ from pathlib import Path
 
 from mutagen.mp4 import MP4
 
+from aiom4b_tui.core.chapter_files import ChapterFileError
+from aiom4b_tui.core.chapter_sources import book_chapter_marks
 from aiom4b_tui.core.encode import EncodedBook, ProgressMeter, encode_gapless, join_copy
 from aiom4b_tui.core.ffmpeg import (
     FFmpegError,
@@ -91,8 +93,19 @@ async def convert_folders(
             on_log(f"skipped {path.name}: {why}")
     encoders = await asyncio.to_thread(ffmpeg_encoders, ffmpeg)
     source_tags = await asyncio.to_thread(book_source_tags, [f.path for f in scan.files])
+    try:
+        marks, said = await asyncio.to_thread(book_chapter_marks, scan, options)
+    except ChapterFileError as exc:
+        raise ConversionError(str(exc)) from exc
+    if said and on_log:
+        on_log(said)
     plan = make_plan(
-        scan, options, output_dir=output_dir, encoders=encoders, source_tags=source_tags
+        scan,
+        options,
+        output_dir=output_dir,
+        encoders=encoders,
+        source_tags=source_tags,
+        chapter_marks=marks,
     )
     if encoders and not plan.copy and plan.encoder.codec not in encoders:
         raise ConversionError(f"this ffmpeg has no {plan.encoder.codec} encoder: {ffmpeg}")
@@ -208,6 +221,9 @@ def chapter_starts(plan: BookPlan, book: EncodedBook) -> list[int]:
     """Exact chapter starts in output samples, from the decoded file positions."""
     starts = []
     for chapter in plan.chapters:
+        if chapter.book_start is not None:
+            starts.append(book.file_starts[0] + round(chapter.book_start * book.rate))
+            continue
         base = book.file_starts[chapter.file_index]
         starts.append(base + round(chapter.offset * book.rate))
     return starts

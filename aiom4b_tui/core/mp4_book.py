@@ -9,6 +9,8 @@ book without touching its audio.
 
 from __future__ import annotations
 
+import os
+import shutil
 import struct
 from collections.abc import Sequence
 from pathlib import Path
@@ -17,7 +19,9 @@ from aiom4b_tui.core.mp4_boxes import Box, MP4Error, leaf, read_box, read_moov, 
 from aiom4b_tui.core.mp4_chapters import (
     audio_track,
     chapter_mdat_offsets,
+    read_chapters,
     set_chapters_in_moov,
+    stored_title,
     write_with_chapters,
 )
 from aiom4b_tui.core.mp4_fields import (
@@ -90,3 +94,34 @@ def file_brand(path: Path) -> bytes:
         if ftyp is None:
             raise MP4Error(f"{path.name} has no ftyp box")
         return read_box(handle, ftyp).payload[:4]
+
+
+def book_length(path: Path) -> float:
+    """How long the book plays, in seconds (its audio track after the edit list)."""
+    moov = read_moov(path)
+    audio = audio_track(moov)
+    edits = [d for d, m in edit_list(audio) if m >= 0]
+    ticks = sum(edits) if edits else track_duration(audio)
+    return ticks / movie_timescale(moov)
+
+
+def set_book_chapters(path: Path, titles: Sequence[str], starts_seconds: Sequence[float]) -> None:
+    """Replace a finished book's chapters without touching its audio: written to a
+    temporary file beside it, read back and checked, then renamed over the book."""
+    if not titles:
+        raise ValueError("no chapters to set")
+    temp = path.with_name(f".{path.name}.aiom4b-chapters.tmp")
+    try:
+        replace_chapters(path, temp, titles, starts_seconds)
+        found = read_chapters(temp)
+        wanted = [0.0, *starts_seconds[1:]]
+        if len(found) != len(titles) or any(
+            abs(c.start - s) > 0.001 for c, s in zip(found, wanted, strict=True)
+        ):
+            raise MP4Error("the rewritten book does not read back with the new chapters")
+        if [c.title for c in found] != [stored_title(t) for t in titles]:
+            raise MP4Error("the rewritten book's chapter titles do not read back")
+        shutil.copymode(path, temp)
+        os.replace(temp, path)
+    finally:
+        temp.unlink(missing_ok=True)

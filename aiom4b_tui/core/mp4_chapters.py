@@ -90,9 +90,14 @@ def _chapter_traks(moov: Box) -> list[Box]:
 # --- writing ---------------------------------------------------------------------------
 
 
+def stored_title(title: str) -> str:
+    """A title as the chapter track holds it (at most 1024 bytes of UTF-8)."""
+    return title.encode("utf-8")[:_TITLE_MAX_BYTES].decode("utf-8", "ignore")
+
+
 def text_sample(title: str) -> bytes:
     """One QuickTime text sample: length, UTF-8 text, the UTF-8 encoding atom."""
-    data = title.encode("utf-8")[:_TITLE_MAX_BYTES].decode("utf-8", "ignore").encode("utf-8")
+    data = stored_title(title).encode("utf-8")
     return struct.pack(">H", len(data)) + data + _ENCD_UTF8
 
 

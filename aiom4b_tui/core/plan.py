@@ -7,11 +7,13 @@ exactly from decoded sample counts.
 
 from __future__ import annotations
 
+import bisect
 import re
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from aiom4b_tui.core.chapter_files import ChapterMark
 from aiom4b_tui.core.naming import output_path, safe_file_name
 from aiom4b_tui.core.options import JobOptions, check_year
 from aiom4b_tui.core.scan import AudioFile, BookScan
@@ -46,6 +48,7 @@ class PlannedChapter:
     file_index: int
     offset: float = 0.0  # seconds into the file (non-zero for a source's own chapters)
     start: float = 0.0  # estimated start in the book, seconds (exact one comes from decoding)
+    book_start: float | None = None  # exact start in the book (chapter files), seconds
 
 
 @dataclass(frozen=True)
@@ -98,11 +101,13 @@ def make_plan(
     output_dir: Path,
     encoders: Collection[str] = ("aac",),
     source_tags: Mapping[str, str] | None = None,
+    chapter_marks: Sequence[ChapterMark] | None = None,
 ) -> BookPlan:
     """Decide chapters, tags, format and output name for a scanned book.
 
-    `source_tags`: the extra tags of the sources (source_tags.book_source_tags), read
-    by the caller, since planning does no I/O.
+    `source_tags`: the extra tags of the sources (source_tags.book_source_tags), and
+    `chapter_marks`: chapters from a chapter file (chapter_sources.book_chapter_marks),
+    both read by the caller, since planning does no I/O.
     """
     files = list(scan.files)
     tags = book_tags(scan, options, source_tags)
@@ -116,7 +121,9 @@ def make_plan(
     out_dir = Path(options.output_dir) if options.output_dir else Path(output_dir)
     return BookPlan(
         files=files,
-        chapters=plan_chapters(files),
+        chapters=chapters_from_marks(files, chapter_marks)
+        if chapter_marks
+        else plan_chapters(files),
         tags=tags,
         cover=Path(options.cover) if options.cover else scan.cover,
         picture_file=scan.picture_file,
@@ -149,6 +156,43 @@ def plan_chapters(files: list[AudioFile]) -> list[PlannedChapter]:
             chapters.append(PlannedChapter(title, index, 0.0, start))
         start += audio.duration
     return chapters
+
+
+def chapters_from_marks(
+    files: list[AudioFile], marks: Sequence[ChapterMark]
+) -> list[PlannedChapter]:
+    """Chapters from a chapter file: book times (or times in a named file of a CUE sheet),
+    in order, without duplicates or starts past the book's end."""
+    starts, position = [], 0.0
+    for audio in files:
+        starts.append(position)
+        position += audio.duration
+    names = {}
+    for index, audio in enumerate(files):
+        names.setdefault(Path(audio.rel).name.casefold(), index)
+        names.setdefault(Path(audio.rel).stem.casefold(), index)
+    placed: list[PlannedChapter] = []
+    for number, mark in enumerate(marks, 1):
+        title = mark.title.strip() or f"Chapter {number}"
+        if mark.file is not None:
+            key = Path(mark.file.replace("\\", "/")).name.casefold()
+            index = names.get(key, names.get(Path(key).stem))
+            if index is None:
+                continue  # a file of the sheet that is not in the book
+            placed.append(PlannedChapter(title, index, mark.start, starts[index] + mark.start))
+            continue
+        index = max(0, bisect.bisect_right(starts, mark.start) - 1)
+        offset = mark.start - starts[index]
+        placed.append(PlannedChapter(title, index, offset, mark.start, book_start=mark.start))
+    placed.sort(key=lambda c: c.start)
+    kept: list[PlannedChapter] = []
+    for chapter in placed:
+        if chapter.start >= position - 0.001:
+            continue
+        if kept and chapter.start - kept[-1].start < 0.001:
+            continue
+        kept.append(chapter)
+    return kept or plan_chapters(files)
 
 
 _TRACK_PREFIX = re.compile(
