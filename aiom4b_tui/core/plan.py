@@ -141,21 +141,38 @@ def make_plan(
 
 
 def plan_chapters(files: list[AudioFile]) -> list[PlannedChapter]:
-    """One chapter per file (a source with chapters of its own keeps them, shifted)."""
+    """One chapter per file; a source with chapters of its own keeps them, shifted (a
+    book in parts: a chapter that runs on into the next part stays one chapter)."""
     titles = [f.tags.get("title", "").strip() for f in files]
     use_tags = all(titles) and len(set(t.casefold() for t in titles)) == len(titles)
     chapters: list[PlannedChapter] = []
     start = 0.0
     for index, audio in enumerate(files):
-        if len(audio.chapters) > 1:
+        if _keeps_own_chapters(files, index):
             for n, (offset, title) in enumerate(audio.chapters, 1):
                 name = title.strip() or f"{title_from_name(audio.rel, index + 1)} {n}"
+                if n == 1 and _runs_on(chapters, index, offset, name):
+                    continue
                 chapters.append(PlannedChapter(name, index, offset, start + offset))
         else:
             title = titles[index] if use_tags else title_from_name(audio.rel, index + 1)
             chapters.append(PlannedChapter(title, index, 0.0, start))
         start += audio.duration
     return chapters
+
+
+def _keeps_own_chapters(files: list[AudioFile], index: int) -> bool:
+    """A source with several chapters; or one chapter, after a part that had several."""
+    own = files[index].chapters
+    return len(own) > 1 or (len(own) == 1 and index > 0 and len(files[index - 1].chapters) > 1)
+
+
+def _runs_on(chapters: list[PlannedChapter], index: int, offset: float, title: str) -> bool:
+    """True when a part's first chapter goes on with the previous part's last one."""
+    if not chapters or offset > 1.0:
+        return False
+    last = chapters[-1]
+    return last.file_index == index - 1 and last.title.casefold() == title.casefold()
 
 
 def chapters_from_marks(
