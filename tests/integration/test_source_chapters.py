@@ -3,8 +3,6 @@ the next part stays one chapter."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from audio_factory import make_tone
 from engine_helpers import convert
