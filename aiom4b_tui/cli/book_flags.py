@@ -58,6 +58,18 @@ def add_book_flags(parser: argparse.ArgumentParser) -> None:
         "--chapters-by-silence", action="store_true", help="chapters where the audio is silent"
     )
     parser.add_argument(
+        "--silence-threshold",
+        type=float,
+        metavar="DB",
+        help="what counts as silence, in dBFS (default -35)",
+    )
+    parser.add_argument(
+        "--silence-min",
+        type=float,
+        metavar="SECONDS",
+        help="the shortest silence that places a chapter (default 1.5)",
+    )
+    parser.add_argument(
         "--max-chapter-length",
         type=_minutes,
         metavar="MINUTES",
@@ -75,6 +87,14 @@ def book_options(args: argparse.Namespace, **others: Any) -> JobOptions:
     try:
         values = {n: getattr(args, f"tag_{n}", None) for n in TAG_FLAGS}
         tags = TagOverrides(title=args.name, **values)
+        silence = {
+            key: value
+            for key, value in (
+                ("silence_db", args.silence_threshold),
+                ("silence_seconds", args.silence_min),
+            )
+            if value is not None
+        }
         return JobOptions(
             output_name=args.name,
             tags=tags,
@@ -83,6 +103,7 @@ def book_options(args: argparse.Namespace, **others: Any) -> JobOptions:
             chapters_by_silence=args.chapters_by_silence,
             max_chapter_minutes=args.max_chapter_length,
             template=args.template,
+            **silence,
             **others,
         )
     except ValidationError as exc:

@@ -36,6 +36,7 @@ from aiom4b_tui.core.mp4_chapters import chapter_starts_in_units
 from aiom4b_tui.core.options import JobOptions
 from aiom4b_tui.core.plan import BookPlan, make_plan, numbered_path
 from aiom4b_tui.core.scan import scan_book
+from aiom4b_tui.core.silence import detect_silences
 from aiom4b_tui.core.source_tags import book_source_tags
 from aiom4b_tui.core.splice import FRAME, ADTSError
 from aiom4b_tui.core.tags import embedded_picture, write_mp4_tags
@@ -99,6 +100,17 @@ async def convert_folders(
         raise ConversionError(str(exc)) from exc
     if said and on_log:
         on_log(said)
+    silences = None
+    if options.chapters_by_silence or options.max_chapter_minutes:
+        silences = await detect_silences(
+            [f.path for f in scan.files],
+            ffmpeg=ffmpeg,
+            pool=pool,
+            noise_db=options.silence_db,
+            min_seconds=options.silence_seconds,
+        )
+        if on_log:
+            on_log(f"{len(silences)} silences of {options.silence_seconds:g} s or more")
     plan = make_plan(
         scan,
         options,
@@ -106,6 +118,7 @@ async def convert_folders(
         encoders=encoders,
         source_tags=source_tags,
         chapter_marks=marks,
+        silences=silences,
     )
     if encoders and not plan.copy and plan.encoder.codec not in encoders:
         raise ConversionError(f"this ffmpeg has no {plan.encoder.codec} encoder: {ffmpeg}")

@@ -13,9 +13,11 @@ from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from aiom4b_tui.core.chapter_edit import Silence, chapters_at_silences, split_long_chapters
 from aiom4b_tui.core.chapter_files import ChapterMark
 from aiom4b_tui.core.naming import output_path, safe_file_name
 from aiom4b_tui.core.options import JobOptions, check_year
+from aiom4b_tui.core.planned_chapter import PlannedChapter
 from aiom4b_tui.core.scan import AudioFile, BookScan
 from aiom4b_tui.core.source_tags import series_from_folder
 
@@ -38,17 +40,6 @@ MAX_DEFAULT_BITRATE = 128_000
 # Encoder delay in samples: packet p of an encode decodes to input samples
 # [(p - d) * 1024, (p - d + 1) * 1024) with d = PRIMING // 1024 (measured for `aac`).
 ENCODER_PRIMING = {"aac": 1024, "libfdk_aac": 2048}
-
-
-@dataclass(frozen=True)
-class PlannedChapter:
-    """A chapter: its title and where it starts, as (source file index, seconds into it)."""
-
-    title: str
-    file_index: int
-    offset: float = 0.0  # seconds into the file (non-zero for a source's own chapters)
-    start: float = 0.0  # estimated start in the book, seconds (exact one comes from decoding)
-    book_start: float | None = None  # exact start in the book (chapter files), seconds
 
 
 @dataclass(frozen=True)
@@ -102,12 +93,14 @@ def make_plan(
     encoders: Collection[str] = ("aac",),
     source_tags: Mapping[str, str] | None = None,
     chapter_marks: Sequence[ChapterMark] | None = None,
+    silences: Sequence[Silence] | None = None,
 ) -> BookPlan:
     """Decide chapters, tags, format and output name for a scanned book.
 
     `source_tags`: the extra tags of the sources (source_tags.book_source_tags), and
     `chapter_marks`: chapters from a chapter file (chapter_sources.book_chapter_marks),
-    both read by the caller, since planning does no I/O.
+    and `silences` (silence.detect_silences, for chapters by silence and splitting long
+    ones), all read by the caller, since planning does no I/O.
     """
     files = list(scan.files)
     tags = book_tags(scan, options, source_tags)
@@ -121,9 +114,7 @@ def make_plan(
     out_dir = Path(options.output_dir) if options.output_dir else Path(output_dir)
     return BookPlan(
         files=files,
-        chapters=chapters_from_marks(files, chapter_marks)
-        if chapter_marks
-        else plan_chapters(files),
+        chapters=book_chapters(files, options, chapter_marks, silences),
         tags=tags,
         cover=Path(options.cover) if options.cover else scan.cover,
         picture_file=scan.picture_file,
@@ -138,6 +129,26 @@ def make_plan(
         skipped=list(scan.skipped),
         output_root=out_dir,
     )
+
+
+def book_chapters(
+    files: list[AudioFile],
+    options: JobOptions,
+    marks: Sequence[ChapterMark] | None,
+    silences: Sequence[Silence] | None,
+) -> list[PlannedChapter]:
+    """The chapters: from a chapter file, else at silences (when the job asks), else one
+    per file (or the sources' own); then those over the job's limit split."""
+    if marks:
+        chapters = chapters_from_marks(files, marks)
+    elif options.chapters_by_silence and silences is not None:
+        chapters = chapters_at_silences(files, silences)
+    else:
+        chapters = plan_chapters(files)
+    if options.max_chapter_minutes:
+        limit = options.max_chapter_minutes * 60
+        chapters = split_long_chapters(chapters, files, silences or [], limit)
+    return chapters
 
 
 def plan_chapters(files: list[AudioFile]) -> list[PlannedChapter]:

@@ -26,6 +26,7 @@ pytestmark = pytest.mark.integration
         (["--chapters", "no-such.txt"], "no such file"),
         (["--max-chapter-length", "0"], "more than 0"),
         (["--max-chapter-length", "x"], "not a number of minutes"),
+        (["--silence-threshold", "10"], "silence_db: Input should be less than or equal to 0"),
     ],
 )
 def test_bad_values_exit_2_with_the_reason(tmp_path: Path, flags, reason):
@@ -51,7 +52,8 @@ def test_add_keeps_every_choice_in_the_job(tmp_path: Path):
         tmp_path / "data", "add", book, "--json", "--name", "Dune", "--author", "Frank",
         "--narrator", "Scott", "--series", "Dune", "--series-part", "1", "--year", "1965",
         "--genre", "SF", "--description", "Spice", "--cover", cover, "--chapters", chapters,
-        "--chapters-by-silence", "--max-chapter-length", "30", "--template", "{series}/{title}",
+        "--chapters-by-silence", "--max-chapter-length", "30", "--silence-min", "2.5",
+        "--template", "{series}/{title}",
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
     options = json.loads(result.stdout)["options"]
@@ -62,6 +64,7 @@ def test_add_keeps_every_choice_in_the_job(tmp_path: Path):
     assert (options["tags"]["year"], options["tags"]["genre"]) == ("1965", "SF")
     assert options["cover"] == str(cover) and options["chapters_file"] == str(chapters)
     assert options["chapters_by_silence"] and options["max_chapter_minutes"] == 30
+    assert options["silence_seconds"] == 2.5 and options["silence_db"] == -35
 
 
 def test_convert_names_the_book_by_the_template_and_tags_it(tmp_path: Path):
