@@ -17,6 +17,7 @@ from typing import Any, TextIO
 
 from pydantic import ValidationError
 
+from aiom4b_tui.cli.book_flags import add_book_flags, book_options
 from aiom4b_tui.cli.common import (
     EXIT_FAILURE,
     EXIT_INTERRUPTED,
@@ -29,7 +30,7 @@ from aiom4b_tui.cli.common import (
 )
 from aiom4b_tui.cli.queue_verbs import run_until_signalled
 from aiom4b_tui.core.job_title import job_title
-from aiom4b_tui.core.models import JobCreate, JobOptions, JobStatus
+from aiom4b_tui.core.models import JobCreate, JobStatus
 from aiom4b_tui.core.queue import QueueRunner, RunnerEvent
 from aiom4b_tui.core.safe_text import visible
 
@@ -98,9 +99,9 @@ class ProgressDisplay:
 
 def _job_data(args: argparse.Namespace) -> JobCreate:
     try:
-        options = JobOptions(
+        options = book_options(
+            args,
             output_dir=args.output_dir.expanduser().resolve() if args.output_dir else None,
-            output_name=args.name,
             bitrate=args.bitrate,
             encoder=args.encoder,
         )
@@ -157,7 +158,7 @@ def register(verbs: Any) -> None:
     p = verbs.add_parser("convert", help="make one book of the given folders now, in order")
     add_data_dir(p)
     p.add_argument("folders", nargs="+", type=Path, metavar="DIR")
-    p.add_argument("--name", help="title of the book and name of the .m4b")
+    add_book_flags(p)
     p.add_argument("--output-dir", type=Path, help="folder for the .m4b")
     p.add_argument("--bitrate", type=parse_bitrate, help="AAC bitrate, e.g. 64k")
     p.add_argument(

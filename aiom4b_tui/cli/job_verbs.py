@@ -13,6 +13,7 @@ from typing import Any, TextIO
 
 from pydantic import ValidationError
 
+from aiom4b_tui.cli.book_flags import add_book_flags, book_options
 from aiom4b_tui.cli.common import (
     EXIT_OK,
     EXIT_USAGE,
@@ -26,7 +27,7 @@ from aiom4b_tui.cli.common import (
 )
 from aiom4b_tui.core.book_check import missing_audio
 from aiom4b_tui.core.job_title import job_title
-from aiom4b_tui.core.models import ConversionJob, JobCreate, JobOptions, JobStatus
+from aiom4b_tui.core.models import ConversionJob, JobCreate, JobStatus
 from aiom4b_tui.core.safe_text import visible
 from aiom4b_tui.core.worker_control import WORKER_LOG, ensure_worker
 
@@ -125,9 +126,8 @@ def cmd_jobs(args: argparse.Namespace) -> int:
 def cmd_add(args: argparse.Namespace) -> int:
     """Queue one job: one book from the given folders, in the order given."""
     try:
-        options = JobOptions(
-            output_dir=args.output_dir.expanduser().resolve() if args.output_dir else None,
-            output_name=args.name,
+        options = book_options(
+            args, output_dir=args.output_dir.expanduser().resolve() if args.output_dir else None
         )
         job_data = JobCreate(
             input_folders=args.folders,
@@ -210,7 +210,7 @@ def register(verbs: Any) -> None:
     add_data_dir(p)
     add_json(p)
     p.add_argument("folders", nargs="+", type=Path, metavar="DIR")
-    p.add_argument("--name", help="title of the book and name of the .m4b")
+    add_book_flags(p)
     p.add_argument("--output-dir", type=Path, help="folder for the .m4b")
     p.add_argument("--no-worker", action="store_true", help="only queue it; start no worker")
     p.set_defaults(func=cmd_add)

@@ -16,6 +16,7 @@ import asyncio
 import errno
 import os
 import shutil
+import struct
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -23,6 +24,8 @@ from pathlib import Path
 
 from mutagen.mp4 import MP4
 
+from aiom4b_tui.core.chapter_files import ChapterFileError
+from aiom4b_tui.core.chapter_sources import book_chapter_marks
 from aiom4b_tui.core.encode import (
     EncodedBook,
     ProgressMeter,
@@ -37,9 +40,14 @@ from aiom4b_tui.core.ffmpeg import (
     ffmpeg_encoders,
     run_ffmpeg,
 )
+from aiom4b_tui.core.mp4_book import finish_book
+from aiom4b_tui.core.mp4_boxes import MP4Error
+from aiom4b_tui.core.mp4_chapters import chapter_starts_in_units
 from aiom4b_tui.core.options import JobOptions
 from aiom4b_tui.core.plan import BookPlan, make_plan, numbered_path
 from aiom4b_tui.core.scan import scan_book
+from aiom4b_tui.core.silence import detect_silences
+from aiom4b_tui.core.source_tags import book_source_tags
 from aiom4b_tui.core.splice import FRAME, ADTSError
 from aiom4b_tui.core.tags import embedded_picture, write_mp4_tags
 from aiom4b_tui.core.timeline import DecodeError
@@ -98,7 +106,33 @@ async def convert_folders(
         if on_log:
             on_log(f"skipped {path.name}: {why}")
     encoders = await asyncio.to_thread(ffmpeg_encoders, ffmpeg)
-    plan = make_plan(scan, options, output_dir=output_dir, encoders=encoders)
+    source_tags = await asyncio.to_thread(book_source_tags, [f.path for f in scan.files])
+    try:
+        marks, said = await asyncio.to_thread(book_chapter_marks, scan, options)
+    except ChapterFileError as exc:
+        raise ConversionError(str(exc)) from exc
+    if said and on_log:
+        on_log(said)
+    silences = None
+    if options.chapters_by_silence or options.max_chapter_minutes:
+        silences = await detect_silences(
+            [f.path for f in scan.files],
+            ffmpeg=ffmpeg,
+            pool=pool,
+            noise_db=options.silence_db,
+            min_seconds=options.silence_seconds,
+        )
+        if on_log:
+            on_log(f"{len(silences)} silences of {options.silence_seconds:g} s or more")
+    plan = make_plan(
+        scan,
+        options,
+        output_dir=output_dir,
+        encoders=encoders,
+        source_tags=source_tags,
+        chapter_marks=marks,
+        silences=silences,
+    )
     if encoders and not plan.copy and plan.encoder.codec not in encoders:
         raise ConversionError(f"this ffmpeg has no {plan.encoder.codec} encoder: {ffmpeg}")
     return await convert_book(
@@ -130,7 +164,7 @@ async def convert_book(
     the work folder, a failure removes it; success removes it unless `keep_work`.
     """
     log = on_log or (lambda _msg: None)
-    output_dir = plan.output_path.parent
+    output_dir = plan.output_folder
     work = work_dir_for(output_dir, work_name)
     started = time.monotonic()
     try:
@@ -291,6 +325,9 @@ def chapter_starts(plan: BookPlan, book: EncodedBook) -> list[int]:
     """Exact chapter starts in output samples, from the decoded file positions."""
     starts = []
     for chapter in plan.chapters:
+        if chapter.book_start is not None:
+            starts.append(book.file_starts[0] + round(chapter.book_start * book.rate))
+            continue
         base = book.file_starts[chapter.file_index]
         starts.append(base + round(chapter.offset * book.rate))
     return starts
@@ -321,14 +358,22 @@ async def _mux(
     out: Path,
     cpus: frozenset[int] | None,
 ) -> None:
-    meta = work / "chapters.txt"
-    titles = [c.title for c in plan.chapters]
-    meta.write_text(chapters_metadata(titles, starts, book.total, book.rate), "utf-8")
-    offset = f"{-book.priming / book.rate:.9f}"  # the muxer turns this into the edit list
-    args = ["-itsoffset", offset, "-f", "aac", "-i", book.adts]
-    args += ["-f", "ffmetadata", "-i", str(meta), "-map", "0:a", "-map_metadata", "1"]
-    args += ["-map_chapters", "1", "-c", "copy", "-f", "ipod", str(out)]
+    """Wrap the ADTS stream in MP4 (ffmpeg), then write the timing and chapters (ours)."""
+    raw = work / "audio.m4a"
+    args = ["-f", "aac", "-i", book.adts, "-map", "0:a", "-map_metadata", "-1"]
+    args += ["-map_chapters", "-1", "-c", "copy", "-f", "ipod", str(raw)]
     await run_ffmpeg(ffmpeg, args, what="writing the .m4b", cwd=work, cpus=cpus)
+    titles = [c.title for c in plan.chapters]
+    await asyncio.to_thread(
+        finish_book,
+        raw,
+        out,
+        titles=titles,
+        starts=starts,
+        total=book.total,
+        priming=book.priming,
+    )
+    raw.unlink()
 
 
 def cover_bytes(plan: BookPlan, work: Path) -> bytes | None:
@@ -348,7 +393,8 @@ def cover_bytes(plan: BookPlan, work: Path) -> bytes | None:
 
 
 def verify_result(result: Path, book: EncodedBook, plan: BookPlan, starts: list[int]) -> None:
-    """Check the result before it is placed: readable, right length, every chapter."""
+    """Check the result before it is placed: readable, right length, every chapter (the
+    QuickTime ones: the Nero list holds 255 at most)."""
     try:
         mp4 = MP4(result)
     except Exception as exc:
@@ -362,16 +408,21 @@ def verify_result(result: Path, book: EncodedBook, plan: BookPlan, starts: list[
         raise ConversionError(
             f"the result lasts {length:.3f} s where the sources decode to {expected:.3f} s"
         )
-    found = list(mp4.chapters or [])
+    try:
+        timescale, found = chapter_starts_in_units(result)
+    except (MP4Error, OSError, struct.error) as exc:
+        raise ConversionError(f"the result's chapters cannot be read back: {exc}") from exc
     if len(found) != len(starts):
         raise ConversionError(f"the result has {len(found)} chapters, {len(starts)} planned")
-    for chapter, start in zip(found, starts, strict=True):
-        if abs(chapter.start - start / book.rate) > CHAPTER_TOLERANCE:
-            raise ConversionError(f"chapter {chapter.title!r} is misplaced in the result")
+    wanted = [0, *starts[1:]]  # the chapter track starts with the audio
+    for (start, title), want in zip(found, wanted, strict=True):
+        if abs(start / timescale - want / book.rate) > CHAPTER_TOLERANCE:
+            raise ConversionError(f"chapter {title!r} is misplaced in the result")
 
 
 def place_result(result: Path, wanted: Path) -> Path:
     """Move the result to `wanted`, or `wanted (2)`, … — never over an existing file."""
+    wanted.parent.mkdir(parents=True, exist_ok=True)
     for n in range(1, 1000):
         target = numbered_path(wanted, n)
         try:

@@ -1,15 +1,26 @@
 """What a job asks of the engine: `JobOptions` and the tags a person sets (`TagOverrides`).
 
 These are engine inputs: the engine reads them, the store keeps them as JSON in
-`jobs.options` without knowing their shape beyond this model.
+`jobs.options` without knowing their shape beyond this model. Every field is checked
+here, so the CLI, the TUI and a stored job all refuse the same bad values.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import re
+import string
 from pathlib import Path
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+DEFAULT_TEMPLATE = "{author} - {title}"
+TEMPLATE_FIELDS = frozenset(
+    {"author", "title", "subtitle", "series", "series_part", "narrator", "year", "genre"}
+)
+_YEAR = re.compile(r"^\d{4}(-\d{2}-\d{2})?$")
+_PART = re.compile(r"^\d{1,4}(\.\d{1,3})?$")
 
 
 class TagOverrides(BaseModel):
@@ -18,11 +29,67 @@ class TagOverrides(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     title: str | None = None
-    author: str | None = None
-    narrator: str | None = None
-    year: str | None = None
+    subtitle: str | None = None
+    author: str | None = Field(default=None, description="authors, separated by commas")
+    narrator: str | None = Field(default=None, description="narrators, separated by commas")
+    series: str | None = None
+    series_part: str | None = Field(default=None, description="e.g. 3 or 2.5")
+    year: str | None = Field(default=None, description="YYYY or YYYY-MM-DD")
     genre: str | None = None
+    publisher: str | None = None
+    language: str | None = None
     description: str | None = None
+    asin: str | None = None
+    isbn: str | None = None
+    comment: str | None = None
+
+    @field_validator("year")
+    @classmethod
+    def _year_is_a_date(cls, value: str | None) -> str | None:
+        return check_year(value)
+
+    @field_validator("series_part")
+    @classmethod
+    def _part_is_a_number(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return value
+        value = value.strip()
+        if not _PART.match(value):
+            raise ValueError(f"series part must be a number such as 3 or 2.5, not {value!r}")
+        return value
+
+
+def check_year(value: str | None) -> str | None:
+    """`value` if it is YYYY or a real date YYYY-MM-DD (blank passes); else ValueError."""
+    if value is None or not value.strip():
+        return value
+    value = value.strip()
+    if not _YEAR.match(value):
+        raise ValueError(f"year must be YYYY or YYYY-MM-DD, not {value!r}")
+    if len(value) > 4:
+        try:
+            dt.date.fromisoformat(value)
+        except ValueError as exc:
+            raise ValueError(f"{value!r} is not a date") from exc
+    return value
+
+
+def check_template(value: str) -> str:
+    """A file name template: only known {fields}, at least the title or a field."""
+    try:
+        parts = list(string.Formatter().parse(value))
+    except ValueError as exc:
+        raise ValueError(f"bad file name template {value!r}: {exc}") from exc
+    names = [name for _text, name, _spec, _conv in parts if name is not None]
+    unknown = sorted({n for n in names if n not in TEMPLATE_FIELDS})
+    if unknown:
+        known = ", ".join("{" + f + "}" for f in sorted(TEMPLATE_FIELDS))
+        raise ValueError(f"unknown field {{{unknown[0]}}} in the template (known: {known})")
+    if any(spec or conv for _text, name, spec, conv in parts if name is not None):
+        raise ValueError("template fields take no format spec or conversion")
+    if not names:
+        raise ValueError("the template names no field, e.g. {title}")
+    return value
 
 
 class JobOptions(BaseModel):
@@ -32,7 +99,18 @@ class JobOptions(BaseModel):
 
     output_dir: Path | None = None
     output_name: str | None = Field(default=None, description="File name, .m4b added")
+    template: str | None = Field(
+        default=None, description=f"file name template, default {DEFAULT_TEMPLATE!r}"
+    )
     tags: TagOverrides = Field(default_factory=TagOverrides)
+    cover: Path | None = Field(default=None, description="image file for the cover")
+    chapters_file: Path | None = Field(
+        default=None, description="chapters.txt, ffmetadata, .cue or chapter JSON"
+    )
+    chapters_by_silence: bool = False
+    silence_db: float = Field(default=-35.0, ge=-90, le=0, description="silence threshold")
+    silence_seconds: float = Field(default=1.5, gt=0, le=60, description="shortest silence")
+    max_chapter_minutes: float | None = Field(default=None, gt=0, le=24 * 60)
     bitrate: int | None = Field(default=None, ge=8_000, le=512_000, description="bits/s")
     sample_rate: int | None = Field(default=None, ge=8_000, le=96_000)
     channels: int | None = Field(default=None, ge=1, le=2)
@@ -46,3 +124,8 @@ class JobOptions(BaseModel):
         if value is not None and not value.strip():
             raise ValueError("the output name is blank")
         return value
+
+    @field_validator("template")
+    @classmethod
+    def _template_known_fields(cls, value: str | None) -> str | None:
+        return None if value is None else check_template(value)

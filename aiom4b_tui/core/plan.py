@@ -7,14 +7,19 @@ exactly from decoded sample counts.
 
 from __future__ import annotations
 
+import bisect
 import re
-import unicodedata
-from collections.abc import Collection
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from aiom4b_tui.core.options import JobOptions
+from aiom4b_tui.core.chapter_edit import Silence, chapters_at_silences, split_long_chapters
+from aiom4b_tui.core.chapter_files import ChapterMark
+from aiom4b_tui.core.naming import output_path, safe_file_name
+from aiom4b_tui.core.options import JobOptions, check_year
+from aiom4b_tui.core.planned_chapter import PlannedChapter
 from aiom4b_tui.core.scan import AudioFile, BookScan
+from aiom4b_tui.core.source_tags import series_from_folder
 
 AAC_SAMPLE_RATES = (
     8000,
@@ -35,17 +40,6 @@ MAX_DEFAULT_BITRATE = 128_000
 # Encoder delay in samples: packet p of an encode decodes to input samples
 # [(p - d) * 1024, (p - d + 1) * 1024) with d = PRIMING // 1024 (measured for `aac`).
 ENCODER_PRIMING = {"aac": 1024, "libfdk_aac": 2048}
-_MAX_NAME_BYTES = 200
-
-
-@dataclass(frozen=True)
-class PlannedChapter:
-    """A chapter: its title and where it starts, as (source file index, seconds into it)."""
-
-    title: str
-    file_index: int
-    offset: float = 0.0  # seconds into the file (non-zero for a source's own chapters)
-    start: float = 0.0  # estimated start in the book, seconds (exact one comes from decoding)
 
 
 @dataclass(frozen=True)
@@ -69,7 +63,8 @@ class BookPlan:
 
     files: list[AudioFile]
     chapters: list[PlannedChapter]
-    tags: dict[str, str]  # title, author, narrator, year, genre, description, album
+    tags: dict[str, str]  # title album author narrator year genre description subtitle
+    # series series_part publisher language asin isbn comment (those known)
     cover: Path | None  # an image file
     picture_file: Path | None  # else a source whose embedded picture becomes the cover
     encoder: EncoderSettings
@@ -77,6 +72,12 @@ class BookPlan:
     output_path: Path  # wanted path; convert adds " (2)" … if it exists
     duration: float  # estimated, seconds
     skipped: list[tuple[Path, str]] = field(default_factory=list)
+    output_root: Path | None = None  # the output folder (the template may add folders)
+
+    @property
+    def output_folder(self) -> Path:
+        """The output folder the job names (work folders go there)."""
+        return self.output_root or self.output_path.parent
 
     @property
     def title(self) -> str:
@@ -90,10 +91,19 @@ def make_plan(
     *,
     output_dir: Path,
     encoders: Collection[str] = ("aac",),
+    source_tags: Mapping[str, str] | None = None,
+    chapter_marks: Sequence[ChapterMark] | None = None,
+    silences: Sequence[Silence] | None = None,
 ) -> BookPlan:
-    """Decide chapters, tags, format and output name for a scanned book."""
+    """Decide chapters, tags, format and output name for a scanned book.
+
+    `source_tags`: the extra tags of the sources (source_tags.book_source_tags), and
+    `chapter_marks`: chapters from a chapter file (chapter_sources.book_chapter_marks),
+    and `silences` (silence.detect_silences, for chapters by silence and splitting long
+    ones), all read by the caller, since planning does no I/O.
+    """
     files = list(scan.files)
-    tags = book_tags(scan, options)
+    tags = book_tags(scan, options, source_tags)
     encoder = choose_encoder(files, options, encoders)
     copy = can_copy(files, options)
     if copy:  # the sources' own format is the output's
@@ -104,34 +114,113 @@ def make_plan(
     out_dir = Path(options.output_dir) if options.output_dir else Path(output_dir)
     return BookPlan(
         files=files,
-        chapters=plan_chapters(files),
+        chapters=book_chapters(files, options, chapter_marks, silences),
         tags=tags,
-        cover=scan.cover,
+        cover=Path(options.cover) if options.cover else scan.cover,
         picture_file=scan.picture_file,
         encoder=encoder,
         copy=copy,
-        output_path=out_dir / output_file_name(tags, options.output_name),
+        output_path=(
+            out_dir / output_file_name(tags, options.output_name)
+            if options.output_name
+            else output_path(out_dir, options.template, tags)
+        ),
         duration=sum(f.duration for f in files),
         skipped=list(scan.skipped),
+        output_root=out_dir,
     )
 
 
+def book_chapters(
+    files: list[AudioFile],
+    options: JobOptions,
+    marks: Sequence[ChapterMark] | None,
+    silences: Sequence[Silence] | None,
+) -> list[PlannedChapter]:
+    """The chapters: from a chapter file, else at silences (when the job asks), else one
+    per file (or the sources' own); then those over the job's limit split."""
+    if marks:
+        chapters = chapters_from_marks(files, marks)
+    elif options.chapters_by_silence and silences is not None:
+        chapters = chapters_at_silences(files, silences)
+    else:
+        chapters = plan_chapters(files)
+    if options.max_chapter_minutes:
+        limit = options.max_chapter_minutes * 60
+        chapters = split_long_chapters(chapters, files, silences or [], limit)
+    return chapters
+
+
 def plan_chapters(files: list[AudioFile]) -> list[PlannedChapter]:
-    """One chapter per file (a source with chapters of its own keeps them, shifted)."""
+    """One chapter per file; a source with chapters of its own keeps them, shifted (a
+    book in parts: a chapter that runs on into the next part stays one chapter)."""
     titles = [f.tags.get("title", "").strip() for f in files]
     use_tags = all(titles) and len(set(t.casefold() for t in titles)) == len(titles)
     chapters: list[PlannedChapter] = []
     start = 0.0
     for index, audio in enumerate(files):
-        if len(audio.chapters) > 1:
+        if _keeps_own_chapters(files, index):
             for n, (offset, title) in enumerate(audio.chapters, 1):
                 name = title.strip() or f"{title_from_name(audio.rel, index + 1)} {n}"
+                if n == 1 and _runs_on(chapters, index, offset, name):
+                    continue
                 chapters.append(PlannedChapter(name, index, offset, start + offset))
         else:
             title = titles[index] if use_tags else title_from_name(audio.rel, index + 1)
             chapters.append(PlannedChapter(title, index, 0.0, start))
         start += audio.duration
     return chapters
+
+
+def _keeps_own_chapters(files: list[AudioFile], index: int) -> bool:
+    """A source with several chapters; or one chapter, after a part that had several."""
+    own = files[index].chapters
+    return len(own) > 1 or (len(own) == 1 and index > 0 and len(files[index - 1].chapters) > 1)
+
+
+def _runs_on(chapters: list[PlannedChapter], index: int, offset: float, title: str) -> bool:
+    """True when a part's first chapter goes on with the previous part's last one."""
+    if not chapters or offset > 1.0:
+        return False
+    last = chapters[-1]
+    return last.file_index == index - 1 and last.title.casefold() == title.casefold()
+
+
+def chapters_from_marks(
+    files: list[AudioFile], marks: Sequence[ChapterMark]
+) -> list[PlannedChapter]:
+    """Chapters from a chapter file: book times (or times in a named file of a CUE sheet),
+    in order, without duplicates or starts past the book's end."""
+    starts, position = [], 0.0
+    for audio in files:
+        starts.append(position)
+        position += audio.duration
+    names = {}
+    for index, audio in enumerate(files):
+        names.setdefault(Path(audio.rel).name.casefold(), index)
+        names.setdefault(Path(audio.rel).stem.casefold(), index)
+    placed: list[PlannedChapter] = []
+    for number, mark in enumerate(marks, 1):
+        title = mark.title.strip() or f"Chapter {number}"
+        if mark.file is not None:
+            key = Path(mark.file.replace("\\", "/")).name.casefold()
+            index = names.get(key, names.get(Path(key).stem))
+            if index is None:
+                continue  # a file of the sheet that is not in the book
+            placed.append(PlannedChapter(title, index, mark.start, starts[index] + mark.start))
+            continue
+        index = max(0, bisect.bisect_right(starts, mark.start) - 1)
+        offset = mark.start - starts[index]
+        placed.append(PlannedChapter(title, index, offset, mark.start, book_start=mark.start))
+    placed.sort(key=lambda c: c.start)
+    kept: list[PlannedChapter] = []
+    for chapter in placed:
+        if chapter.start >= position - 0.001:
+            continue
+        if kept and chapter.start - kept[-1].start < 0.001:
+            continue
+        kept.append(chapter)
+    return kept or plan_chapters(files)
 
 
 _TRACK_PREFIX = re.compile(
@@ -150,8 +239,11 @@ def title_from_name(rel: str, number: int) -> str:
     return cleaned or f"Chapter {number}"
 
 
-def book_tags(scan: BookScan, options: JobOptions) -> dict[str, str]:
-    """The book's tags from its files' tags, overridden by the job's."""
+def book_tags(
+    scan: BookScan, options: JobOptions, source_tags: Mapping[str, str] | None = None
+) -> dict[str, str]:
+    """The book's tags: the files' tags (and `source_tags`, see source_tags.py), then the
+    folder name ("Series 03 - Title"), overridden by the job's."""
 
     def first(*keys: str) -> str | None:
         for key in keys:
@@ -161,21 +253,51 @@ def book_tags(scan: BookScan, options: JobOptions) -> dict[str, str]:
                     return value
         return None
 
+    extra = dict(source_tags or {})
     folder_name = scan.folders[0].name if scan.folders else "Audiobook"
+    from_folder = _series_folder(scan)
     found = {
-        "title": first("album") or folder_name,
+        "title": first("album") or (from_folder[2] if from_folder else folder_name),
         "author": first("albumartist", "artist"),
-        "narrator": first("composer"),
-        "year": first("date"),
+        "narrator": first("composer") or extra.get("narrator"),
+        "year": normal_year(first("date")),
         "genre": first("genre"),
-        "description": first("description", "comment"),
+        "description": extra.get("long_description") or first("description", "comment"),
     }
+    for key in ("subtitle", "publisher", "language", "asin", "isbn"):
+        found[key] = extra.get(key)
+    if extra.get("series"):
+        found["series"], found["series_part"] = extra["series"], extra.get("series_part")
+    elif from_folder:
+        found["series"], found["series_part"] = from_folder[0], from_folder[1]
     for key, value in options.tags.model_dump().items():
         if value is not None and str(value).strip():
             found[key] = str(value).strip()
     tags = {k: v for k, v in found.items() if v}
     tags["album"] = tags["title"]
     return tags
+
+
+def _series_folder(scan: BookScan) -> tuple[str, str, str] | None:
+    """Series, part and title from the book's folder name (or its parent's, for CD1...)."""
+    for folder in scan.folders[:1]:
+        for name in (folder.name, folder.parent.name):
+            if found := series_from_folder(name):
+                return found
+    return None
+
+
+def normal_year(text: str | None) -> str | None:
+    """A source's date as YYYY-MM-DD or YYYY; None when it holds neither."""
+    if not text:
+        return None
+    found = re.match(r"^\s*(\d{4})(?:-(\d{2})-(\d{2}))?", text)
+    if not found:
+        return None
+    try:
+        return check_year(found.group(0).strip())
+    except ValueError:
+        return found.group(1)
 
 
 def choose_encoder(
@@ -215,17 +337,6 @@ def can_copy(files: list[AudioFile], options: JobOptions) -> bool:
         return False
     formats = {(f.sample_rate, f.channels) for f in files}
     return len(formats) == 1 and 0 not in next(iter(formats))
-
-
-def safe_file_name(name: str) -> str:
-    """`name` made safe for common file systems (no separators, controls or reserved marks)."""
-    name = unicodedata.normalize("NFC", name)
-    name = "".join("_" if unicodedata.category(ch).startswith("C") else ch for ch in name)
-    name = re.sub(r'[/\\:*?"<>|]', "_", name)
-    name = re.sub(r"\s+", " ", name).strip(" .")
-    while len(name.encode("utf-8")) > _MAX_NAME_BYTES:
-        name = name[:-1]
-    return name.rstrip(" .") or "Audiobook"
 
 
 def output_file_name(tags: dict[str, str], wanted: str | None = None) -> str:

@@ -1,0 +1,45 @@
+"""Books past the Nero list's 255 chapters, and a book's decoded length to the sample."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from audio_factory import make_continuous_book
+from engine_helpers import convert
+from mp4_probe import decoded_samples, ffmpeg_chapters
+
+from aiom4b_tui.core.mp4_book import file_brand
+from aiom4b_tui.core.mp4_chapters import chapter_starts_in_units, has_nero_chapters
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.mark.parametrize("files", [256, 600])
+async def test_books_past_255_files_convert_with_exact_chapters(tmp_path: Path, ffmpeg: str, files):
+    rate = 22050
+    counts = [4000 + 37 * (n % 11) for n in range(files)]  # tiny MP3s fool the probe
+    sources = make_continuous_book(tmp_path / "src", counts, rate=rate, channels=1)
+    lengths = [decoded_samples(path, 1) for path in sources]  # what each source decodes to
+    out = await convert([tmp_path / "src"], tmp_path / "out", ffmpeg)
+    assert not has_nero_chapters(out)
+    timescale, found = chapter_starts_in_units(out)
+    assert timescale == rate
+    expected, position = [], 0
+    for length in lengths:
+        expected.append(position)
+        position += length
+    assert [start for start, _title in found] == expected
+    assert len(ffmpeg_chapters(out)) == files
+    assert decoded_samples(out, 1) == sum(lengths)
+
+
+@pytest.mark.parametrize("codec", ["mp3", "flac"])
+async def test_the_book_decodes_to_the_sum_of_its_sources(tmp_path: Path, ffmpeg: str, codec):
+    counts = [44100 * 2 + 17, 44100 + 999, 3 * 44100 + 1]
+    make_continuous_book(tmp_path / "src", counts, codec=codec)
+    out = await convert([tmp_path / "src"], tmp_path / "out", ffmpeg, segment_seconds=2.0)
+    assert decoded_samples(out, 2) == sum(counts)
+    starts = [s for s, _t in ffmpeg_chapters(out)]
+    assert starts == pytest.approx([0, counts[0] / 44100, (counts[0] + counts[1]) / 44100])
+    assert file_brand(out) == b"M4B "
