@@ -237,7 +237,6 @@ async def _convert_in(
     segment_seconds: float | None,
 ) -> Path:
     enc = plan.encoder
-    total_seconds = plan.duration * (1.0 if plan.copy else 1.05)
 
     def emit(fraction: float, speed: float | None) -> None:
         if on_progress:
@@ -246,7 +245,7 @@ async def _convert_in(
             on_progress(ConvertProgress(book_done, speed, eta, "encoding"))
 
     work = ledger.work
-    meter = ProgressMeter(total_seconds, emit)
+    meter = ProgressMeter(plan.duration, emit)
     meter.preload({index: done.seconds for index, done in ledger.segments.items()})
     how = (
         "joining (no re-encoding)"

@@ -149,16 +149,18 @@ class _SegmentEncoder:
         name = f"seg-{index:05d}.aac"
         part = self.work_dir / f"{name}.part"
         args = [*inputs, "-c:a", enc.codec, "-b:a", str(enc.bitrate), "-f", "adts", str(part)]
+        # Progress counts the book's audio: the rolls' share of the encode is not the book's.
+        kept_share = segment.samples / (segment.enc_end - segment.enc_start)
         async with self.pool.slot() as cpus:
             await run_ffmpeg(
                 self.ffmpeg,
                 args,
                 cpus=cpus,
                 cwd=self.work_dir,
-                on_progress=lambda s: self.meter.update(index, s),
+                on_progress=lambda s: self.meter.update(index, s * kept_share),
                 what=f"encoding segment {index + 1}",
             )
-        seconds = (segment.enc_end - segment.enc_start) / enc.sample_rate
+        seconds = segment.samples / enc.sample_rate
         size, first, stop = _kept_bytes(part, segment, enc.priming)
         done = DoneSegment(index, name, size, first, stop, seconds, segment.samples)
         out = await self.ledger.finish_segment(part, done)
