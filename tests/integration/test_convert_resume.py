@@ -22,6 +22,7 @@ from audio_factory import make_aac_book, make_tone
 from engine_helpers import chapters_of, convert, ffmpeg_children
 
 from aiom4b_tui.core.convert import ConversionError
+from aiom4b_tui.core.splice import plan_cuts
 
 pytestmark = pytest.mark.integration
 
@@ -231,3 +232,24 @@ async def test_the_copy_path_starts_over_and_still_works(tmp_path: Path, ffmpeg:
     again = await convert([book], out, ffmpeg, work_name="r", logs=logs)
     assert "starting over: AAC files are joined again (it takes seconds)" in logs
     assert again == first and len(chapters_of(again)) == 2
+
+
+async def test_a_resume_on_another_pool_size_keeps_the_recorded_cuts(tmp_path: Path, ffmpeg: str):
+    # Guided cuts depend on the pool size: a resume on another one must keep the old cuts.
+    book = make_book(tmp_path / "book", "mp3", files=3, seconds=15.0)
+    reference = await convert([book], tmp_path / "ref", ffmpeg, slots=1, work_name="r")
+    out = tmp_path / "out"
+    task = asyncio.ensure_future(convert([book], out, ffmpeg, slots=1, work_name="r"))
+    while finished_segments(out) < 1:
+        assert not task.done()
+        await asyncio.sleep(0.005)
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    cuts, total = manifest(out)["cuts"], manifest(out)["total"]
+    assert cuts != plan_cuts(0, total, 44100, 2)
+    logs: list[str] = []
+    result = await convert([book], out, ffmpeg, slots=2, work_name="r", logs=logs, keep_work=True)
+    assert any(ln.startswith(f"resuming: 1 of {len(cuts)} segments") for ln in logs), logs
+    assert manifest(out)["cuts"] == cuts
+    assert result.read_bytes() == reference.read_bytes()
