@@ -23,13 +23,8 @@ from pathlib import Path
 
 from mutagen.mp4 import MP4
 
-from aiom4b_tui.core.encode import (
-    EncodedBook,
-    ProgressMeter,
-    encode_gapless,
-    join_copy,
-    segment_rolls,
-)
+from aiom4b_tui.core.chapter_marks import chapter_starts, chapters_metadata
+from aiom4b_tui.core.encode import EncodedBook, encode_gapless, join_copy, segment_rolls
 from aiom4b_tui.core.ffmpeg import (
     FFmpegError,
     FFmpegNotFoundError,
@@ -39,6 +34,7 @@ from aiom4b_tui.core.ffmpeg import (
 )
 from aiom4b_tui.core.options import JobOptions
 from aiom4b_tui.core.plan import BookPlan, make_plan, numbered_path
+from aiom4b_tui.core.progress_meter import ProgressMeter
 from aiom4b_tui.core.scan import scan_book
 from aiom4b_tui.core.splice import FRAME, ADTSError
 from aiom4b_tui.core.tags import embedded_picture, write_mp4_tags
@@ -284,31 +280,6 @@ async def _convert_in(
         f"muxed, tagged and checked in {time.monotonic() - encoded_at:.1f} s"
     )
     return result
-
-
-def chapter_starts(plan: BookPlan, book: EncodedBook) -> list[int]:
-    """Exact chapter starts in output samples, from the decoded file positions."""
-    starts = []
-    for chapter in plan.chapters:
-        base = book.file_starts[chapter.file_index]
-        starts.append(base + round(chapter.offset * book.rate))
-    return starts
-
-
-def chapters_metadata(titles: list[str], starts: list[int], total: int, rate: int) -> str:
-    """An ffmetadata document with one [CHAPTER] per chapter (times in samples)."""
-    lines = [";FFMETADATA1"]
-    ends = [*starts[1:], max(total, starts[-1] + 1)]
-    for title, start, end in zip(titles, starts, ends, strict=True):
-        lines += ["[CHAPTER]", f"TIMEBASE=1/{rate}", f"START={start}", f"END={end}"]
-        lines.append(f"title={_escape_metadata(title)}")
-    return "\n".join(lines) + "\n"
-
-
-def _escape_metadata(text: str) -> str:
-    for ch in ("\\", "=", ";", "#", "\n"):
-        text = text.replace(ch, "\\" + ch)
-    return text.replace("\r", " ")
 
 
 async def _mux(
