@@ -35,6 +35,7 @@ from aiom4b_tui.core.ffmpeg import (
 from aiom4b_tui.core.options import JobOptions
 from aiom4b_tui.core.plan import BookPlan, make_plan, numbered_path
 from aiom4b_tui.core.progress_meter import ProgressMeter
+from aiom4b_tui.core.safe_text import visible
 from aiom4b_tui.core.scan import scan_book
 from aiom4b_tui.core.splice import FRAME, ADTSError
 from aiom4b_tui.core.tags import embedded_picture, write_mp4_tags
@@ -169,7 +170,7 @@ async def _convert_resuming(
     for fresh in (False, True):
         ledger = await asyncio.to_thread(_open_work, work, plan, fingerprint, log, fresh)
         if isinstance(ledger, Path):
-            log(f"already made: {ledger}")
+            log(f"already made: {visible(str(ledger))}")
             return ledger
         try:
             result = await _convert_checked(
