@@ -40,7 +40,7 @@ from aiom4b_tui.core.scan import scan_book
 from aiom4b_tui.core.splice import FRAME, ADTSError
 from aiom4b_tui.core.tags import embedded_picture, write_mp4_tags
 from aiom4b_tui.core.timeline import DecodeError
-from aiom4b_tui.core.work_ledger import ResumeMismatch, WorkLedger, open_work
+from aiom4b_tui.core.work_ledger import ResumeMismatch, WorkLedger, drop_scratch, open_work
 from aiom4b_tui.core.work_manifest import plan_fingerprint
 
 WORK_PREFIX = ".aiom4b-work-"
@@ -135,7 +135,10 @@ async def convert_book(
             plan, work, ffmpeg, pool, on_progress, log, segment_seconds, keep_work
         )
     except asyncio.CancelledError:
-        raise  # the work folder stays: the next run resumes from it
+        # The work folder stays for the next run to resume; decoded PCM (up to ~1 GB)
+        # and unfinished segments are of no use to it.
+        await asyncio.shield(asyncio.to_thread(drop_scratch, work))
+        raise
     except BaseException as exc:
         await asyncio.shield(asyncio.to_thread(remove_work_dirs, output_dir, work_name))
         if isinstance(exc, ConversionError | FFmpegNotFoundError):

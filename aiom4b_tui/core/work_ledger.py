@@ -189,6 +189,13 @@ def _keep_finished(work: Path, manifest: WorkManifest) -> bool:
     return bool(kept)
 
 
+def drop_scratch(work: Path) -> None:
+    """Delete what a resumed run cannot use: decoded PCM and unfinished segments."""
+    for pattern in ("pcm-*.raw", "*.part"):
+        for path in work.glob(pattern):
+            path.unlink(missing_ok=True)
+
+
 def _clear(work: Path) -> None:
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir()

@@ -166,6 +166,7 @@ async def test_cancel_keeps_the_work_and_progress_resumes_where_it_was(tmp_path:
     out = tmp_path / "out"
     await cancelled_after(book, out, ffmpeg, 3)
     assert (out / WORK / "manifest.json").is_file() and not list(out.glob("*.m4b"))
+    assert not list((out / WORK).glob("pcm-*")) and not list((out / WORK).glob("*.part"))
     done = manifest(out)["segments"]
     done_seconds = sum(s["seconds"] for s in done)
 
