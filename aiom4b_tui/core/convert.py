@@ -19,6 +19,7 @@ from pathlib import Path
 
 from mutagen.mp4 import MP4
 
+from aiom4b_tui.core import file_modes
 from aiom4b_tui.core.encode import EncodedBook, ProgressMeter, encode_gapless, join_copy
 from aiom4b_tui.core.ffmpeg import (
     FFmpegError,
@@ -137,9 +138,9 @@ async def convert_book(
 def _make_work_dir(output_dir: Path, work_name: str) -> Path:
     work = work_dir_for(output_dir, work_name)
     try:
-        output_dir.mkdir(parents=True, exist_ok=True)
+        file_modes.make_dirs(output_dir)
         shutil.rmtree(work, ignore_errors=True)
-        work.mkdir()
+        file_modes.make_dir(work)
     except OSError as exc:
         raise ConversionError(
             f"cannot write in the output folder {output_dir}: {exc.strerror or exc}"
@@ -280,7 +281,9 @@ def verify_result(result: Path, book: EncodedBook, plan: BookPlan, starts: list[
 
 
 def place_result(result: Path, wanted: Path) -> Path:
-    """Move the result to `wanted`, or `wanted (2)`, … — never over an existing file."""
+    """Move the result to `wanted`, or `wanted (2)`, … — never over an existing file.
+    It gets the settings' file mode (core/file_modes.py) first, whatever the umask."""
+    file_modes.set_file_mode(result)
     for n in range(1, 1000):
         target = numbered_path(wanted, n)
         try:
