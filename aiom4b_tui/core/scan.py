@@ -92,7 +92,9 @@ def scan_book(folders: Sequence[Path], *, ffmpeg: str | None = None) -> BookScan
     if not files:
         names = ", ".join(str(f) for f in folders)
         if skipped:
-            raise ScanError(f"no audio files in {names} ({len(skipped)} other files skipped)")
+            shown = "; ".join(f"{path.name}: {why}" for path, why in skipped[:3])
+            more = f"; {len(skipped) - 3} more" if len(skipped) > 3 else ""
+            raise ScanError(f"no audio files in {names} (skipped {shown}{more})")
         raise ScanError(f"no audio files in {names}: the folder is empty")
     picture_file = None if cover else next((f.path for f in files if f.has_picture), None)
     return BookScan(list(map(Path, folders)), files, skipped, cover, picture_file)
