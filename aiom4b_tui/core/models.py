@@ -126,6 +126,8 @@ class JobDB(SQLModel, table=True):
     eta_seconds: float | None = SQLField(default=None, description="Seconds left")
     heartbeat: datetime | None = SQLField(default=None, description="Runner's last sign")
     cancel_requested: bool = SQLField(default=False, description="Cancel asked for")
+    # Migration 0003.
+    reason: str | None = SQLField(default=None, description="One-line reason of a failure")
 
     def folders(self) -> list[Path]:
         """The input folders, decoded from their JSON; BadRowError when they do not."""
@@ -165,6 +167,38 @@ class JobDB(SQLModel, table=True):
 def _short(value: object, limit: int = 40) -> str:
     text = repr(value) if not isinstance(value, str) else value
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+class WorkerDB(SQLModel, table=True):
+    """A live worker process: who it is, since when, how busy (migration 0003).
+
+    Each worker writes its own row at start, renews `heartbeat` while it runs and deletes
+    the row when it exits; a row whose heartbeat is old belongs to a worker that died.
+    """
+
+    __tablename__ = "workers"
+
+    id: str = SQLField(primary_key=True, max_length=200, description="host:pid")
+    host: str = SQLField(max_length=200)
+    pid: int
+    started_at: datetime = SQLField(default_factory=utcnow)
+    heartbeat: datetime = SQLField(default_factory=utcnow)
+    books_running: int = 0
+    books_at_once: int = 1
+    ffmpeg_processes: int = 1
+    stop_requested: bool = False
+    path_map: str | None = SQLField(default=None, description="JSON of the path map")
+    version: str | None = None
+
+
+class QueueStateDB(SQLModel, table=True):
+    """Queue-wide switches, one row per key (migration 0003): `paused` -> `finish` or `stop`."""
+
+    __tablename__ = "queue_state"
+
+    key: str = SQLField(primary_key=True, max_length=50)
+    value: str
+    updated_at: datetime = SQLField(default_factory=utcnow)
 
 
 class WatchedFolderDB(SQLModel, table=True):
@@ -221,6 +255,7 @@ class JobUpdate(BaseModel):
     eta_seconds: float | None = None
     heartbeat: datetime | None = None
     cancel_requested: bool | None = None
+    reason: str | None = None
 
 
 class ConversionJob(BaseModel):
@@ -248,6 +283,7 @@ class ConversionJob(BaseModel):
     eta_seconds: float | None = None
     heartbeat: datetime | None = None
     cancel_requested: bool = False
+    reason: str | None = None
     problem: str | None = None
 
     @property
