@@ -13,6 +13,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from aiom4b_tui.core import file_modes
 from aiom4b_tui.core.db import Database, open_database
 from aiom4b_tui.core.db_errors import explain
 from aiom4b_tui.core.jobs import AmbiguousJobIdError, JobNotFoundError, JobService
@@ -89,11 +90,14 @@ class Context:
 
 
 def load_cli_settings(data_dir: Path | None, **overrides: Any) -> Settings:
-    """The settings for a verb or the TUI; a bad config is a CliError (exit 2)."""
+    """The settings for a verb or the TUI; a bad config is a CliError (exit 2). The
+    modes of the books and folders this process writes are taken from them."""
     try:
-        return load_settings(data_dir, **overrides)
+        settings = load_settings(data_dir, **overrides)
     except SettingsError as exc:
         raise CliError(str(exc), EXIT_USAGE) from exc
+    file_modes.configure(settings.file_mode, settings.dir_mode)
+    return settings
 
 
 def open_cli_database(settings: Settings) -> Database:

@@ -24,6 +24,7 @@ from pathlib import Path
 
 from mutagen.mp4 import MP4
 
+from aiom4b_tui.core import file_modes
 from aiom4b_tui.core.chapter_files import ChapterFileError
 from aiom4b_tui.core.chapter_marks import chapter_starts
 from aiom4b_tui.core.chapter_sources import book_chapter_marks
@@ -229,8 +230,9 @@ def _open_work(
     work: Path, plan: BookPlan, fingerprint: dict, log: LogFn, fresh: bool
 ) -> WorkLedger | Path:
     try:
-        work.parent.mkdir(parents=True, exist_ok=True)
-        work.mkdir(exist_ok=True)
+        file_modes.make_dirs(work.parent)
+        if not work.is_dir():
+            file_modes.make_dir(work)
         return open_work(work, plan, fingerprint, log, fresh=fresh)
     except OSError as exc:
         raise ConversionError(
@@ -392,8 +394,10 @@ def verify_result(result: Path, book: EncodedBook, plan: BookPlan, starts: list[
 
 
 def place_result(result: Path, wanted: Path) -> Path:
-    """Move the result to `wanted`, or `wanted (2)`, … — never over an existing file."""
-    wanted.parent.mkdir(parents=True, exist_ok=True)
+    """Move the result to `wanted`, or `wanted (2)`, … — never over an existing file.
+    It gets the settings' file mode (core/file_modes.py) first, whatever the umask."""
+    file_modes.set_file_mode(result)
+    file_modes.make_dirs(wanted.parent)
     for n in range(1, 1000):
         target = numbered_path(wanted, n)
         try:

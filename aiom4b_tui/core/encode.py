@@ -12,6 +12,8 @@ ADTS and joined without re-encoding.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
+import functools
 import itertools
 import math
 from collections.abc import Awaitable, Callable, Iterable
@@ -19,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
 
+from aiom4b_tui.core.aac_config import adts_problems, adts_refusal
 from aiom4b_tui.core.ffmpeg import FFmpegError, FFmpegPool, run_ffmpeg
 from aiom4b_tui.core.mp4_priming import mp4_priming
 from aiom4b_tui.core.plan import BookPlan
@@ -331,8 +334,17 @@ async def join_copy(
     Each later source brings its own priming and the one before it its end padding
     (under 50 ms per join); the chapter positions skip that priming, so chapters start
     on the first real sample of each file.
+
+    A source whose decoder configuration ADTS cannot carry (core/aac_config.py) makes
+    the book re-encoded instead (said in the log), as does ffmpeg refusing a re-wrap.
     """
     rate = plan.encoder.sample_rate
+    reencode = functools.partial(
+        _reencode_book, plan, work_dir, ffmpeg, pool, meter, log, segment_seconds
+    )
+    problems = await asyncio.to_thread(adts_problems, [f.path for f in plan.files])
+    if problems:
+        return await reencode(*problems[0])
 
     async def rewrap(index: int) -> int:
         source = plan.files[index].path
@@ -356,7 +368,13 @@ async def join_copy(
         meter.update(index, plan.files[index].duration)
         return packets
 
-    counts = await all_or_nothing(rewrap(i) for i in range(len(plan.files)))
+    try:
+        counts = await all_or_nothing(rewrap(i) for i in range(len(plan.files)))
+    except DecodeError as exc:
+        refusal = adts_refusal(f"{getattr(exc.__cause__, 'stderr_tail', '')}\n{exc}")
+        if refusal is None:
+            raise
+        return await reencode(exc.path, refusal)
     primings = await asyncio.to_thread(lambda: [_source_priming(f.path) for f in plan.files])
     starts, position = [], -primings[0]
     for count, priming in zip(counts, primings, strict=True):
@@ -365,6 +383,35 @@ async def join_copy(
     log(f"{len(plan.files)} AAC files joined without re-encoding")
     adts = _one_input([f"part-{index:05d}.aac" for index in range(len(plan.files))])
     return EncodedBook(adts, starts, position, primings[0], rate)
+
+
+async def _reencode_book(
+    plan: BookPlan,
+    work_dir: Path,
+    ffmpeg: str,
+    pool: FFmpegPool,
+    meter: ProgressMeter,
+    log: LogFn,
+    segment_seconds: float | None,
+    source: Path,
+    why: str,
+) -> EncodedBook:
+    """The copy path's way out: encode the book like any other, and say why."""
+    log(
+        f"{source.name}: its AAC configuration cannot be joined without re-encoding "
+        f"({why}); re-encoding the book"
+    )
+    for leftover in work_dir.glob("part-*.aac"):
+        leftover.unlink(missing_ok=True)
+    return await encode_gapless(
+        dataclasses.replace(plan, copy=False),
+        work_dir,
+        ffmpeg=ffmpeg,
+        pool=pool,
+        meter=meter,
+        log=log,
+        segment_seconds=segment_seconds,
+    )
 
 
 def _source_priming(path: Path) -> int:

@@ -8,6 +8,7 @@ special files (FIFOs, devices) are skipped without being opened.
 
 from __future__ import annotations
 
+import itertools
 import os
 import subprocess
 import tempfile
@@ -22,7 +23,16 @@ from natsort import natsorted, ns
 from aiom4b_tui.core.audio_kind import AUDIO_EXTENSIONS, open_regular, skip_reason
 from aiom4b_tui.core.ffmpeg import find_ffmpeg
 
-__all__ = ["AUDIO_EXTENSIONS", "AudioFile", "BookScan", "ScanError", "list_audio", "scan_book"]
+__all__ = [
+    "AUDIO_EXTENSIONS",
+    "AudioFile",
+    "BookScan",
+    "ScanAbandoned",
+    "ScanError",
+    "abandon_scans",
+    "list_audio",
+    "scan_book",
+]
 
 COVER_STEMS = ("cover", "folder", "front")
 COVER_EXTENSIONS = (".jpg", ".jpeg", ".png")
@@ -74,10 +84,34 @@ class BookScan:
     picture_file: Path | None = None  # else: the first source with an embedded picture
 
 
+class ScanAbandoned(ScanError):
+    """The scan was given up (`abandon_scans`): the process is stopping."""
+
+
+_generation = itertools.count()
+_abandoned_before = 0  # scans started before this generation stop at their next file
+
+
+def abandon_scans() -> None:
+    """Make every scan running now stop at its next file (ScanAbandoned).
+
+    For a process that is stopping (Ctrl-C, SIGTERM): a scan runs in a thread that
+    asyncio cannot cancel, and the process would wait for it before it exits.
+    """
+    global _abandoned_before
+    _abandoned_before = next(_generation) + 1
+
+
+def _check_going(started: int) -> None:
+    if started < _abandoned_before:
+        raise ScanAbandoned("scan given up: stopping")
+
+
 def scan_book(folders: Sequence[Path], *, ffmpeg: str | None = None) -> BookScan:
     """Find, order and probe the audio of a book (blocking; run it in a thread)."""
     if not folders:
         raise ScanError("no folders given")
+    started = next(_generation)
     files: list[AudioFile] = []
     skipped: list[tuple[Path, str]] = []
     cover: Path | None = None
@@ -88,11 +122,15 @@ def scan_book(folders: Sequence[Path], *, ffmpeg: str | None = None) -> BookScan
         audio, skipped_here = list_audio(folder, ffmpeg=ffmpeg)
         skipped.extend(skipped_here)
         cover = cover or find_cover_image(folder)
-        files.extend(probe_file(path, folder, ffmpeg=ffmpeg) for path in audio)
+        for path in audio:
+            _check_going(started)
+            files.append(probe_file(path, folder, ffmpeg=ffmpeg))
     if not files:
         names = ", ".join(str(f) for f in folders)
         if skipped:
-            raise ScanError(f"no audio files in {names} ({len(skipped)} other files skipped)")
+            shown = "; ".join(f"{path.name}: {why}" for path, why in skipped[:3])
+            more = f"; {len(skipped) - 3} more" if len(skipped) > 3 else ""
+            raise ScanError(f"no audio files in {names} (skipped {shown}{more})")
         raise ScanError(f"no audio files in {names}: the folder is empty")
     picture_file = None if cover else next((f.path for f in files if f.has_picture), None)
     return BookScan(list(map(Path, folders)), files, skipped, cover, picture_file)

@@ -94,3 +94,23 @@ def test_zero_byte_audio_file_is_named(tmp_path: Path):
     touch(tmp_path, "01.mp3")
     with pytest.raises(ScanError, match=r"01\.mp3 is empty"):
         scan_book([tmp_path])
+
+
+def test_abandoned_scans_stop_at_the_next_file_and_later_scans_run(tmp_path: Path, monkeypatch):
+    from aiom4b_tui.core import scan
+    from aiom4b_tui.core.scan import ScanAbandoned, abandon_scans
+
+    touch(tmp_path, *(f"{n:02d}.mp3" for n in range(1, 11)))
+    probed: list[str] = []
+
+    def fake_probe(path: Path, folder: Path, *, ffmpeg: str | None = None):
+        probed.append(path.name)
+        if len(probed) == 2:
+            abandon_scans()  # as a signal handler would, from another thread
+        return scan.AudioFile(path, path.name, 1.0, "mp3", 44100, 2, 0)
+
+    monkeypatch.setattr(scan, "probe_file", fake_probe)
+    with pytest.raises(ScanAbandoned):
+        scan_book([tmp_path])
+    assert probed == ["01.mp3", "02.mp3"]
+    assert len(scan_book([tmp_path]).files) == 10
