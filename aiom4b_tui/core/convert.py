@@ -282,7 +282,7 @@ async def _mux(
         total=book.total,
         priming=book.priming,
     )
-    raw.unlink()
+    raw.unlink(missing_ok=True)
 
 
 def cover_bytes(plan: BookPlan, work: Path) -> bytes | None:

@@ -35,7 +35,7 @@ from aiom4b_tui.core.mp4_fields import (
     track_duration,
 )
 
-BOOK_BRANDS = (b"M4B ", b"M4A ", b"mp42", b"isom")
+BOOK_BRANDS = (b"M4B ", b"M4A ", b"isom")  # the size of ffmpeg's: rewritten in place
 
 
 def book_ftyp() -> Box:
@@ -54,7 +54,8 @@ def finish_book(
 ) -> None:
     """Write `dest` from the muxed `raw`: timing to the sample, chapters, brand.
 
-    `starts` and `total` count samples of the audio after the priming is skipped.
+    `starts` and `total` count samples of the audio after the priming is skipped. `raw`
+    is used up: its header is rewritten in place where it can be, then it is renamed.
     """
     moov = read_moov(raw)
     audio = audio_track(moov)
@@ -71,7 +72,9 @@ def finish_book(
     set_edit_list(audio, [(total, priming)])
     drop = chapter_mdat_offsets(raw, moov)
     trak = set_chapters_in_moov(moov, titles, starts, rate)
-    write_with_chapters(raw, dest, moov, trak, titles=titles, ftyp=book_ftyp(), drop_old=drop)
+    write_with_chapters(
+        raw, dest, moov, trak, titles=titles, ftyp=book_ftyp(), drop_old=drop, in_place=True
+    )
 
 
 def replace_chapters(

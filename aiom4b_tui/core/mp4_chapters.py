@@ -202,6 +202,7 @@ def write_with_chapters(
     titles: Sequence[str],
     ftyp: Box | None = None,
     drop_old: set[int] | None = None,
+    in_place: bool = False,
 ) -> None:
     """Write `source` to `dest` with `moov` and the chapter samples in an mdat at the end."""
     sizes = [len(text_sample(t)) for t in titles]
@@ -225,7 +226,14 @@ def write_with_chapters(
 
     mdat = struct.pack(">I4s", len(data) + 8, b"mdat") + data
     rewrite_mp4(
-        source, dest, moov, ftyp=ftyp, drop=drop, appended=lambda _at: mdat, fix_new_track=place
+        source,
+        dest,
+        moov,
+        ftyp=ftyp,
+        drop=drop,
+        appended=lambda _at: mdat,
+        fix_new_track=place,
+        in_place=in_place,
     )
 
 
