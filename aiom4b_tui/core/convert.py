@@ -30,9 +30,9 @@ from aiom4b_tui.core.ffmpeg import (
     ffmpeg_encoders,
     run_ffmpeg,
 )
-from aiom4b_tui.core.mp4_book import finish_book
+from aiom4b_tui.core.mp4_book import book_length, finish_book
 from aiom4b_tui.core.mp4_boxes import MP4Error
-from aiom4b_tui.core.mp4_chapters import chapter_starts_in_units
+from aiom4b_tui.core.mp4_chapters import NERO_MAX_CHAPTERS, chapter_starts_in_units
 from aiom4b_tui.core.options import JobOptions
 from aiom4b_tui.core.plan import BookPlan, make_plan, numbered_path
 from aiom4b_tui.core.scan import scan_book
@@ -319,10 +319,16 @@ def verify_result(result: Path, book: EncodedBook, plan: BookPlan, starts: list[
         )
     try:
         timescale, found = chapter_starts_in_units(result)
+        plays = round(book_length(result) * book.rate)
     except (MP4Error, OSError, struct.error) as exc:
         raise ConversionError(f"the result's chapters cannot be read back: {exc}") from exc
+    if plays != book.total:
+        raise ConversionError(f"the result plays {plays} samples, {book.total} planned")
     if len(found) != len(starts):
         raise ConversionError(f"the result has {len(found)} chapters, {len(starts)} planned")
+    nero = len(mp4.chapters or [])
+    if nero != (len(starts) if len(starts) <= NERO_MAX_CHAPTERS else 0):
+        raise ConversionError(f"the result's Nero chapter list holds {nero} chapters")
     wanted = [0, *starts[1:]]  # the chapter track starts with the audio
     for (start, title), want in zip(found, wanted, strict=True):
         if abs(start / timescale - want / book.rate) > CHAPTER_TOLERANCE:

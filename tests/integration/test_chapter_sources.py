@@ -156,3 +156,11 @@ async def test_edited_chapters_and_file_order_are_in_the_made_book(tmp_path: Pat
     assert timescale == 22050
     assert exact == [(0, "Third first"), (22050, "One"), (22050 + 33075, "One, later")]
     assert decoded_samples(out, 1) == counts[2] + counts[0]
+
+
+def test_chapters_of_a_file_that_is_not_mp4_fail_with_a_reason(tmp_path: Path):
+    text = tmp_path / "notes.m4b"
+    text.write_text("not a book")
+    result = aiom4b(tmp_path / "data", "chapters", text)
+    assert result.returncode == 1 and "notes.m4b" in result.stderr
+    assert "Traceback" not in result.stderr
