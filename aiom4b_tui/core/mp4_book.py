@@ -16,12 +16,12 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from aiom4b_tui.core.mp4_boxes import Box, MP4Error, leaf, read_box, read_moov, top_level
+from aiom4b_tui.core.mp4_chapter_track import stored_title
 from aiom4b_tui.core.mp4_chapters import (
     audio_track,
     chapter_mdat_offsets,
     read_chapters,
     set_chapters_in_moov,
-    stored_title,
     write_with_chapters,
 )
 from aiom4b_tui.core.mp4_fields import (

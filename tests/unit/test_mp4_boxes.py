@@ -12,7 +12,7 @@ from aiom4b_tui.core.mp4_boxes import (
     parse_boxes,
     set_chunk_offsets,
 )
-from aiom4b_tui.core.mp4_chapters import chapter_trak, chpl_box, text_sample
+from aiom4b_tui.core.mp4_chapter_track import chapter_trak, chpl_box, text_sample
 from aiom4b_tui.core.mp4_fields import (
     edit_list,
     mdhd_payload,
