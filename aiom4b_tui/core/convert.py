@@ -9,6 +9,7 @@ failure or cancel the work folder is removed and nothing else is left.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import errno
 import os
 import shutil
@@ -30,7 +31,7 @@ from aiom4b_tui.core.ffmpeg import (
     ffmpeg_encoders,
     run_ffmpeg,
 )
-from aiom4b_tui.core.mp4_book import book_length, finish_book
+from aiom4b_tui.core.mp4_book import book_length, finish_book, played_samples
 from aiom4b_tui.core.mp4_boxes import MP4Error
 from aiom4b_tui.core.mp4_chapters import NERO_MAX_CHAPTERS, chapter_starts_in_units
 from aiom4b_tui.core.options import JobOptions
@@ -213,6 +214,8 @@ async def _convert_in(
     book = await worker(
         plan, work, ffmpeg=ffmpeg, pool=pool, meter=meter, log=log, segment_seconds=segment_seconds
     )
+    if plan.copy:
+        book = await asyncio.to_thread(trim_copied_tail, plan, book)
     if on_progress:
         on_progress(ConvertProgress(0.97, None, None, "tagging"))
     encoded_at = time.monotonic()
@@ -228,6 +231,16 @@ async def _convert_in(
         f"muxed, tagged and checked in {time.monotonic() - encoded_at:.1f} s"
     )
     return result
+
+
+def trim_copied_tail(plan: BookPlan, book: EncodedBook) -> EncodedBook:
+    """A joined (copy path) book ends where its last source's audio ends, as that
+    source's own edit list says, not after its last frame's padding."""
+    last = played_samples(plan.files[-1].path)
+    if last is None:
+        return book
+    end = book.file_starts[-1] + last
+    return dataclasses.replace(book, total=end) if 0 < end < book.total else book
 
 
 def chapter_starts(plan: BookPlan, book: EncodedBook) -> list[int]:
