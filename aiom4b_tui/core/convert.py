@@ -1,8 +1,9 @@
 """Carry out a BookPlan: one exact, gapless, chaptered, tagged .m4b, placed safely.
 
 Work happens in `<output dir>/.aiom4b-work-<work_name>/`: the AAC stream (encode.py),
-then the MP4 with chapters (ffmpeg `-c copy`, an edit list skipping the priming), then
-tags and cover (mutagen). The result is checked before it is renamed into place; on
+then the MP4 (ffmpeg `-c copy`), whose timing, chapters and brand are written by us
+(mp4_book.py: an edit list from the first to the last real sample, QuickTime and Nero
+chapters), then tags and cover (mutagen). The result is checked before it is renamed into place; on
 failure or cancel the work folder is removed and nothing else is left.
 """
 
@@ -22,7 +23,6 @@ from pathlib import Path
 from mutagen.mp4 import MP4
 
 from aiom4b_tui.core.chapter_files import ChapterFileError
-from aiom4b_tui.core.chapter_sources import book_chapter_marks
 from aiom4b_tui.core.encode import EncodedBook, ProgressMeter, encode_gapless, join_copy
 from aiom4b_tui.core.ffmpeg import (
     FFmpegError,
@@ -36,9 +36,9 @@ from aiom4b_tui.core.mp4_boxes import MP4Error
 from aiom4b_tui.core.mp4_chapters import NERO_MAX_CHAPTERS, chapter_starts_in_units
 from aiom4b_tui.core.options import JobOptions
 from aiom4b_tui.core.plan import BookPlan, make_plan, numbered_path
+from aiom4b_tui.core.plan_inputs import read_plan_inputs
 from aiom4b_tui.core.scan import scan_book
 from aiom4b_tui.core.silence import detect_silences
-from aiom4b_tui.core.source_tags import book_source_tags
 from aiom4b_tui.core.splice import FRAME, ADTSError
 from aiom4b_tui.core.tags import embedded_picture, write_mp4_tags
 from aiom4b_tui.core.timeline import DecodeError
@@ -94,13 +94,13 @@ async def convert_folders(
         if on_log:
             on_log(f"skipped {path.name}: {why}")
     encoders = await asyncio.to_thread(ffmpeg_encoders, ffmpeg)
-    source_tags = await asyncio.to_thread(book_source_tags, [f.path for f in scan.files])
     try:
-        marks, said = await asyncio.to_thread(book_chapter_marks, scan, options)
+        inputs = await asyncio.to_thread(read_plan_inputs, scan, options)
     except ChapterFileError as exc:
         raise ConversionError(str(exc)) from exc
-    if said and on_log:
-        on_log(said)
+    for note in inputs.notes:
+        if on_log:
+            on_log(note)
     silences = None
     if options.chapters_by_silence or options.max_chapter_minutes:
         silences = await detect_silences(
@@ -117,9 +117,8 @@ async def convert_folders(
         options,
         output_dir=output_dir,
         encoders=encoders,
-        source_tags=source_tags,
-        chapter_marks=marks,
         silences=silences,
+        **inputs.plan_kwargs(),
     )
     if encoders and not plan.copy and plan.encoder.codec not in encoders:
         raise ConversionError(f"this ffmpeg has no {plan.encoder.codec} encoder: {ffmpeg}")
