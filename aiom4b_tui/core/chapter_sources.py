@@ -1,6 +1,7 @@
 """Where a book's chapters come from, when not one per file: a chapter file the job
 names, else one found beside the book (a `.cue` beside one long FLAC or MP3 is used
-without a flag). Blocking (reads files): callers run it in a thread.
+without a flag; one describing a single file is not used for a book of several).
+Blocking (reads files): callers run it in a thread.
 """
 
 from __future__ import annotations
@@ -34,4 +35,8 @@ def book_chapter_marks(
         marks = read_chapter_file(found)
     except ChapterFileError as exc:
         return None, f"chapter file left out: {exc}"
+    one_file_sheet = found.suffix.lower() == ".cue" and all(m.file is None for m in marks)
+    if one_file_sheet and len(scan.files) > 1:  # a rip's sheet beside more than the rip
+        count = len(scan.files)
+        return None, f"{found.name} left out: it describes one file, the book has {count}"
     return marks, f"{len(marks)} chapters from {found.name} (beside the book)"

@@ -1,8 +1,10 @@
 """Carry out a BookPlan: one exact, gapless, chaptered, tagged .m4b, placed safely.
 
 Work happens in `<output dir>/.aiom4b-work-<work_name>/`: the AAC stream (encode.py),
-then the MP4 with chapters (ffmpeg `-c copy`, an edit list skipping the priming), then
-tags and cover (mutagen). The result is checked before it is renamed into place.
+then the MP4 (ffmpeg `-c copy`), whose timing, chapters and brand are written by us
+(mp4_book.py: an edit list from the first to the last real sample, QuickTime and Nero
+chapters), then tags and cover (mutagen). The result is checked before it is renamed
+into place.
 
 The work folder outlives an interruption: its manifest (work_ledger.py) lets the next
 call resume from the finished segments. On cancel it is kept; on failure it is removed;
@@ -13,6 +15,7 @@ records where the result was placed, and a later call returns that path at once)
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import errno
 import os
 import shutil
@@ -27,7 +30,6 @@ from mutagen.mp4 import MP4
 from aiom4b_tui.core import file_modes
 from aiom4b_tui.core.chapter_files import ChapterFileError
 from aiom4b_tui.core.chapter_marks import chapter_starts
-from aiom4b_tui.core.chapter_sources import book_chapter_marks
 from aiom4b_tui.core.encode import EncodedBook, encode_gapless, join_copy, segment_rolls
 from aiom4b_tui.core.ffmpeg import (
     FFmpegError,
@@ -36,16 +38,16 @@ from aiom4b_tui.core.ffmpeg import (
     ffmpeg_encoders,
     run_ffmpeg,
 )
-from aiom4b_tui.core.mp4_book import finish_book
+from aiom4b_tui.core.mp4_book import book_length, finish_book, played_samples
 from aiom4b_tui.core.mp4_boxes import MP4Error
-from aiom4b_tui.core.mp4_chapters import chapter_starts_in_units
+from aiom4b_tui.core.mp4_chapters import NERO_MAX_CHAPTERS, chapter_starts_in_units
 from aiom4b_tui.core.options import JobOptions
 from aiom4b_tui.core.plan import BookPlan, make_plan, numbered_path
+from aiom4b_tui.core.plan_inputs import read_plan_inputs
 from aiom4b_tui.core.progress_meter import ProgressMeter
 from aiom4b_tui.core.safe_text import visible
 from aiom4b_tui.core.scan import scan_book
 from aiom4b_tui.core.silence import detect_silences
-from aiom4b_tui.core.source_tags import book_source_tags
 from aiom4b_tui.core.splice import FRAME, ADTSError
 from aiom4b_tui.core.tags import embedded_picture, write_mp4_tags
 from aiom4b_tui.core.timeline import DecodeError
@@ -104,13 +106,13 @@ async def convert_folders(
         if on_log:
             on_log(f"skipped {path.name}: {why}")
     encoders = await asyncio.to_thread(ffmpeg_encoders, ffmpeg)
-    source_tags = await asyncio.to_thread(book_source_tags, [f.path for f in scan.files])
     try:
-        marks, said = await asyncio.to_thread(book_chapter_marks, scan, options)
+        inputs = await asyncio.to_thread(read_plan_inputs, scan, options)
     except ChapterFileError as exc:
         raise ConversionError(str(exc)) from exc
-    if said and on_log:
-        on_log(said)
+    for note in inputs.notes:
+        if on_log:
+            on_log(note)
     silences = None
     if options.chapters_by_silence or options.max_chapter_minutes:
         silences = await detect_silences(
@@ -127,9 +129,8 @@ async def convert_folders(
         options,
         output_dir=output_dir,
         encoders=encoders,
-        source_tags=source_tags,
-        chapter_marks=marks,
         silences=silences,
+        **inputs.plan_kwargs(),
     )
     if encoders and not plan.copy and plan.encoder.codec not in encoders:
         raise ConversionError(f"this ffmpeg has no {plan.encoder.codec} encoder: {ffmpeg}")
@@ -305,6 +306,8 @@ async def _convert_in(
             ledger=ledger,
             segment_seconds=segment_seconds,
         )
+    if plan.copy:
+        book = await asyncio.to_thread(trim_copied_tail, plan, book)
     if on_progress:
         on_progress(ConvertProgress(0.97, None, None, "tagging"))
     encoded_at = time.monotonic()
@@ -320,6 +323,16 @@ async def _convert_in(
         f"muxed, tagged and checked in {time.monotonic() - encoded_at:.1f} s"
     )
     return result
+
+
+def trim_copied_tail(plan: BookPlan, book: EncodedBook) -> EncodedBook:
+    """A joined (copy path) book ends where its last source's audio ends, as that
+    source's own edit list says, not after its last frame's padding."""
+    last = played_samples(plan.files[-1].path)
+    if last is None:
+        return book
+    end = book.file_starts[-1] + last
+    return dataclasses.replace(book, total=end) if 0 < end < book.total else book
 
 
 async def _mux(
@@ -346,7 +359,7 @@ async def _mux(
         total=book.total,
         priming=book.priming,
     )
-    raw.unlink()
+    raw.unlink(missing_ok=True)
 
 
 def cover_bytes(plan: BookPlan, work: Path) -> bytes | None:
@@ -383,10 +396,16 @@ def verify_result(result: Path, book: EncodedBook, plan: BookPlan, starts: list[
         )
     try:
         timescale, found = chapter_starts_in_units(result)
+        plays = round(book_length(result) * book.rate)
     except (MP4Error, OSError, struct.error) as exc:
         raise ConversionError(f"the result's chapters cannot be read back: {exc}") from exc
+    if plays != book.total:
+        raise ConversionError(f"the result plays {plays} samples, {book.total} planned")
     if len(found) != len(starts):
         raise ConversionError(f"the result has {len(found)} chapters, {len(starts)} planned")
+    nero = len(mp4.chapters or [])
+    if nero != (len(starts) if len(starts) <= NERO_MAX_CHAPTERS else 0):
+        raise ConversionError(f"the result's Nero chapter list holds {nero} chapters")
     wanted = [0, *starts[1:]]  # the chapter track starts with the audio
     for (start, title), want in zip(found, wanted, strict=True):
         if abs(start / timescale - want / book.rate) > CHAPTER_TOLERANCE:

@@ -16,12 +16,12 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from aiom4b_tui.core.mp4_boxes import Box, MP4Error, leaf, read_box, read_moov, top_level
+from aiom4b_tui.core.mp4_chapter_track import stored_title
 from aiom4b_tui.core.mp4_chapters import (
     audio_track,
     chapter_mdat_offsets,
     read_chapters,
     set_chapters_in_moov,
-    stored_title,
     write_with_chapters,
 )
 from aiom4b_tui.core.mp4_fields import (
@@ -35,7 +35,7 @@ from aiom4b_tui.core.mp4_fields import (
     track_duration,
 )
 
-BOOK_BRANDS = (b"M4B ", b"M4A ", b"mp42", b"isom")
+BOOK_BRANDS = (b"M4B ", b"M4A ", b"isom")  # the size of ffmpeg's: rewritten in place
 
 
 def book_ftyp() -> Box:
@@ -54,7 +54,8 @@ def finish_book(
 ) -> None:
     """Write `dest` from the muxed `raw`: timing to the sample, chapters, brand.
 
-    `starts` and `total` count samples of the audio after the priming is skipped.
+    `starts` and `total` count samples of the audio after the priming is skipped. `raw`
+    is used up: its header is rewritten in place where it can be, then it is renamed.
     """
     moov = read_moov(raw)
     audio = audio_track(moov)
@@ -71,7 +72,9 @@ def finish_book(
     set_edit_list(audio, [(total, priming)])
     drop = chapter_mdat_offsets(raw, moov)
     trak = set_chapters_in_moov(moov, titles, starts, rate)
-    write_with_chapters(raw, dest, moov, trak, titles=titles, ftyp=book_ftyp(), drop_old=drop)
+    write_with_chapters(
+        raw, dest, moov, trak, titles=titles, ftyp=book_ftyp(), drop_old=drop, in_place=True
+    )
 
 
 def replace_chapters(
@@ -125,3 +128,17 @@ def set_book_chapters(path: Path, titles: Sequence[str], starts_seconds: Sequenc
         os.replace(temp, path)
     finally:
         temp.unlink(missing_ok=True)
+
+
+def played_samples(path: Path) -> int | None:
+    """How many samples an MP4 source's audio plays (its edit list, in the audio's own
+    timescale); None for a file that is not MP4 or has no edit list."""
+    try:
+        moov = read_moov(path)
+        audio = audio_track(moov)
+        edits = [d for d, m in edit_list(audio) if m >= 0]
+        if not edits:
+            return None
+        return rescale(sum(edits), movie_timescale(moov), media_timescale(audio))
+    except (MP4Error, OSError, struct.error):
+        return None

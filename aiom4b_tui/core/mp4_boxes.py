@@ -7,10 +7,9 @@ boxes and fixes every track's chunk offsets (stco/co64) for the bytes that moved
 
 from __future__ import annotations
 
-import shutil
 import struct
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
@@ -183,17 +182,6 @@ def all_stbls(moov: Box) -> list[Box]:
 # --- writing a file with new header boxes ----------------------------------------------
 
 
-@dataclass
-class Rewrite:
-    """A new file: the kept top-level boxes in order (new bytes for some) plus an appended
-    media box. Offsets into a kept box move with it."""
-
-    source: Path
-    boxes: list[TopBox]
-    replaced: dict[bytes, Callable[[], bytes]] = field(default_factory=dict)
-    appended: bytes = b""
-
-
 def rewrite_mp4(
     source: Path,
     dest: Path,
@@ -203,12 +191,15 @@ def rewrite_mp4(
     drop: Callable[[TopBox], bool] = lambda _top: False,
     appended: Callable[[int], bytes] | None = None,
     fix_new_track: Callable[[int], None] | None = None,
+    in_place: bool = False,
 ) -> None:
     """Write `source` to `dest` with `moov` (and `ftyp`) in place of its own, leaving out
     the top-level boxes `drop` picks, and `appended(offset)` (a box) at the end.
 
     Every chunk offset in `moov` that points into a kept box is moved with that box;
     `fix_new_track(appended_offset)` then sets the offsets of data in the appended box.
+    `in_place`: `source` may be changed and renamed to `dest`; when its moov is last and
+    nothing before it moves, only the header boxes are written (no copy of the media).
     """
     with source.open("rb") as handle:
         tops = top_level(handle)
@@ -233,6 +224,10 @@ def rewrite_mp4(
             fix_new_track(appended_at)
         if len(moov.to_bytes()) == sizes[b"moov"]:
             break
+    if in_place and _header_only(kept, layout):
+        _write_header_in_place(source, kept, moov, ftyp, appended(appended_at) if appended else b"")
+        source.replace(dest)
+        return
     with source.open("rb") as src, dest.open("wb") as out:
         for top in kept:
             if top.kind == b"moov":
@@ -243,6 +238,28 @@ def rewrite_mp4(
                 _copy_range(src, out, top.offset, top.size)
         if appended is not None:
             out.write(appended(appended_at))
+
+
+def _header_only(kept: list[TopBox], layout: list[tuple[TopBox, int]]) -> bool:
+    """True when moov is the last kept box and every kept box stays where it was."""
+    return bool(kept) and kept[-1].kind == b"moov" and all(p == t.offset for t, p in layout)
+
+
+def _write_header_in_place(
+    path: Path, kept: list[TopBox], moov: Box, ftyp: Box | None, tail: bytes
+) -> None:
+    with path.open("r+b") as handle:
+        if ftyp is not None:
+            old = next(t for t in kept if t.kind == b"ftyp")
+            data = ftyp.to_bytes()
+            if len(data) != old.size:
+                raise MP4Error("the new ftyp box does not fit in place")
+            handle.seek(old.offset)
+            handle.write(data)
+        handle.seek(kept[-1].offset)
+        handle.truncate()
+        handle.write(moov.to_bytes())
+        handle.write(tail)
 
 
 def all_chunk_offsets(stbl: Box) -> list[int] | None:
@@ -268,8 +285,3 @@ def _copy_range(src: BinaryIO, out: BinaryIO, offset: int, size: int) -> None:
             raise MP4Error("the file ended early")
         out.write(chunk)
         left -= len(chunk)
-
-
-def copy_file(source: Path, dest: Path) -> None:
-    """Copy a file's bytes (no metadata)."""
-    shutil.copyfile(source, dest)

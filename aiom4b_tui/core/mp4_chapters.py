@@ -9,7 +9,6 @@ of the file; replacing the chapters drops that box and the old track.
 
 from __future__ import annotations
 
-import itertools
 import struct
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -27,35 +26,25 @@ from aiom4b_tui.core.mp4_boxes import (
     set_chunk_offsets,
     top_level,
 )
+from aiom4b_tui.core.mp4_chapter_track import (
+    NERO_TIMESCALE,
+    chapter_trak,
+    chpl_box,
+    text_sample,
+)
 from aiom4b_tui.core.mp4_fields import (
     handler_type,
-    hdlr_payload,
-    mdhd_payload,
     media_duration,
     media_timescale,
     movie_timescale,
     next_track_id,
     rescale,
     set_next_track_id,
-    tkhd_payload,
     track_duration,
     track_id,
 )
 
 NERO_MAX_CHAPTERS = 255
-NERO_TIMESCALE = 10_000_000  # chpl starts are in 100 ns units
-_TITLE_MAX_BYTES = 1024
-# QuickTime text sample description and text media header, as Apple and ffmpeg write them.
-_TEXT_STSD = bytes.fromhex(
-    "00000000000000010000003b7465787400000000000000010000000100000000000000000000000000000000"
-    "000000010000000000000000000d667461620001000100"
-)
-_TEXT_GMHD = bytes.fromhex(
-    "00000018676d696e000000000040800080008000000000000000002c746578740001000000000000000000000000"
-    "00000001000000000000000000000000000040000000"
-)
-_ENCD_UTF8 = struct.pack(">I4sI", 12, b"encd", 0x100)
-_DREF_SELF = bytes.fromhex("00000000000000010000000c75726c2000000001")  # data in this file
 
 
 @dataclass(frozen=True)
@@ -90,73 +79,6 @@ def _chapter_traks(moov: Box) -> list[Box]:
 # --- writing ---------------------------------------------------------------------------
 
 
-def stored_title(title: str) -> str:
-    """A title as the chapter track holds it (at most 1024 bytes of UTF-8)."""
-    return title.encode("utf-8")[:_TITLE_MAX_BYTES].decode("utf-8", "ignore")
-
-
-def text_sample(title: str) -> bytes:
-    """One QuickTime text sample: length, UTF-8 text, the UTF-8 encoding atom."""
-    data = stored_title(title).encode("utf-8")
-    return struct.pack(">H", len(data)) + data + _ENCD_UTF8
-
-
-def chapter_trak(track: int, starts: Sequence[int], total: int, timescale: int, movie_ts: int):
-    """A chapter text track (without chunk offsets yet) for chapters at `starts` (in
-    `timescale` units, the first taken as 0) of a `total`-long track."""
-    if not starts:
-        raise ValueError("no chapters")
-    points = [0, *starts[1:], total]
-    durations = [b - a for a, b in itertools.pairwise(points)]
-    if any(d <= 0 for d in durations):
-        raise ValueError("chapter starts must increase and lie inside the book")
-    stts = _runs(durations)
-    stts_body = struct.pack(">II", 0, len(stts)) + b"".join(
-        struct.pack(">II", n, d) for n, d in stts
-    )
-    stsc = struct.pack(">IIIII", 0, 1, 1, 1, 1)  # every chunk holds one sample
-    stbl = container(
-        b"stbl",
-        leaf(b"stsd", _TEXT_STSD),
-        leaf(b"stts", stts_body),
-        leaf(b"stsc", stsc),
-    )
-    minf = container(
-        b"minf",
-        leaf(b"gmhd", _TEXT_GMHD),
-        container(b"dinf", leaf(b"dref", _DREF_SELF)),
-        stbl,
-    )
-    mdia = container(
-        b"mdia",
-        leaf(b"mdhd", mdhd_payload(timescale, total)),
-        leaf(b"hdlr", hdlr_payload(b"text", "Chapters")),
-        minf,
-    )
-    duration = rescale(total, timescale, movie_ts)
-    # flags 2: in the movie but not enabled, so players do not show it as subtitles
-    return container(b"trak", leaf(b"tkhd", tkhd_payload(track, duration, flags=2)), mdia)
-
-
-def _runs(values: list[int]) -> list[tuple[int, int]]:
-    runs: list[tuple[int, int]] = []
-    for value in values:
-        if runs and runs[-1][1] == value:
-            runs[-1] = (runs[-1][0] + 1, value)
-        else:
-            runs.append((1, value))
-    return runs
-
-
-def chpl_box(titles: Sequence[str], starts_seconds: Sequence[float]) -> Box:
-    """A Nero chapter list (at most 255 chapters)."""
-    body = struct.pack(">I4xB", 1 << 24, len(titles))
-    for title, start in zip(titles, starts_seconds, strict=True):
-        data = title.encode("utf-8")[:255].decode("utf-8", "ignore").encode("utf-8")
-        body += struct.pack(">QB", round(start * NERO_TIMESCALE), len(data)) + data
-    return leaf(b"chpl", body)
-
-
 def set_chapters_in_moov(
     moov: Box, titles: Sequence[str], starts: Sequence[int], timescale: int
 ) -> Box:
@@ -174,23 +96,42 @@ def set_chapters_in_moov(
     new_id = max(next_track_id(moov), 1 + max(track_id(t) for t in moov.find_all(b"trak")))
     trak = chapter_trak(new_id, list(starts), total, timescale, movie_ts)
     set_next_track_id(moov, new_id + 1)
-    audio.remove(b"tref")
-    kids = audio.children or []
-    at = next((i for i, c in enumerate(kids) if c.kind == b"mdia"), len(kids))
-    tref = container(b"tref", leaf(b"chap", struct.pack(">I", new_id)))
-    audio.children = [*kids[:at], tref, *kids[at:]]
+    _name_chapter_track(moov, audio, new_id)
     kids = moov.children or []
     after = 1 + max(i for i, c in enumerate(kids) if c.kind == b"trak")
     moov.children = [*kids[:after], trak, *kids[after:]]
+    _set_nero_list(moov, titles, starts, timescale)
+    return trak
+
+
+def _name_chapter_track(moov: Box, audio: Box, new_id: int) -> None:
+    """The audio track's tref/chap names `new_id`; no track names old chapters."""
+    for other in moov.find_all(b"trak"):
+        tref = other.find(b"tref")
+        if tref is not None:
+            tref.remove(b"chap")
+            if not tref.children:
+                other.remove(b"tref")
+    chap = leaf(b"chap", struct.pack(">I", new_id))
+    tref = audio.find(b"tref")
+    if tref is not None:
+        tref.children = [*(tref.children or []), chap]
+        return
+    kids = audio.children or []
+    at = next((i for i, c in enumerate(kids) if c.kind == b"mdia"), len(kids))
+    audio.children = [*kids[:at], container(b"tref", chap), *kids[at:]]
+
+
+def _set_nero_list(moov: Box, titles: Sequence[str], starts: Sequence[int], timescale: int) -> None:
+    """moov/udta/chpl with the chapters, or none above 255 of them."""
     udta = moov.find(b"udta")
     if udta is None:
         udta = container(b"udta")
-        moov.children.append(udta)
+        moov.children = [*(moov.children or []), udta]
     udta.remove(b"chpl")
     if len(titles) <= NERO_MAX_CHAPTERS:
         seconds = [0.0, *(s / timescale for s in list(starts)[1:])]
         udta.children = [*(udta.children or []), chpl_box(list(titles), seconds)]
-    return trak
 
 
 def write_with_chapters(
@@ -202,6 +143,7 @@ def write_with_chapters(
     titles: Sequence[str],
     ftyp: Box | None = None,
     drop_old: set[int] | None = None,
+    in_place: bool = False,
 ) -> None:
     """Write `source` to `dest` with `moov` and the chapter samples in an mdat at the end."""
     sizes = [len(text_sample(t)) for t in titles]
@@ -225,7 +167,14 @@ def write_with_chapters(
 
     mdat = struct.pack(">I4s", len(data) + 8, b"mdat") + data
     rewrite_mp4(
-        source, dest, moov, ftyp=ftyp, drop=drop, appended=lambda _at: mdat, fix_new_track=place
+        source,
+        dest,
+        moov,
+        ftyp=ftyp,
+        drop=drop,
+        appended=lambda _at: mdat,
+        fix_new_track=place,
+        in_place=in_place,
     )
 
 

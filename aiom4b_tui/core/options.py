@@ -92,6 +92,25 @@ def check_template(value: str) -> str:
     return value
 
 
+class ChapterEntry(BaseModel):
+    """A chapter as a person left it in the editor: title, and where it starts as a
+    source file (its path relative to the book folder, as the scan names it) and
+    seconds into that file, so reordering the files keeps it in place."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    title: str
+    file: str
+    offset: float = Field(default=0.0, ge=0)
+
+    @field_validator("title")
+    @classmethod
+    def _title_not_blank(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("a chapter title is blank")
+        return value.strip()
+
+
 class JobOptions(BaseModel):
     """Per-job choices, stored as JSON in `jobs.options`. None means: the default."""
 
@@ -106,6 +125,14 @@ class JobOptions(BaseModel):
     cover: Path | None = Field(default=None, description="image file for the cover")
     chapters_file: Path | None = Field(
         default=None, description="chapters.txt, ffmetadata, .cue or chapter JSON"
+    )
+    files: list[str] | None = Field(
+        default=None,
+        description="the sources in reading order (relative paths); those left out are not "
+        "in the book. None: every file, in natural order",
+    )
+    chapters: list[ChapterEntry] | None = Field(
+        default=None, description="the chapters as edited; None: from the other choices"
     )
     chapters_by_silence: bool = False
     silence_db: float = Field(default=-35.0, ge=-90, le=0, description="silence threshold")

@@ -7,14 +7,19 @@ exactly from decoded sample counts.
 
 from __future__ import annotations
 
-import bisect
 import re
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from aiom4b_tui.core.chapter_edit import Silence, chapters_at_silences, split_long_chapters
+from aiom4b_tui.core.chapter_edit import Silence
 from aiom4b_tui.core.chapter_files import ChapterMark
+from aiom4b_tui.core.chapter_plan import (  # noqa: F401 (plan_chapters, title_from_name: re-exported)
+    book_chapters,
+    chosen_files,
+    plan_chapters,
+    title_from_name,
+)
 from aiom4b_tui.core.naming import output_path, safe_file_name
 from aiom4b_tui.core.options import JobOptions, check_year
 from aiom4b_tui.core.planned_chapter import PlannedChapter
@@ -102,7 +107,7 @@ def make_plan(
     and `silences` (silence.detect_silences, for chapters by silence and splitting long
     ones), all read by the caller, since planning does no I/O.
     """
-    files = list(scan.files)
+    files = chosen_files(scan.files, options.files)
     tags = book_tags(scan, options, source_tags)
     encoder = choose_encoder(files, options, encoders)
     copy = can_copy(files, options)
@@ -129,114 +134,6 @@ def make_plan(
         skipped=list(scan.skipped),
         output_root=out_dir,
     )
-
-
-def book_chapters(
-    files: list[AudioFile],
-    options: JobOptions,
-    marks: Sequence[ChapterMark] | None,
-    silences: Sequence[Silence] | None,
-) -> list[PlannedChapter]:
-    """The chapters: from a chapter file, else at silences (when the job asks), else one
-    per file (or the sources' own); then those over the job's limit split."""
-    if marks:
-        chapters = chapters_from_marks(files, marks)
-    elif options.chapters_by_silence and silences is not None:
-        chapters = chapters_at_silences(files, silences)
-    else:
-        chapters = plan_chapters(files)
-    if options.max_chapter_minutes:
-        limit = options.max_chapter_minutes * 60
-        chapters = split_long_chapters(chapters, files, silences or [], limit)
-    return chapters
-
-
-def plan_chapters(files: list[AudioFile]) -> list[PlannedChapter]:
-    """One chapter per file; a source with chapters of its own keeps them, shifted (a
-    book in parts: a chapter that runs on into the next part stays one chapter)."""
-    titles = [f.tags.get("title", "").strip() for f in files]
-    use_tags = all(titles) and len(set(t.casefold() for t in titles)) == len(titles)
-    chapters: list[PlannedChapter] = []
-    start = 0.0
-    for index, audio in enumerate(files):
-        if _keeps_own_chapters(files, index):
-            for n, (offset, title) in enumerate(audio.chapters, 1):
-                name = title.strip() or f"{title_from_name(audio.rel, index + 1)} {n}"
-                if n == 1 and _runs_on(chapters, index, offset, name):
-                    continue
-                chapters.append(PlannedChapter(name, index, offset, start + offset))
-        else:
-            title = titles[index] if use_tags else title_from_name(audio.rel, index + 1)
-            chapters.append(PlannedChapter(title, index, 0.0, start))
-        start += audio.duration
-    return chapters
-
-
-def _keeps_own_chapters(files: list[AudioFile], index: int) -> bool:
-    """A source with several chapters; or one chapter, after a part that had several."""
-    own = files[index].chapters
-    return len(own) > 1 or (len(own) == 1 and index > 0 and len(files[index - 1].chapters) > 1)
-
-
-def _runs_on(chapters: list[PlannedChapter], index: int, offset: float, title: str) -> bool:
-    """True when a part's first chapter goes on with the previous part's last one."""
-    if not chapters or offset > 1.0:
-        return False
-    last = chapters[-1]
-    return last.file_index == index - 1 and last.title.casefold() == title.casefold()
-
-
-def chapters_from_marks(
-    files: list[AudioFile], marks: Sequence[ChapterMark]
-) -> list[PlannedChapter]:
-    """Chapters from a chapter file: book times (or times in a named file of a CUE sheet),
-    in order, without duplicates or starts past the book's end."""
-    starts, position = [], 0.0
-    for audio in files:
-        starts.append(position)
-        position += audio.duration
-    names = {}
-    for index, audio in enumerate(files):
-        names.setdefault(Path(audio.rel).name.casefold(), index)
-        names.setdefault(Path(audio.rel).stem.casefold(), index)
-    placed: list[PlannedChapter] = []
-    for number, mark in enumerate(marks, 1):
-        title = mark.title.strip() or f"Chapter {number}"
-        if mark.file is not None:
-            key = Path(mark.file.replace("\\", "/")).name.casefold()
-            index = names.get(key, names.get(Path(key).stem))
-            if index is None:
-                continue  # a file of the sheet that is not in the book
-            placed.append(PlannedChapter(title, index, mark.start, starts[index] + mark.start))
-            continue
-        index = max(0, bisect.bisect_right(starts, mark.start) - 1)
-        offset = mark.start - starts[index]
-        placed.append(PlannedChapter(title, index, offset, mark.start, book_start=mark.start))
-    placed.sort(key=lambda c: c.start)
-    kept: list[PlannedChapter] = []
-    for chapter in placed:
-        if chapter.start >= position - 0.001:
-            continue
-        if kept and chapter.start - kept[-1].start < 0.001:
-            continue
-        kept.append(chapter)
-    return kept or plan_chapters(files)
-
-
-_TRACK_PREFIX = re.compile(
-    r"^\s*(?:(?:track|chapter|part|cd|disc|disk)\s*)?\d+(?:\s*[-_.]\s*\d+)?(?=[\s\-_.]|$)[\s\-_.]*",
-    re.IGNORECASE,
-)
-
-
-def title_from_name(rel: str, number: int) -> str:
-    """A chapter title from a file name: no folders, extension, track number or separators."""
-    stem = Path(rel.replace("\\", "/")).name
-    stem = stem.rsplit(".", 1)[0] if "." in stem else stem
-    stripped = _TRACK_PREFIX.sub("", stem)
-    cleaned = re.sub(r"[_]+", " ", stripped)
-    cleaned = re.sub(r"\s+", " ", cleaned).strip(" -.")
-    return cleaned or f"Chapter {number}"
 
 
 def book_tags(

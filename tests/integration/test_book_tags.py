@@ -8,10 +8,11 @@ from pathlib import Path
 import pytest
 from audio_factory import make_tone
 from engine_helpers import convert
-from mp4_probe import atomicparsley_tags, ffmpeg_tags
+from mp4_probe import atomicparsley_tags, ffmpeg_chapters, ffmpeg_tags
 from mutagen.mp4 import MP4, MP4FreeForm
 
 from aiom4b_tui.core.mp4_book import file_brand
+from aiom4b_tui.core.mp4_chapters import read_chapters
 from aiom4b_tui.core.options import JobOptions, TagOverrides
 from aiom4b_tui.core.tags import read_mp4_tags
 
@@ -80,6 +81,9 @@ async def test_every_tag_a_person_sets_is_written(tmp_path: Path, ffmpeg: str):
     assert tags["©grp"] == ["Sagas #2.5"] and "©mvi" not in tags  # ©mvi holds whole numbers
     back = read_mp4_tags(out)
     assert back["description"] == long_text and back["series_part"] == "2.5"
+    # the tags grew the header that comes before the chapter text: still read right
+    assert [c.title for c in read_chapters(out)] == [c.title for c in MP4(out).chapters]
+    assert [t for _s, t in ffmpeg_chapters(out)] == [c.title for c in MP4(out).chapters]
     probed = ffmpeg_tags(out)
     assert probed["title"] == "Chosen" and probed["date"] == "2001-05-03"
     assert probed["synopsis"].startswith("A long description.")

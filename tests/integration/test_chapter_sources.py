@@ -136,3 +136,31 @@ def test_setting_chapters_past_the_end_is_refused(tmp_path: Path):
     result = aiom4b(tmp_path / "data", "chapters", source, "--set", late)
     assert result.returncode == 2 and "after the end of the book" in result.stderr
     assert source.read_bytes() == before
+
+
+async def test_edited_chapters_and_file_order_are_in_the_made_book(tmp_path: Path, ffmpeg: str):
+    from audio_factory import make_continuous_book
+
+    from aiom4b_tui.core.options import ChapterEntry
+
+    counts = [22050 * 2, 22050 * 3, 22050]
+    make_continuous_book(tmp_path / "src", counts, rate=22050, channels=1, codec="flac")
+    entries = [
+        ChapterEntry(title="Third first", file="03.flac"),
+        ChapterEntry(title="One", file="01.flac"),
+        ChapterEntry(title="One, later", file="01.flac", offset=1.5),
+    ]
+    options = JobOptions(files=["03.flac", "01.flac"], chapters=entries)  # 02 left out
+    out = await convert([tmp_path / "src"], tmp_path / "out", ffmpeg, options=options)
+    timescale, exact = chapter_starts_in_units(out)
+    assert timescale == 22050
+    assert exact == [(0, "Third first"), (22050, "One"), (22050 + 33075, "One, later")]
+    assert decoded_samples(out, 1) == counts[2] + counts[0]
+
+
+def test_chapters_of_a_file_that_is_not_mp4_fail_with_a_reason(tmp_path: Path):
+    text = tmp_path / "notes.m4b"
+    text.write_text("not a book")
+    result = aiom4b(tmp_path / "data", "chapters", text)
+    assert result.returncode == 1 and "notes.m4b" in result.stderr
+    assert "Traceback" not in result.stderr

@@ -43,3 +43,38 @@ async def test_the_book_decodes_to_the_sum_of_its_sources(tmp_path: Path, ffmpeg
     starts = [s for s, _t in ffmpeg_chapters(out)]
     assert starts == pytest.approx([0, counts[0] / 44100, (counts[0] + counts[1]) / 44100])
     assert file_brand(out) == b"M4B "
+
+
+async def test_one_file_with_a_300_chapter_file_makes_300_chapters(tmp_path: Path, ffmpeg: str):
+    from audio_factory import make_tone
+    from mp4_probe import mediainfo_menu
+
+    from aiom4b_tui.core.options import JobOptions
+
+    book = tmp_path / "Long"
+    book.mkdir()
+    make_tone(book / "long.flac", 31.0, rate=8000, channels=1, codec="flac")
+    lines = [f"00:00:{n // 10:02d}.{n % 10}00 Chapter {n + 1}" for n in range(300)]
+    (book / "chapters.txt").write_text("\n".join(lines) + "\n")  # beside the book
+    out = await convert([book], tmp_path / "out", ffmpeg, options=JobOptions(bitrate=16_000))
+    assert not has_nero_chapters(out)
+    timescale, found = chapter_starts_in_units(out)
+    assert timescale == 8000 and [s for s, _t in found] == [n * 800 for n in range(300)]
+    probed = ffmpeg_chapters(out)
+    assert len(probed) == 300 and probed[-1][1] == "Chapter 300"
+    menu = mediainfo_menu(out)
+    if menu is None:
+        pytest.skip("mediainfo is not installed (apt-get install mediainfo)")
+    assert len(menu) == 300
+
+
+async def test_a_joined_book_ends_where_its_last_source_ends(tmp_path: Path, ffmpeg: str):
+    from audio_factory import make_aac_book
+
+    counts = [44100 + 333, 2 * 44100 + 77]
+    make_aac_book(tmp_path / "src", counts)
+    logs: list[str] = []
+    out = await convert([tmp_path / "src"], tmp_path / "out", ffmpeg, logs=logs)
+    assert any("joined without re-encoding" in line for line in logs)
+    _timescale, found = chapter_starts_in_units(out)
+    assert decoded_samples(out, 2) == found[-1][0] + counts[-1]

@@ -110,3 +110,23 @@ def test_detection_and_the_file_beside_the_book(tmp_path: Path):
     assert find_chapter_file([tmp_path], audio) == tmp_path / "chapters.txt"
     with pytest.raises(ChapterFileError, match="no chapters found"):
         read_chapter_file(tmp_path / "chapters.txt")
+
+
+def test_a_one_file_sheet_beside_a_book_of_several_files_is_left_out(tmp_path: Path):
+    from aiom4b_tui.core.chapter_sources import book_chapter_marks
+    from aiom4b_tui.core.options import JobOptions
+    from aiom4b_tui.core.scan import AudioFile, BookScan
+
+    def audio(name: str) -> AudioFile:
+        return AudioFile(tmp_path / name, name, 60.0, "flac", 44100, 2, 0, {}, (), False)
+
+    sheet = 'FILE "rip.flac" WAVE\n TRACK 01 AUDIO\n  INDEX 01 00:00:00\n'
+    (tmp_path / "rip.cue").write_text(sheet)
+    one = BookScan([tmp_path], [audio("rip.flac")], [], None)
+    marks, said = book_chapter_marks(one, JobOptions())
+    assert marks == [ChapterMark(0.0, "Track 1")] and "from rip.cue" in said
+    two = BookScan([tmp_path], [audio("rip.flac"), audio("bonus.flac")], [], None)
+    marks, said = book_chapter_marks(two, JobOptions())
+    assert marks is None and "describes one file, the book has 2" in said
+    chosen = JobOptions(chapters_file=tmp_path / "rip.cue")  # named by the job: used
+    assert book_chapter_marks(two, chosen)[0] == [ChapterMark(0.0, "Track 1")]

@@ -1,0 +1,36 @@
+"""What make_plan needs beyond the scan, read from the disk: the sources' extra tags and
+a chapter file's chapters. One call, so the add dialog's preview and the conversion plan
+the same book (silences, found only by running ffmpeg, are left to the conversion).
+Blocking: run it in a thread.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from aiom4b_tui.core.chapter_files import ChapterMark
+from aiom4b_tui.core.chapter_sources import book_chapter_marks
+from aiom4b_tui.core.options import JobOptions
+from aiom4b_tui.core.scan import BookScan
+from aiom4b_tui.core.source_tags import book_source_tags
+
+
+@dataclass
+class PlanInputs:
+    """Keyword arguments for make_plan, and lines for the job's log."""
+
+    source_tags: dict[str, str]
+    chapter_marks: list[ChapterMark] | None
+    notes: list[str] = field(default_factory=list)
+
+    def plan_kwargs(self) -> dict:
+        """`make_plan(scan, options, output_dir=..., **inputs.plan_kwargs())`."""
+        return {"source_tags": self.source_tags, "chapter_marks": self.chapter_marks}
+
+
+def read_plan_inputs(scan: BookScan, options: JobOptions) -> PlanInputs:
+    """The sources' extra tags and the chapter file's chapters (ChapterFileError when the
+    job names a chapter file that cannot be read)."""
+    tags = book_source_tags([f.path for f in scan.files])
+    marks, said = book_chapter_marks(scan, options)
+    return PlanInputs(tags, marks, [said] if said else [])
