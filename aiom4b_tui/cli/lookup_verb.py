@@ -21,6 +21,7 @@ from aiom4b_tui.cli.common import (
     open_context,
     print_json,
 )
+from aiom4b_tui.core.cover import image_size
 from aiom4b_tui.core.lookup_cache import covers_dir, open_book_lookup
 from aiom4b_tui.core.lookup_providers import BookMatch, MetadataLookupError
 from aiom4b_tui.core.lookup_service import BadLookupQuery, LookupQuery
@@ -89,7 +90,7 @@ def match_lines(
     if match.cover_url:
         lines.append(f"   cover {match.cover_url}")
     if cover_file:
-        lines.append(f"   cover saved as {cover_file}")
+        lines.append(f"   cover saved as {cover_file} ({_pixels(cover_file)})")
     return [visible(line) for line in lines]
 
 
@@ -103,6 +104,15 @@ def _chapter_lines(match: BookMatch, listed: bool) -> list[str]:
     if listed:
         lines += [f"     {_clock(start)}  {title}" for start, title in match.chapters]
     return lines
+
+
+def _pixels(path: str) -> str:
+    try:
+        with open(path, "rb") as image:
+            size = image_size(image.read(1 << 20))
+    except OSError:
+        size = None
+    return f"{size[0]}×{size[1]} px" if size else "? px"
 
 
 def _clock(ms: int) -> str:

@@ -82,7 +82,8 @@ def test_title_search_and_save_cover(
     assert "1. The Keeper's Night" in out and "2. Keeper of Nights" in out
     saved = [line for line in out.splitlines() if "cover saved as" in line]
     assert len(saved) == 1
-    path = Path(saved[0].split("cover saved as ", 1)[1])
+    assert saved[0].endswith(" (1×1 px)")
+    path = Path(saved[0].split("cover saved as ", 1)[1].removesuffix(" (1×1 px)"))
     assert path.parent == data_dir / "covers" and path.read_bytes() == PNG_1x1
 
 
