@@ -19,7 +19,13 @@ import re
 from html.parser import HTMLParser
 from typing import Any
 
-from aiom4b_tui.core.lookup_http import AnswerCache, HttpGetter, JsonSource
+from aiom4b_tui.core.lookup_http import (
+    SHAPE_ERRORS,
+    AnswerCache,
+    HttpGetter,
+    JsonSource,
+    unexpected_shape,
+)
 from aiom4b_tui.core.lookup_providers import BookMatch, Chapter, LookupFailed
 
 AUDNEXUS_URL = "https://api.audnex.us"
@@ -61,9 +67,14 @@ class AudnexusProvider:
             raise LookupFailed(f"{self._source.host} sent a book without a title ({asin})")
         try:
             chapters = self._source.get_json(f"/books/{asin}/chapters", params)
-        except LookupFailed:
-            chapters = None  # the book is worth having without its chapters
-        return book_from_audnexus(book, chapters if isinstance(chapters, dict) else None)
+            chapter_info = chapters if isinstance(chapters, dict) else None
+            _chapters(chapter_info)
+        except (LookupFailed, *SHAPE_ERRORS):
+            chapter_info = None  # the book is worth having without its chapters
+        try:
+            return book_from_audnexus(book, chapter_info)
+        except SHAPE_ERRORS as exc:
+            raise unexpected_shape(self._source.host, f"the book {asin}") from exc
 
 
 def book_from_audnexus(book: dict[str, Any], chapter_info: dict[str, Any] | None) -> BookMatch:

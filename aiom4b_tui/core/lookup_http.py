@@ -117,7 +117,10 @@ class JsonSource:
         key = query_key(path, params)
         kept = self._cache.get(self.provider, key)
         if kept is not None:
-            return json.loads(kept)
+            try:
+                return json.loads(kept)
+            except ValueError:
+                pass  # a damaged entry: ask again, and the answer replaces it
         response = self._getter.get(self.base_url + path, params)
         if response.status_code == 404:
             self._cache.put(self.provider, key, "null")
@@ -130,6 +133,14 @@ class JsonSource:
             raise LookupFailed(f"{self.host} sent an answer that is not JSON ({path})") from exc
         self._cache.put(self.provider, key, json.dumps(data, ensure_ascii=False))
         return data
+
+
+def unexpected_shape(host: str, what: str) -> LookupFailed:
+    """The error for JSON whose shape is not the provider's documented one."""
+    return LookupFailed(f"{host} sent {what} in a shape aiom4b does not know")
+
+
+SHAPE_ERRORS = (AttributeError, KeyError, TypeError, ValueError, IndexError)
 
 
 def _detail(response: httpx.Response) -> str:

@@ -16,7 +16,13 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from aiom4b_tui.core.lookup_http import AnswerCache, HttpGetter, JsonSource
+from aiom4b_tui.core.lookup_http import (
+    SHAPE_ERRORS,
+    AnswerCache,
+    HttpGetter,
+    JsonSource,
+    unexpected_shape,
+)
 from aiom4b_tui.core.lookup_providers import BookMatch
 
 OPENLIBRARY_URL = "https://openlibrary.org"
@@ -56,7 +62,10 @@ class OpenLibraryProvider:
         docs = answer.get("docs") if isinstance(answer, dict) else None
         if not isinstance(docs, list):
             return []
-        return [self._from_doc(d) for d in docs if isinstance(d, dict) and d.get("title")]
+        try:
+            return [self._from_doc(d) for d in docs if isinstance(d, dict) and d.get("title")]
+        except SHAPE_ERRORS as exc:
+            raise unexpected_shape(self._source.host, "search results") from exc
 
     def by_asin(self, asin: str) -> BookMatch | None:
         """Open Library keeps no ASINs: nothing."""
@@ -67,6 +76,12 @@ class OpenLibraryProvider:
         edition = self._source.get_json(f"/isbn/{isbn}.json")
         if not isinstance(edition, dict) or not edition.get("title"):
             return None
+        try:
+            return self._from_edition(edition, isbn)
+        except SHAPE_ERRORS as exc:
+            raise unexpected_shape(self._source.host, f"the edition {isbn}") from exc
+
+    def _from_edition(self, edition: dict[str, Any], isbn: str) -> BookMatch:
         work = self._work_of(edition)
         authors = self._author_names(edition.get("authors") or _work_authors(work))
         description = _description(edition.get("description")) or _description(

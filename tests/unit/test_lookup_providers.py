@@ -205,3 +205,21 @@ def test_a_match_survives_a_round_trip_through_plain_data():
     assert BookMatch.from_dict(match.to_dict()) == match
     assert match.to_dict()["chapters"][1] == {"start_ms": 1500, "title": "Two"}
     assert match.tags() == {"title": "T", "author": "A, B", "genre": "G"}
+
+
+def test_an_answer_of_an_unknown_shape_is_a_failed_lookup(api: FakeBookApi, getter: HttpGetter):
+    api.route(f"/books/{ASIN}", {"title": "T", "seriesPrimary": "not an object"})
+    with pytest.raises(LookupFailed, match="shape aiom4b does not know"):
+        _audnexus(api, getter).by_asin(ASIN)
+    api.route("/search.json", {"docs": [{"title": "T", "author_name": 5}]})
+    with pytest.raises(LookupFailed, match="shape aiom4b does not know"):
+        _openlibrary(api, getter).search("T")
+
+
+def test_chapters_of_an_unknown_shape_leave_the_book_without_chapters(
+    api: FakeBookApi, getter: HttpGetter
+):
+    route_audnexus_book(api)
+    api.route(f"/books/{ASIN}/chapters", {"chapters": [{"startOffsetMs": None, "title": 1}]})
+    match = _audnexus(api, getter).by_asin(ASIN)
+    assert match is not None and match.chapters is None
