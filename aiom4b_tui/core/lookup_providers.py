@@ -8,8 +8,13 @@ knows no ASINs, Audnexus has no search) answers "nothing found" to it.
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from dataclasses import asdict, dataclass, fields
 from typing import Any, Protocol
+
+_PART = re.compile(r"^\d{1,4}(\.\d{1,3})?$")
+_NUMBER = re.compile(r"\d{1,4}(?:\.\d{1,3})?")
 
 
 class MetadataLookupError(RuntimeError):
@@ -76,17 +81,19 @@ class BookMatch:
         return cls(**values)
 
     def tags(self) -> dict[str, str]:
-        """The match as book tags (only those it has), keyed as the job's tag options:
-        title subtitle author narrator series series_part year genre publisher language
-        description asin isbn."""
+        """The match as book tags (only those it has), keyed as the job's tag options
+        (`TagOverrides`): title subtitle author narrator series series_part year genre
+        publisher language description asin isbn. A series part is given only as a
+        number ("Book 3" -> "3"; an omnibus's "1-2" is left out) and a year only as YYYY
+        or a real YYYY-MM-DD, the forms the tag options accept."""
         values = {
             "title": self.title,
             "subtitle": self.subtitle,
             "author": ", ".join(self.authors),
             "narrator": ", ".join(self.narrators),
             "series": self.series,
-            "series_part": self.series_part,
-            "year": self.year,
+            "series_part": tag_series_part(self.series_part),
+            "year": tag_year(self.year),
             "genre": self.genres[0] if self.genres else None,
             "publisher": self.publisher,
             "language": self.language,
@@ -95,6 +102,28 @@ class BookMatch:
             "isbn": self.isbn,
         }
         return {k: v for k, v in values.items() if v}
+
+
+def tag_series_part(part: str | None) -> str | None:
+    """A series position as a plain number, when it holds exactly one."""
+    if not part:
+        return None
+    part = part.strip()
+    if _PART.match(part):
+        return part
+    numbers = _NUMBER.findall(part)
+    return numbers[0] if len(numbers) == 1 else None
+
+
+def tag_year(year: str | None) -> str | None:
+    """YYYY-MM-DD when it is a real date, else its YYYY, else None."""
+    if not year:
+        return None
+    try:
+        return dt.date.fromisoformat(year[:10]).isoformat()
+    except ValueError:
+        found = re.match(r"\d{4}", year)
+        return found.group(0) if found else None
 
 
 class Provider(Protocol):

@@ -223,3 +223,20 @@ def test_chapters_of_an_unknown_shape_leave_the_book_without_chapters(
     api.route(f"/books/{ASIN}/chapters", {"chapters": [{"startOffsetMs": None, "title": 1}]})
     match = _audnexus(api, getter).by_asin(ASIN)
     assert match is not None and match.chapters is None
+
+
+@pytest.mark.parametrize(
+    ("part", "expected"),
+    [("3", "3"), ("2.5", "2.5"), ("Book 3", "3"), ("1-2", None), ("", None), (None, None)],
+)
+def test_a_series_part_becomes_a_tag_only_as_a_number(part: str | None, expected: str | None):
+    match = BookMatch(provider="audnexus", title="T", series="S", series_part=part)
+    assert match.tags().get("series_part") == expected
+
+
+@pytest.mark.parametrize(
+    ("year", "expected"),
+    [("2021-03-09", "2021-03-09"), ("2019", "2019"), ("2021-02-30", "2021"), ("n.d.", None)],
+)
+def test_a_year_becomes_a_tag_only_in_the_accepted_forms(year: str, expected: str | None):
+    assert BookMatch(provider="x", title="T", year=year).tags().get("year") == expected
