@@ -9,6 +9,8 @@ cannot be reached or answers with something unusable.
 from __future__ import annotations
 
 import argparse
+import sys
+from pathlib import Path
 from typing import Any
 
 from aiom4b_tui.cli.common import (
@@ -22,6 +24,7 @@ from aiom4b_tui.cli.common import (
     print_json,
 )
 from aiom4b_tui.core.cover import image_size
+from aiom4b_tui.core.lookup_audnexus import audio_end_ms, chapter_file_json, chapters_for_audio
 from aiom4b_tui.core.lookup_cache import covers_dir, open_book_lookup
 from aiom4b_tui.core.lookup_providers import BookMatch, MetadataLookupError
 from aiom4b_tui.core.lookup_service import BadLookupQuery, LookupQuery
@@ -47,8 +50,11 @@ def cmd_lookup(args: argparse.Namespace) -> int:
                         covers[n] = str(path)
         except MetadataLookupError as exc:
             raise CliError(str(exc), EXIT_FAILURE) from exc
+    saved = save_chapters(matches, args.save_chapters, has_intro=not args.no_intro)
     if args.json:
         print_json([m.to_dict() | ({"cover_file": covers.get(n)}) for n, m in enumerate(matches)])
+        if saved:
+            print(saved, file=sys.stderr)
         return EXIT_OK
     if not matches:
         print(f"no match for {visible(query.describe())}")
@@ -56,13 +62,43 @@ def cmd_lookup(args: argparse.Namespace) -> int:
     for n, match in enumerate(matches, 1):
         if n > 1:
             print()
-        for line in match_lines(n, match, cover_file=covers.get(n - 1), chapters=args.chapters):
+        lines = match_lines(
+            n, match, cover_file=covers.get(n - 1), chapters=args.chapters, intro=not args.no_intro
+        )
+        for line in lines:
             print(line)
+    if saved:
+        print(f"\n{saved}")
     return EXIT_OK
 
 
+def save_chapters(matches: list[BookMatch], path: Path | None, *, has_intro: bool) -> str | None:
+    """Write the first match's chapters to `path` as a chapter file (for `--chapters`);
+    returns what to say about it. CliError when no match has chapters."""
+    if path is None:
+        return None
+    match = next((m for m in matches if m.chapters), None)
+    if match is None:
+        why = "the book found has none" if matches else "no book found"
+        raise CliError(f"no chapters to save: {why}", EXIT_FAILURE)
+    chapters = chapters_for_audio(match, has_intro=has_intro) or []
+    try:
+        path.write_text(
+            chapter_file_json(chapters, audio_end_ms(match, has_intro)), encoding="utf-8"
+        )
+    except OSError as exc:
+        raise CliError(f"cannot write {path}: {exc.strerror or exc}", EXIT_FAILURE) from exc
+    placed = "Audible's intro kept" if has_intro else "moved earlier by Audible's intro"
+    return visible(f"{len(chapters)} chapters saved as {path} ({placed})")
+
+
 def match_lines(
-    number: int, match: BookMatch, *, cover_file: str | None = None, chapters: bool = False
+    number: int,
+    match: BookMatch,
+    *,
+    cover_file: str | None = None,
+    chapters: bool = False,
+    intro: bool = True,
 ) -> list[str]:
     """A match as lines of text, every value from the provider made safe to show."""
     title = match.title + (f": {match.subtitle}" if match.subtitle else "")
@@ -86,7 +122,7 @@ def match_lines(
         lines.append("   genres " + ", ".join(match.genres))
     if match.description:
         lines.append("   " + _shortened(match.description.splitlines()[0]))
-    lines += _chapter_lines(match, chapters)
+    lines += _chapter_lines(match, chapters, intro)
     if match.cover_url:
         lines.append(f"   cover {match.cover_url}")
     if cover_file:
@@ -94,15 +130,17 @@ def match_lines(
     return [visible(line) for line in lines]
 
 
-def _chapter_lines(match: BookMatch, listed: bool) -> list[str]:
-    if not match.chapters:
+def _chapter_lines(match: BookMatch, listed: bool, has_intro: bool) -> list[str]:
+    placed = chapters_for_audio(match, has_intro=has_intro)
+    if not placed:
         return []
-    intro = (
-        f" (Audible's intro: {match.brand_intro_ms / 1000:.1f} s)" if match.brand_intro_ms else ""
-    )
-    lines = [f"   {len(match.chapters)} chapters{intro}"]
+    intro = ""
+    if match.brand_intro_ms:
+        taken = "" if has_intro else ", taken out"
+        intro = f" (Audible's intro: {match.brand_intro_ms / 1000:.1f} s{taken})"
+    lines = [f"   {len(placed)} chapters{intro}"]
     if listed:
-        lines += [f"     {_clock(start)}  {title}" for start, title in match.chapters]
+        lines += [f"     {_clock(start)}  {title}" for start, title in placed]
     return lines
 
 
@@ -141,6 +179,17 @@ def register(verbs: Any) -> None:
     which.add_argument("--title", help="title to search for")
     p.add_argument("--author", help="author, with --title")
     p.add_argument("--chapters", action="store_true", help="list the chapters found")
+    p.add_argument(
+        "--no-intro",
+        action="store_true",
+        help="the audio has no Audible intro: chapters start that much earlier",
+    )
+    p.add_argument(
+        "--save-chapters",
+        type=Path,
+        metavar="FILE",
+        help="write the chapters found as a chapter file (Audible-style JSON) for --chapters",
+    )
     p.add_argument(
         "--save-cover", action="store_true", help="download the covers to the data dir's covers/"
     )

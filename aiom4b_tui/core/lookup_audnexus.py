@@ -15,6 +15,7 @@ book's length when it is known, and otherwise keeps Audible's starts as they are
 
 from __future__ import annotations
 
+import json
 import re
 from html.parser import HTMLParser
 from typing import Any
@@ -156,6 +157,27 @@ def audio_has_brand_intro(match: BookMatch, audio_ms: int | None) -> bool:
         return True
     bare = match.runtime_ms - match.brand_intro_ms - match.brand_outro_ms
     return abs(audio_ms - match.runtime_ms) <= abs(audio_ms - bare)
+
+
+def chapter_file_json(chapters: list[Chapter], end_ms: int | None = None) -> str:
+    """Chapters as an Audible-style chapter file ({"chapters": [{start_offset_ms,
+    length_ms, title}]}), the JSON form `--chapters FILE` reads. The last chapter runs
+    to `end_ms` (0 long when unknown)."""
+    items = []
+    for n, (start, title) in enumerate(chapters):
+        end = chapters[n + 1][0] if n + 1 < len(chapters) else (end_ms or start)
+        items.append({"start_offset_ms": start, "length_ms": max(0, end - start), "title": title})
+    return json.dumps({"chapters": items}, ensure_ascii=False, indent=2) + "\n"
+
+
+def audio_end_ms(match: BookMatch, has_intro: bool) -> int | None:
+    """Where the book's audio ends: Audible's runtime, less the intro and outro when the
+    audio has neither."""
+    if match.runtime_ms is None:
+        return None
+    if has_intro:
+        return match.runtime_ms
+    return match.runtime_ms - match.brand_intro_ms - match.brand_outro_ms
 
 
 class _TextOfHtml(HTMLParser):

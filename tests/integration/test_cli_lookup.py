@@ -162,3 +162,33 @@ def test_off_the_network_exits_1_saying_so(data_dir: Path):
     assert result.stderr.startswith(f"aiom4b: cannot reach 127.0.0.1:{port}: ")
     assert result.stderr.rstrip().endswith("(off the network?)")
     assert "Traceback" not in result.stderr
+
+
+def test_save_chapters_without_the_intro(
+    api: FakeBookApi, data_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+):
+    route_audnexus_book(api)
+    target = tmp_path / "chapters.json"
+    args = ["--asin", ASIN, "--chapters", "--no-intro", "--save-chapters", str(target)]
+    assert run(data_dir, *args) == 0
+    out = capsys.readouterr().out
+    assert "   3 chapters (Audible's intro: 2.1 s, taken out)" in out
+    assert "     0:00:17.900  Chapter 1" in out
+    assert f"3 chapters saved as {target} (moved earlier by Audible's intro)" in out
+    saved = json.loads(target.read_text(encoding="utf-8"))
+    assert saved == {
+        "chapters": [
+            {"start_offset_ms": 0, "length_ms": 17900, "title": "Opening Credits"},
+            {"start_offset_ms": 17900, "length_ms": 30000, "title": "Chapter 1"},
+            {"start_offset_ms": 47900, "length_ms": 35000, "title": "Chapter 2"},
+        ]
+    }
+
+
+def test_save_chapters_when_none_were_found_exits_1(
+    api: FakeBookApi, data_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+):
+    target = tmp_path / "chapters.json"
+    assert run(data_dir, "--asin", "B0NOTTHERE", "--save-chapters", str(target)) == 1
+    assert capsys.readouterr().err == "aiom4b: no chapters to save: no book found\n"
+    assert not target.exists()

@@ -3,6 +3,7 @@ offset on chapters, and covers downloaded once."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -17,7 +18,12 @@ from lookup_fakes import (
     running_book_api,
 )
 
-from aiom4b_tui.core.lookup_audnexus import audio_has_brand_intro, chapters_for_audio
+from aiom4b_tui.core.lookup_audnexus import (
+    audio_end_ms,
+    audio_has_brand_intro,
+    chapter_file_json,
+    chapters_for_audio,
+)
 from aiom4b_tui.core.lookup_http import make_timeout
 from aiom4b_tui.core.lookup_providers import BookMatch, LookupFailed, LookupUnavailable
 from aiom4b_tui.core.lookup_service import (
@@ -158,3 +164,15 @@ def test_the_books_length_tells_whether_the_intro_is_there():
 
 def test_a_match_without_chapters_has_none_to_place():
     assert chapters_for_audio(BookMatch(provider="openlibrary", title="T"), 1000) is None
+
+
+def test_a_chapter_file_of_the_placed_chapters():
+    placed = chapters_for_audio(AUDIBLE, has_intro=False) or []
+    text = chapter_file_json(placed, audio_end_ms(AUDIBLE, has_intro=False))
+    assert json.loads(text)["chapters"][-1] == {
+        "start_offset_ms": 47900,
+        "length_ms": 35000,  # to 90000 - 2100 - 5000
+        "title": "Chapter 2",
+    }
+    assert audio_end_ms(AUDIBLE, has_intro=True) == 90000
+    assert json.loads(chapter_file_json([(0, "Only")]))["chapters"][0]["length_ms"] == 0
