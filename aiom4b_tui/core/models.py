@@ -299,3 +299,18 @@ class ConversionJob(BaseModel):
         if self.title:
             return self.title
         return self.input_folders[0].name if self.input_folders else str(self.id)
+
+
+class LookupCacheDB(SQLModel, table=True):
+    """A metadata provider's answer, kept so the same lookup asks no one (migration 0004).
+
+    `query` is the request's path and sorted query string; `value` its JSON answer
+    (`null`: not found).
+    """
+
+    __tablename__ = "lookup_cache"
+
+    provider: str = SQLField(primary_key=True, max_length=50)
+    query: str = SQLField(primary_key=True)
+    value: str
+    fetched_at: datetime = SQLField(default_factory=utcnow)
