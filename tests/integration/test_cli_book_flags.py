@@ -26,7 +26,7 @@ pytestmark = pytest.mark.integration
         (["--chapters", "no-such.txt"], "no such file"),
         (["--max-chapter-length", "0"], "more than 0"),
         (["--max-chapter-length", "x"], "not a number of minutes"),
-        (["--silence-threshold", "10"], "silence_db: Input should be less than or equal to 0"),
+        (["--silence-threshold", "10"], "silence db: Input should be less than or equal to 0"),
     ],
 )
 def test_bad_values_exit_2_with_the_reason(tmp_path: Path, flags, reason):

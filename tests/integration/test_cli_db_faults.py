@@ -12,6 +12,7 @@ import uuid
 from pathlib import Path
 
 import pytest
+from audio_factory import make_tone
 
 from aiom4b_tui.core.db import DB_FILE, open_database
 from aiom4b_tui.core.db_errors import explain
@@ -77,6 +78,7 @@ def a_database(data_dir: Path, book: Path) -> Path:
 def book(tmp_path: Path) -> Path:
     folder = tmp_path / "inbox" / "Book"
     folder.mkdir(parents=True)
+    make_tone(folder / "01.mp3", 0.5)  # `add` refuses a folder without audio before all else
     return folder
 
 

@@ -30,12 +30,12 @@ def test_tags_and_names_are_shown_with_visible_controls(tmp_path: Path, data_dir
     book = tmp_path / "Book \x1b[31mred"
     book.mkdir()
     make_tone(book / "01.mp3", 0.5, tags={"album": EVIL, "artist": "A\x1b[2J"})
-    added = run_cli(data_dir, "add", str(book))
+    added = run_cli(data_dir, "add", "--no-worker", str(book))
     assert added.returncode == 0, added.stderr
     assert_safe(added.stdout)
     assert "Evil␛]0;pwned␇Book␛[2J␍␊Next" in added.stdout
     assert len(added.stdout.splitlines()) == 1
-    run_cli(data_dir, "add", str(book), "--name", "Named\x1b]0;x\x07")
+    run_cli(data_dir, "add", "--no-worker", str(book), "--name", "Named\x1b]0;x\x07")
     listed = run_cli(data_dir, "jobs")
     assert listed.returncode == 0, listed.stderr
     assert_safe(listed.stdout)
