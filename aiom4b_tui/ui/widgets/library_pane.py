@@ -12,7 +12,7 @@ from aiom4b_tui.core.safe_text import visible
 from aiom4b_tui.ui.widgets.folder_tree import FolderTree
 
 
-def root_label(root: Path, width: int = 24) -> str:
+def root_label(root: Path, width: int = 21) -> str:
     """The folder, `~` for home, cut at the left to fit `width`."""
     home = Path.home()
     label = f"~/{root.relative_to(home)}" if root.is_relative_to(home) else str(root)
