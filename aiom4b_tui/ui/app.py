@@ -22,6 +22,7 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
 from aiom4b_tui.core.models import JobStatus, utcnow
+from aiom4b_tui.core.safe_text import visible
 from aiom4b_tui.core.watch import SETTLE_SECONDS
 from aiom4b_tui.ui.messages import WorkFailed
 from aiom4b_tui.ui.reported import reported
@@ -107,10 +108,13 @@ class AiomApp(App[int]):
     # ---- the one handler for failed work -------------------------------------------------
 
     def on_work_failed(self, message: WorkFailed) -> None:
-        text = f"{message.where}: {type(message.error).__name__}: {message.error}"
+        # An error's text may quote a file's name or ffmpeg's output: shown, never obeyed.
+        error = visible(message.error)
         if self.main_screen.is_attached:
-            self.main_screen.log_line(text, "bold red")
-        self.notify(str(message.error), title="Something went wrong", severity="error")
+            self.main_screen.log_line(
+                f"{message.where}: {type(message.error).__name__}: {error}", "bold red"
+            )
+        self.notify(error, title="Something went wrong", severity="error", markup=False)
 
     # ---- worker control ------------------------------------------------------------------
 

@@ -248,3 +248,22 @@ async def test_q_quits_at_once_when_nothing_converts_here(settings, library):
         await wait_for(pilot, lambda: app.main_screen.folder_tree.cursor_node is not None)
         await pilot.press("q")
         await wait_for(pilot, lambda: app.return_code == 0, timeout=5)
+
+
+async def test_text_from_files_is_shown_not_obeyed(settings, library, service: JobService):
+    from aiom4b_tui.core.models import JobUpdate
+
+    job = service.create_job(JobCreate(input_folders=[library / "Emma"]))
+    hostile = "Emma [b]x[/b]\x1b[2J"
+    service.update_job(
+        job.id, JobUpdate(title=hostile, status=JobStatus.FAILED, reason="bad [i]tag\x07")
+    )
+    app = make_app(settings, library)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, lambda: "Emma [b]x[/b]␛[2J" in screen_text(app))
+        assert "bad [i]tag␇" in screen_text(app)
+        app.main_screen.jobs.table.focus()
+        await pilot.press("d")  # the question quotes the title as it is
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        await wait_for(pilot, lambda: "“Emma [b]x[/b]␛[2J”" in screen_text(app))
+        await pilot.press("n")

@@ -52,7 +52,7 @@ async def test_pause_letting_running_books_finish_then_resume(settings, library,
         await wait_for(pilot, lambda: header(app).startswith("worker"))
         await pilot.press("p")
         await wait_for(pilot, lambda: isinstance(app.screen, PauseScreen))
-        assert "resume from their finished segments" in screen_text(app)
+        await wait_for(pilot, lambda: "resume from their finished segments" in screen_text(app))
         await pilot.press("f")
         await wait_for(pilot, lambda: registry.pause_mode() is PauseMode.FINISH)
         await wait_for(pilot, lambda: header(app) == "⏸ paused (finishing 1)")
@@ -94,8 +94,8 @@ async def test_stop_everything_says_what_happens_then_asks_the_workers(settings,
         await wait_for(pilot, lambda: header(app).startswith("worker"))
         await pilot.press("S")
         await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
-        text = screen_text(app)
-        assert "Stop everything?" in text and "go back to the queue" in text
+        await wait_for(pilot, lambda: "Stop everything?" in screen_text(app))
+        assert "go back to the queue" in screen_text(app)
         await pilot.press("n")  # no: nothing asked
         await wait_for(pilot, lambda: app.screen is app.main_screen)
         with service.db.session() as session:

@@ -80,7 +80,7 @@ class AddBookScreen(ModalScreen[AddDecision]):
         index, count = self.position
         heading = "Add book" if count == 1 else f"Add book {index} of {count}"
         with Vertical(classes="dialog", id="add-dialog"):
-            yield Label(f"{heading}: {self._folders_text()}", classes="question")
+            yield Label(f"{heading}: {self._folders_text()}", classes="question", markup=False)
             with Horizontal(id="add-top"):
                 with Grid(id="tag-form"):
                     for name in (*TAG_FIELDS, "output"):
@@ -176,7 +176,12 @@ class AddBookScreen(ModalScreen[AddDecision]):
                 self.notify("Still reading the folders…")
                 return
             if self.preview.error:
-                self.notify(self.preview.error, title="Cannot queue this book", severity="error")
+                self.notify(
+                    visible(self.preview.error),
+                    title="Cannot queue this book",
+                    severity="error",
+                    markup=False,
+                )
                 return
             self.dismiss(AddDecision(action, self.job_create()))
         else:

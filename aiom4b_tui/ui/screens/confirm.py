@@ -27,9 +27,9 @@ class ConfirmScreen(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog small"):
-            yield Label(self.question, classes="question")
+            yield Label(self.question, classes="question", markup=False)
             if self.detail:
-                yield Label(self.detail, classes="hint", id="detail")
+                yield Label(self.detail, classes="hint", id="detail", markup=False)
             with Horizontal(classes="buttons"):
                 yield Button(f"{self.yes} (y)", id="yes", variant="error")
                 yield Button("No (n)", id="no")

@@ -108,7 +108,7 @@ class JobDetailsScreen(Screen[None]):
     def _run_command(self, command: Callable[..., job_commands.Outcome]) -> None:
         outcome = command(self.service, self.job)
         severity = "warning" if outcome.refused else "information"
-        self.app.call_from_thread(self.notify, outcome.text, severity=severity)
+        self.app.call_from_thread(self.notify, outcome.text, severity=severity, markup=False)
         self.app.call_from_thread(self._fetch)
 
     def _heading(self) -> Text:
@@ -142,7 +142,7 @@ class JobDetailsScreen(Screen[None]):
             rows.append(("Output name", visible(options.output_name)))
         for label, value in rows:
             if value:
-                table.add_row(label, value)
+                table.add_row(label, Text(value))
         return table
 
     @work(thread=True, exclusive=True, group="details-plan", exit_on_error=False)

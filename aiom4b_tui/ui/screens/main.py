@@ -238,7 +238,7 @@ class MainScreen(Screen[None]):
     @reported
     async def _watch_inbox(self, inbox: Path, stop: asyncio.Event) -> None:
         if not await asyncio.to_thread(inbox.is_dir):
-            self.notify(f"Not a folder: {visible(inbox)}", severity="error")
+            self.notify(f"Not a folder: {visible(inbox)}", severity="error", markup=False)
             return
         watcher = InboxWatcher(
             self.service, inbox, settle=self.inbox_settle, on_job=self._inbox_job

@@ -55,11 +55,11 @@ class HeaderBar(Horizontal):
 
     def compose(self) -> ComposeResult:
         yield Label("aiom4b", id="app-name")
-        yield Label("", id="worker-line")
-        inbox = Label("", id="inbox")
+        yield Label("", id="worker-line", markup=False)
+        inbox = Label("", id="inbox", markup=False)
         inbox.display = False  # until an inbox is watched
         yield inbox
-        yield Label("", id="counts")
+        yield Label("", id="counts", markup=False)
 
     def on_mount(self) -> None:
         self.poll_workers()

@@ -74,12 +74,12 @@ class JobsPanel(Vertical):
         self._debounce: Timer | None = None
 
     def compose(self) -> ComposeResult:
-        yield Label("Jobs", classes="pane-title", id="jobs-title")
+        yield Label("Jobs", classes="pane-title", id="jobs-title", markup=False)
         field = Input(placeholder=f"filter: {FILTER_HINT}", id="filter", compact=True)
         field.display = False  # until `/`
         yield field
         yield JobTable(id="table")
-        no_match = Label("", id="no-match")
+        no_match = Label("", id="no-match", markup=False)
         no_match.display = False
         yield no_match
 
@@ -267,9 +267,9 @@ class JobsPanel(Vertical):
         """A refusal is said in the log and a note; a change shows in the table at once."""
         if outcome.refused:
             self.post_message(LogLine(outcome.text, "yellow"))
-            self.notify(outcome.text, severity="warning")
+            self.notify(outcome.text, severity="warning", markup=False)
         elif outcome.job is not None and outcome.job.status is JobStatus.RUNNING:
-            self.notify(outcome.text)
+            self.notify(outcome.text, markup=False)
         elif outcome.job is not None and outcome.job.status is JobStatus.QUEUED:
             self.post_message(JobsQueued([outcome.job]))  # a worker is needed again
         self.poll_now()

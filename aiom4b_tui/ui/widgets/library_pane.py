@@ -28,7 +28,8 @@ class LibraryPane(Vertical):
         self.root = root
 
     def compose(self) -> ComposeResult:
-        yield Label(f"Library  {root_label(self.root)}", classes="pane-title", id="library-title")
+        title = f"Library  {root_label(self.root)}"
+        yield Label(title, classes="pane-title", id="library-title", markup=False)
         yield FolderTree(self.root, id="tree")
 
     @property
