@@ -14,10 +14,12 @@ from pathlib import Path
 from aiom4b_tui.core.db import Database
 from aiom4b_tui.core.models import WorkerDB
 from aiom4b_tui.core.worker_control import WORKER_LOG, ensure_worker, lock_holder
+from aiom4b_tui.core.worker_id import pid_alive
 from aiom4b_tui.core.worker_registry import PauseMode, WorkerRegistry
 
-# How long a started worker has to take the data dir's lock before another may be started.
-LOCK_WAIT_SECONDS = 5.0
+# How long a started worker has to take the data dir's lock (Python's start-up on a busy
+# machine takes seconds) before it is taken for failed; waiting ends when it exits.
+LOCK_WAIT_SECONDS = 30.0
 
 
 class WorkerLink:
@@ -47,13 +49,22 @@ class WorkerLink:
                 return None
             pid = ensure_worker(self.data_dir)
             if pid is not None:
-                self._wait_for_lock(LOCK_WAIT_SECONDS)
+                self._wait_for_lock(pid, LOCK_WAIT_SECONDS)
             return pid
 
-    def _wait_for_lock(self, seconds: float) -> None:
+    def _wait_for_lock(self, pid: int, seconds: float) -> None:
+        """Until a worker holds the lock with its pid written (-1: taken, pid not yet),
+        or the started one has ended."""
         deadline = time.monotonic() + seconds
-        while lock_holder(self.data_dir) is None and time.monotonic() < deadline:
+        while time.monotonic() < deadline:
+            holder = lock_holder(self.data_dir)
+            if (holder is not None and holder > 0) or not pid_alive(pid):
+                return
             time.sleep(0.05)
+
+    def lock_holder(self) -> int | None:
+        """The pid of the worker holding the data dir's lock, or None."""
+        return lock_holder(self.data_dir)
 
     def live_workers(self) -> list[WorkerDB]:
         """The workers whose heartbeat is recent."""

@@ -76,7 +76,7 @@ async def test_a_book_added_in_the_tui_is_finished_by_the_worker_after_quitting(
         await wait_for(pilot, lambda: isinstance(app.screen, AddBookScreen))
         await wait_for(pilot, lambda: app.screen.preview is not None)
         await pilot.press("ctrl+s")
-        await wait_for(pilot, lambda: started_worker(app), timeout=15)
+        await wait_for(pilot, lambda: started_worker(app), timeout=40)
         pid = started_worker(app)
         log = app.main_screen.log_pane.text()
         assert log.count("worker started") == 1

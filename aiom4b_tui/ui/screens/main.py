@@ -144,10 +144,15 @@ class MainScreen(Screen[None]):
     def start_worker(self) -> None:
         """Start a detached worker unless one runs; say so once when one was started."""
         pid = self.worker_link.ensure()
-        if pid is not None:
-            log = visible(self.worker_link.log_path)
+        if pid is None:
+            return
+        log = visible(self.worker_link.log_path)
+        holder = self.worker_link.lock_holder()
+        if holder is None:  # it ended before taking the lock
+            self.post_message(LogLine(f"worker (pid {pid}) did not start: see {log}", "red"))
+        elif holder == pid:  # not another client's worker, which won a race to the lock
             self.post_message(LogLine(f"worker started (pid {pid}, log: {log})", "dim"))
-            self.app.call_from_thread(self.workers_changed)
+        self.app.call_from_thread(self.workers_changed)
 
     # ---- fitting small terminals ---------------------------------------------------------
 

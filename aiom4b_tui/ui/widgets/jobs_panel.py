@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 from typing import TYPE_CHECKING, ClassVar
+from uuid import UUID
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -182,7 +183,7 @@ class JobsPanel(Vertical):
 
     @work(thread=True, group="sweep", exclusive=True, exit_on_error=False)
     @reported
-    def _sweep_deleted(self, job_ids: list) -> None:
+    def _sweep_deleted(self, job_ids: list[UUID]) -> None:
         gone = set(job_ids) - self.service.existing_ids(job_ids)
         if gone:
             self.post_message(JobsGone(gone))
