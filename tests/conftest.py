@@ -17,6 +17,8 @@ def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     runs can reach the user's data."""
     path = tmp_path / "aiom4b-data"
     monkeypatch.setenv("AIOM4B_DATA_DIR", str(path))
+    # A worker a test starts (e.g. through `aiom4b add`) does not outlive it for long.
+    monkeypatch.setenv("AIOM4B_WORKER_IDLE_EXIT", "5")
     return path
 
 

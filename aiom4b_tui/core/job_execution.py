@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import inspect
 import traceback
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -71,16 +70,8 @@ async def convert_job(run: JobRun) -> Path:
         work_name=run.work_name,
         on_progress=on_progress,
         on_log=run.log,
-        **_keep_work(),
+        keep_work=True,
     )
-
-
-def _keep_work() -> dict[str, bool]:
-    # The engine's resume support (convert_folders(keep_work=...)) lands on its own
-    # branch; until it does, the engine removes its work folder itself.
-    if "keep_work" in inspect.signature(convert_folders).parameters:
-        return {"keep_work": True}
-    return {}
 
 
 def make_pool(settings: Settings, size: int | None = None) -> FFmpegPool:

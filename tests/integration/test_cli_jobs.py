@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from audio_factory import make_tone
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -32,6 +33,7 @@ def aiom4b(*args: str | Path) -> subprocess.CompletedProcess[str]:
 def book(tmp_path: Path) -> Path:
     folder = tmp_path / "Dune"
     folder.mkdir()
+    make_tone(folder / "01.mp3", 0.2)
     return folder
 
 
@@ -42,7 +44,7 @@ def test_version():
 
 
 def test_add_then_jobs_json_lists_it_queued(data_dir: Path, book: Path):
-    added = aiom4b("--data-dir", data_dir, "add", book)
+    added = aiom4b("--data-dir", data_dir, "add", book, "--no-worker")
     assert added.returncode == 0, added.stderr
     listed = aiom4b("--data-dir", data_dir, "jobs", "--json")
     assert listed.returncode == 0, listed.stderr
@@ -61,8 +63,11 @@ def test_add_takes_several_folders_as_one_book_with_name_and_output(
 ):
     second = tmp_path / "Dune 2"
     second.mkdir()
+    make_tone(second / "01.mp3", 0.2)
     out = tmp_path / "out"
-    result = aiom4b("add", book, second, "--name", "Dune", "--output-dir", out, "--json")
+    result = aiom4b(
+        "add", book, second, "--name", "Dune", "--output-dir", out, "--json", "--no-worker"
+    )
     assert result.returncode == 0, result.stderr
     job = json.loads(result.stdout)
     assert job["input_folders"] == [str(book.resolve()), str(second.resolve())]
@@ -97,7 +102,7 @@ def test_a_file_given_as_folder_is_refused(tmp_path: Path):
 
 
 def test_rm_by_unique_prefix_and_stats(data_dir: Path, book: Path):
-    job_id = json.loads(aiom4b("add", book, "--json").stdout)["id"]
+    job_id = json.loads(aiom4b("add", book, "--json", "--no-worker").stdout)["id"]
     stats = json.loads(aiom4b("stats", "--json").stdout)
     assert stats["jobs"]["queued"] == 1 and stats["total"] == 1
     assert stats["database_bytes"] > 0 and stats["oldest"] == stats["newest"]
@@ -107,7 +112,7 @@ def test_rm_by_unique_prefix_and_stats(data_dir: Path, book: Path):
 
 
 def test_clear_keeps_queued_jobs(book: Path):
-    aiom4b("add", book)
+    aiom4b("add", book, "--no-worker")
     result = aiom4b("clear", "--days", "0")
     assert result.returncode == 0
     assert "cleared 0 finished jobs" in result.stdout
@@ -115,7 +120,7 @@ def test_clear_keeps_queued_jobs(book: Path):
 
 
 def test_db_backup_writes_a_copy(data_dir: Path, book: Path):
-    aiom4b("add", book)
+    aiom4b("add", book, "--no-worker")
     result = aiom4b("db", "backup")
     assert result.returncode == 0, result.stderr
     copy = Path(result.stdout.strip())

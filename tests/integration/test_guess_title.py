@@ -32,7 +32,7 @@ def test_cli_add_names_the_job_from_tags_unless_named(tmp_path: Path):
     book = tmp_path / "rip"
     book.mkdir()
     make_tone(book / "01.mp3", 0.2, tags={"album": "Emma", "album_artist": "Jane Austen"})
-    tagged = json.loads(aiom4b("add", book, "--json").stdout)
-    named = json.loads(aiom4b("add", book, "--name", "Mine", "--json").stdout)
+    tagged = json.loads(aiom4b("add", book, "--json", "--no-worker").stdout)
+    named = json.loads(aiom4b("add", book, "--name", "Mine", "--json", "--no-worker").stdout)
     assert tagged["title"] == "Emma · Jane Austen"
     assert named["title"] == "Mine"
