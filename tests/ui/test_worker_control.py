@@ -118,3 +118,14 @@ async def test_the_pause_key_is_not_taken_inside_a_dialog(settings, library, ser
         await pilot.pause(0.3)
         assert not isinstance(app.screen, PauseScreen)
         assert registry.pause_mode() is None
+
+
+def test_no_worker_is_started_while_the_queue_is_paused(settings, service):
+    from aiom4b_tui.core.worker_control import lock_holder
+    from aiom4b_tui.ui.worker_link import WorkerLink
+
+    WorkerRegistry(service.db).pause(PauseMode.FINISH)
+    link = WorkerLink(service.db, settings.data_dir)
+    assert link.ensure() is None
+    assert lock_holder(settings.data_dir) is None
+    assert WorkerLink(service.db, settings.data_dir, autostart=False).ensure() is None
