@@ -211,6 +211,10 @@ async def test_filter_by_status_and_text(settings, library, service: JobService)
         await pilot.press("escape")  # clears the filter
         await wait_for(pilot, lambda: table.row_count == 2)
         assert "No job matches" not in screen_text(app)
+        await pilot.press("l")  # the library, then `/` from there: back to the jobs
+        await wait_for(pilot, lambda: app.focused is app.main_screen.folder_tree)
+        await pilot.press("slash", *"failed")
+        await wait_for(pilot, lambda: table.row_count == 1)
 
 
 async def test_the_table_pages_as_the_cursor_moves(settings, library, service: JobService):

@@ -52,6 +52,7 @@ class MainScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("l", "toggle_library", "Library"),
         Binding("w", "watch_inbox", "Watch", show=False),
+        Binding("slash", "filter_jobs", "Filter", show=False),
     ]
 
     def __init__(
@@ -173,6 +174,12 @@ class MainScreen(Screen[None]):
         """Switch between the library and the jobs on a narrow terminal."""
         self._narrow_choice_made = True
         self._show_library(not self.query_one("#panes").has_class("-show-library"))
+
+    def action_filter_jobs(self) -> None:
+        """`/` from the library: show the jobs and type a filter."""
+        self._narrow_choice_made = True
+        self._show_library(False)
+        self.jobs.action_filter()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """`l` only when the panes are folded."""
