@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import signal
+import time
 from collections.abc import Callable, Iterable
 from datetime import datetime
 from pathlib import Path
@@ -24,6 +25,7 @@ from textual.screen import Screen
 from aiom4b_tui.core.models import JobStatus, utcnow
 from aiom4b_tui.core.safe_text import visible
 from aiom4b_tui.core.watch import SETTLE_SECONDS
+from aiom4b_tui.core.worker_registry import PauseMode
 from aiom4b_tui.ui.messages import WorkFailed
 from aiom4b_tui.ui.reported import reported
 from aiom4b_tui.ui.screens.confirm import ConfirmScreen
@@ -44,6 +46,8 @@ STOP_DETAIL = (
     "The worker stops; running books go back to the queue and resume from their "
     "finished segments next time."
 )
+# The same failure again this soon is not said again.
+REPEAT_QUIET_SECONDS = 30.0
 # Worker control acts on the queue, not on a dialog: only from the main screen.
 MAIN_SCREEN_ACTIONS = frozenset({"pause_or_resume", "stop_everything"})
 
@@ -78,6 +82,7 @@ class AiomApp(App[int]):
         self.clock = clock
         self.inbox_settle = inbox_settle
         self.worker_link = WorkerLink(service.db, settings.data_dir, autostart=start_worker)
+        self._last_failure: tuple[str, float] = ("", 0.0)
 
     def get_default_screen(self) -> Screen:
         """The main screen, made once when the app starts."""
@@ -110,10 +115,13 @@ class AiomApp(App[int]):
     def on_work_failed(self, message: WorkFailed) -> None:
         # An error's text may quote a file's name or ffmpeg's output: shown, never obeyed.
         error = visible(message.error)
+        text = f"{message.where}: {type(message.error).__name__}: {error}"
+        now = time.monotonic()
+        if self._last_failure[0] == text and now - self._last_failure[1] < REPEAT_QUIET_SECONDS:
+            return  # a poll failing each time it runs is said once, not every 0.4 s
+        self._last_failure = (text, now)
         if self.main_screen.is_attached:
-            self.main_screen.log_line(
-                f"{message.where}: {type(message.error).__name__}: {error}", "bold red"
-            )
+            self.main_screen.log_line(text, "bold red")
         self.notify(error, title="Something went wrong", severity="error", markup=False)
 
     # ---- worker control ------------------------------------------------------------------
@@ -133,7 +141,7 @@ class AiomApp(App[int]):
             if mode is None:
                 return
             await asyncio.to_thread(self.worker_link.pause, mode)
-            how = "running books finish" if mode.value == "finish" else "running books stop"
+            how = "running books finish" if mode is PauseMode.FINISH else "running books stop"
             self.main_screen.log_line(f"queue paused: {how}")
         self.main_screen.workers_changed()
 

@@ -118,3 +118,24 @@ async def test_a_hang_up_just_ends_the_app(settings, library, service):
         os.kill(os.getpid(), signal.SIGHUP)  # the app's handler ends it; pytest lives on
         await wait_for(pilot, lambda: app.return_code == 0, timeout=5)
     assert service.get_job(job.id).status is JobStatus.RUNNING
+
+
+async def test_failed_work_is_said_once_by_the_app_and_polling_goes_on(settings, library):
+    app = create_app(settings, library, start_worker=False)
+    other = JobService(open_database(settings.data_dir))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, lambda: "0 queued" in screen_text(app))
+        real = app.service.count_by_status
+        failing = True
+
+        def count_by_status():
+            if failing:
+                raise RuntimeError("database is gone")
+            return real()
+
+        app.service.count_by_status = count_by_status
+        await wait_for(pilot, lambda: "RuntimeError: database is gone" in log_text(app))
+        failing = False
+        other.create_job(JobCreate(input_folders=[library / "Emma"]))
+        await wait_for(pilot, lambda: "1 queued" in screen_text(app))  # the poll lives on
+        assert log_text(app).count("poll database: RuntimeError: database is gone") == 1
