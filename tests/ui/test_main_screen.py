@@ -159,7 +159,7 @@ async def test_job_added_by_the_cli_in_another_process_appears(settings, library
     app = make_app(settings, library)
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_for(pilot, lambda: app.main_screen.folder_tree.cursor_node is not None)
-        command = [sys.executable, "-m", "aiom4b_tui", "add", str(library / "Dune")]
+        command = [sys.executable, "-m", "aiom4b_tui", "add", "--no-worker", str(library / "Dune")]
         done = await asyncio.to_thread(subprocess.run, command, capture_output=True, text=True)
         assert done.returncode == 0, done.stderr
         start = asyncio.get_running_loop().time()
