@@ -22,7 +22,7 @@ from aiom4b_tui.core.settings import load_settings  # noqa: E402
 from aiom4b_tui.ui.app import create_app  # noqa: E402
 from aiom4b_tui.ui.screen_text import screen_text  # noqa: E402
 from tests.ui.conftest import make_mp3, wait_for  # noqa: E402
-from tests.ui.test_snapshots import NOW, add_sample_jobs  # noqa: E402
+from tests.ui.test_snapshots import NOW, add_sample_jobs, add_worker  # noqa: E402
 
 
 async def capture(home: Path) -> tuple[str, str]:
@@ -32,11 +32,15 @@ async def capture(home: Path) -> tuple[str, str]:
     make_mp3(library / "Emma" / "01.mp3", 1.0)
     (library / "Notes").mkdir()
     settings = load_settings(home / "data", library_dir=library)
-    add_sample_jobs(JobService(open_database(settings.data_dir)))
-    app = create_app(settings, library, clock=lambda: NOW, run_queue=False)
+    service = JobService(open_database(settings.data_dir))
+    add_sample_jobs(service)
+    add_worker(service)  # a worker row as a live worker writes it
+    app = create_app(settings, library, clock=lambda: NOW, start_worker=False)
     async with app.run_test(size=(80, 24)) as pilot:
-        await wait_for(pilot, lambda: app.table.row_count == 5)
-        await wait_for(pilot, lambda: app.folder_tree.summary_of(library / "Emma") is not None)
+        screen = app.main_screen
+        await wait_for(pilot, lambda: screen.jobs.table.row_count == 5)
+        await wait_for(pilot, lambda: screen.folder_tree.summary_of(library / "Emma") is not None)
+        await wait_for(pilot, lambda: screen.header.worker_line.startswith("worker"))
         await pilot.pause(0.3)
         jobs = screen_text(app)
         await pilot.press("l", "space")

@@ -13,7 +13,10 @@ from pathlib import Path
 from rich.text import Text
 
 from aiom4b_tui.core.models import JobDB, JobStatus
+from aiom4b_tui.core.safe_text import visible
 from aiom4b_tui.ui import formatting
+
+FAILED_MARK = "failed:"
 
 
 @dataclass(frozen=True)
@@ -28,11 +31,10 @@ class Column:
 COLUMNS: tuple[Column, ...] = (
     Column("status", "Status", 11),
     Column("title", "Title", 24),
-    Column("progress", "Progress", 13),
-    Column("speed", "Speed", 5),
-    Column("eta", "ETA", 5),
+    # A bar, speed and time left while running; the book's file when done; the reason
+    # when failed. One column, so the table fits 80 columns and a reason has room.
+    Column("progress", "Progress", 30),
     Column("elapsed", "Time", 5),
-    Column("output", "Output", 30),
 )
 
 STATUS_SYMBOLS: dict[JobStatus, tuple[str, str, str]] = {
@@ -56,14 +58,14 @@ def status_text(job: JobDB) -> Text:
 
 
 def display_title(job: JobDB) -> str:
-    """The job's title, else the name of its first folder."""
+    """The job's title, else the name of its first folder; safe to show."""
     if job.title:
-        return job.title
+        return visible(job.title)
     try:
         folders = job.folders()
     except ValueError:
         folders = []
-    return folders[0].name if folders else str(job.id)[:8]
+    return visible(folders[0].name) if folders else str(job.id)[:8]
 
 
 def elapsed_seconds(job: JobDB, now: datetime) -> float | None:
@@ -75,41 +77,46 @@ def elapsed_seconds(job: JobDB, now: datetime) -> float | None:
 
 
 def last_log_line(job: JobDB) -> str:
-    """The last non-empty line of the job's log (a failed job's reason)."""
+    """The last non-empty line of the job's log, safe to show."""
     lines = [line for line in (job.log or "").splitlines() if line.strip()]
-    return lines[-1].strip() if lines else ""
+    return visible(lines[-1].strip()) if lines else ""
+
+
+def failure_reason(job: JobDB) -> str:
+    """Why a job failed, on one line: its `reason`, else (rows from before the column)
+    the text after the last "failed:" in its log, else its last log line."""
+    if job.reason:
+        return visible(" ".join(job.reason.split()))
+    for line in reversed((job.log or "").splitlines()):
+        _, mark, after = line.partition(FAILED_MARK)
+        if mark and after.strip():
+            return visible(after.strip())
+    return last_log_line(job)
 
 
 def progress_text(job: JobDB) -> Text:
-    """A bar while running; nothing while queued; the outcome otherwise."""
+    """A bar while running, the output's name when done, the reason when failed."""
     if job.status is JobStatus.RUNNING:
-        return Text(formatting.progress_bar(job.progress), style="yellow")
-    if job.status is JobStatus.COMPLETED:
-        return Text(formatting.progress_bar(1.0), style="green")
-    return Text("")
-
-
-def output_text(job: JobDB) -> Text:
-    """The output file's name when done; the reason when failed."""
+        text = Text(formatting.progress_bar(job.progress), style="yellow")
+        speed = formatting.speed(job.speed)
+        eta = formatting.clock_time(job.eta_seconds)
+        text.append(f" {speed:>5} {eta}".rstrip(), style="dim")
+        return text
     if job.status is JobStatus.FAILED:
-        return Text(last_log_line(job), style="red")
-    if job.output_file:
-        return Text(f"→ {Path(job.output_file).name}")
+        return Text(failure_reason(job), style="red")
+    if job.status is JobStatus.COMPLETED and job.output_file:
+        return Text(f"→ {visible(Path(job.output_file).name)}", style="green")
     return Text("")
 
 
 def job_cells(job: JobDB, now: datetime) -> Cells:
     """Every cell of a job's row, in the order of `COLUMNS`."""
-    running = job.status is JobStatus.RUNNING
     title_width = COLUMNS[1].width
     return (
         status_text(job),
         Text(formatting.ellipsize(display_title(job), title_width)),
         progress_text(job),
-        Text(formatting.speed(job.speed) if running else "", style="dim"),
-        Text(formatting.clock_time(job.eta_seconds) if running else "", style="dim"),
         Text(formatting.clock_time(elapsed_seconds(job, now))),
-        output_text(job),
     )
 
 

@@ -1,76 +1,125 @@
-"""Typed messages the UI's workers post back to the event loop."""
+"""Typed messages between the UI's rooms: widgets post them, the main screen routes them.
+
+Dataclasses subclassing `Message` (as Toolong does); the ones that come fast and only
+matter in their newest form (`can_replace`) let Textual drop an older one still queued.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from pathlib import Path
 from uuid import UUID
 
 from textual.message import Message
 
 from aiom4b_tui.core.library import FolderSummary
-from aiom4b_tui.core.models import JobDB, JobStatus
-from aiom4b_tui.core.queue import RunnerEvent
+from aiom4b_tui.core.models import JobDB, JobStatus, WorkerDB
+from aiom4b_tui.core.worker_registry import PauseMode
 
 
-class JobsChanged(Message):
-    """Rows the database says changed since the last poll, with the status counts."""
+@dataclass
+class LogLine(Message):
+    """One line for the log pane: `text` already made safe, `style` a Rich style."""
 
-    def __init__(self, jobs: list[JobDB], counts: dict[JobStatus, int]) -> None:
-        super().__init__()
-        self.jobs = jobs
-        self.counts = counts
-
-
-class JobsGone(Message):
-    """Jobs shown in the table that the database no longer has (deleted elsewhere)."""
-
-    def __init__(self, job_ids: set[UUID]) -> None:
-        super().__init__()
-        self.job_ids = job_ids
+    text: str
+    style: str = ""
 
 
-class JobsPageLoaded(Message):
-    """A page of the job list (newest first), for the table to append or start from."""
+@dataclass
+class WorkFailed(Message):
+    """A thread worker of some room failed; bubbles up to the app's one error handler."""
 
-    def __init__(self, jobs: list[JobDB], offset: int, generation: int, complete: bool) -> None:
-        super().__init__()
-        self.jobs = jobs
-        self.offset = offset
-        # The table's view generation the page was asked for; stale pages are dropped.
-        self.generation = generation
-        # True when there are no more pages after this one.
-        self.complete = complete
+    where: str
+    error: Exception
 
 
-class FolderSummarized(Message):
-    """A folder's audio summary, worked out in a thread."""
+@dataclass
+class JobsCounted(Message):
+    """How many jobs are in each status (from the jobs panel's poll)."""
 
-    def __init__(self, path: Path, summary: FolderSummary) -> None:
-        super().__init__()
-        self.path = path
-        self.summary = summary
-
-
-class RunnerCrashed(Message):
-    """The queue runner of this process stopped with an error."""
-
-    def __init__(self, error: BaseException) -> None:
-        super().__init__()
-        self.error = error
-
-
-class RunnerReported(Message):
-    """A runner event, passed from the runner's thread to the app."""
-
-    def __init__(self, event: RunnerEvent) -> None:
-        super().__init__()
-        self.event = event
+    counts: dict[JobStatus, int]
 
     def can_replace(self, message: Message) -> bool:
-        # Progress comes fast; a newer progress event for the same book makes an older one moot.
-        return (
-            isinstance(message, RunnerReported)
-            and self.event.kind == "progress"
-            and message.event.kind == "progress"
-            and message.event.job_id == self.event.job_id
-        )
+        return isinstance(message, JobsCounted)
+
+
+@dataclass
+class JobsQueued(Message):
+    """Jobs were queued from this app (the add dialog, the inbox): a worker is needed."""
+
+    jobs: list[JobDB]
+
+
+@dataclass
+class AddRequested(Message):
+    """Folders to add: each inner list becomes one book, in that order."""
+
+    books: list[list[Path]]
+
+
+@dataclass
+class JobsChanged(Message, bubble=False):
+    """Rows the database says changed since the last poll, with the status counts."""
+
+    jobs: list[JobDB]
+    counts: dict[JobStatus, int]
+
+
+@dataclass
+class JobsGone(Message, bubble=False):
+    """Jobs shown in the table that the database no longer has (deleted elsewhere)."""
+
+    job_ids: set[UUID]
+
+
+@dataclass
+class JobsPageLoaded(Message, bubble=False):
+    """A page of the job list (newest first), for the table to append or start from.
+
+    `generation` is the table's view the page was asked for (stale pages are dropped);
+    `complete` is true when no pages follow.
+    """
+
+    jobs: list[JobDB]
+    offset: int
+    generation: int
+    complete: bool
+
+
+@dataclass
+class JobFetched(Message, bubble=False):
+    """The newest state of the job a details screen follows (None: it was deleted)."""
+
+    job: JobDB | None
+
+    def can_replace(self, message: Message) -> bool:
+        return isinstance(message, JobFetched)
+
+
+@dataclass
+class FolderSummarized(Message, bubble=False):
+    """A folder's audio summary, worked out in a thread."""
+
+    path: Path
+    summary: FolderSummary
+
+
+@dataclass
+class FoldersChanged(Message, bubble=False):
+    """The folder tree's root (or an open folder in it) changed on disk."""
+
+    paths: list[Path] = field(default_factory=list)
+
+    def can_replace(self, message: Message) -> bool:
+        return isinstance(message, FoldersChanged)
+
+
+@dataclass
+class WorkersSeen(Message, bubble=False):
+    """The live workers and the queue's pause switch, read from the registry."""
+
+    workers: list[WorkerDB]
+    paused: PauseMode | None
+
+    def can_replace(self, message: Message) -> bool:
+        return isinstance(message, WorkersSeen)

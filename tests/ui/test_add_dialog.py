@@ -48,10 +48,10 @@ async def test_the_dialog_shows_the_engines_chapters_tags_and_cover(data_dir, tm
     root = tmp_path / "books"
     tagged_book(root)
     settings = app_settings(data_dir, root)
-    app = create_app(settings, root, run_queue=False)
+    app = create_app(settings, root, start_worker=False)
     service: JobService = app.service
     async with app.run_test(size=(80, 24)) as pilot:
-        await wait_for(pilot, lambda: app.folder_tree.cursor_node is not None)
+        await wait_for(pilot, lambda: app.main_screen.folder_tree.cursor_node is not None)
         await pilot.press("a")
         await wait_for(pilot, lambda: isinstance(app.screen, AddBookScreen))
         dialog = app.screen
@@ -87,11 +87,12 @@ async def test_the_dialog_shows_the_engines_chapters_tags_and_cover(data_dir, tm
 
 
 async def test_a_folder_without_audio_says_so_and_is_not_queued(settings, library, service):
-    app = create_app(settings, library, run_queue=False)
+    app = create_app(settings, library, start_worker=False)
     async with app.run_test(size=(80, 24)) as pilot:
-        await wait_for(pilot, lambda: app.folder_tree.cursor_node is not None)
+        tree = app.main_screen.folder_tree
+        await wait_for(pilot, lambda: tree.cursor_node is not None)
         await pilot.press("down", "down")  # Notes: a text file, no audio
-        await wait_for(pilot, lambda: app.folder_tree.cursor_folder() == library / "Notes")
+        await wait_for(pilot, lambda: tree.cursor_folder() == library / "Notes")
         await pilot.press("a")
         await wait_for(pilot, lambda: isinstance(app.screen, AddBookScreen))
         dialog = app.screen

@@ -1,18 +1,58 @@
-"""The whole way through the UI with the real engine, queue, ffmpeg and SQLite: mark, add,
-confirm, watch it convert, find the .m4b; cancel a running book; quit and requeue."""
+"""The whole way through with a real worker: the TUI queues a book and starts a detached
+`aiom4b worker` (real ffmpeg, real SQLite); quitting the TUI does not touch it; the worker
+finishes the book, exits when idle, and leaves no ffmpeg behind. Cancel and pause act on
+a book the worker converts."""
 
 from __future__ import annotations
 
-import pytest
+import asyncio
+import re
+import time
+from pathlib import Path
 
+import pytest
+from queue_helpers import processes_mentioning
+
+from aiom4b_tui.core.jobs import JobService
 from aiom4b_tui.core.models import JobCreate, JobDB, JobOptions, JobStatus
-from aiom4b_tui.ui.app import create_app
+from aiom4b_tui.core.worker_control import lock_holder
+from aiom4b_tui.core.worker_id import pid_alive
+from aiom4b_tui.core.worker_registry import WorkerRegistry
+from aiom4b_tui.ui.app import AiomApp, create_app
 from aiom4b_tui.ui.screen_text import screen_text
 from aiom4b_tui.ui.screens.add_book import AddBookScreen
-from aiom4b_tui.ui.screens.quit import QuitScreen
 from tests.ui.conftest import make_mp3, wait_for
 
 pytestmark = pytest.mark.integration
+
+IDLE_EXIT = 2
+STARTED = re.compile(r"worker started \(pid (\d+), log: (.+worker\.log)\)")
+
+
+@pytest.fixture(autouse=True)
+def quick_idle_exit(monkeypatch: pytest.MonkeyPatch, settings, service):
+    """Workers started by these tests exit 2 s after the queue empties; any still there
+    at the end are asked to stop."""
+    monkeypatch.setenv("AIOM4B_WORKER_IDLE_EXIT", str(IDLE_EXIT))
+    yield
+    WorkerRegistry(service.db).request_stop()
+    deadline = time.monotonic() + 30
+    while lock_holder(settings.data_dir) is not None and time.monotonic() < deadline:
+        time.sleep(0.2)
+
+
+def started_worker(app: AiomApp) -> int:
+    """The pid the log pane says the app's worker was started with (0: not yet)."""
+    found = STARTED.search(app.main_screen.log_pane.text())
+    return int(found.group(1)) if found else 0
+
+
+def wait_until(condition, timeout: float, step: float = 0.2) -> None:
+    """Poll `condition` (outside any app) until true; fail after `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, f"timed out after {timeout} s"
+        time.sleep(step)
 
 
 @pytest.fixture
@@ -26,42 +66,47 @@ def long_job(library, service) -> JobDB:
     return service.create_job(JobCreate(input_folders=[long_book], options=options))
 
 
-async def test_mark_add_confirm_and_the_book_is_made(settings, library, service):
+async def test_a_book_added_in_the_tui_is_finished_by_the_worker_after_quitting(
+    settings, library, service: JobService, tmp_path: Path
+):
     app = create_app(settings, library)
     async with app.run_test(size=(80, 24)) as pilot:
-        await wait_for(pilot, lambda: app.folder_tree.cursor_node is not None)
-        await pilot.press("space", "a")
+        await wait_for(pilot, lambda: app.main_screen.folder_tree.cursor_node is not None)
+        await pilot.press("space", "a")  # mark Dune, add it
         await wait_for(pilot, lambda: isinstance(app.screen, AddBookScreen))
         await wait_for(pilot, lambda: app.screen.preview is not None)
         await pilot.press("ctrl+s")
-        await wait_for(pilot, lambda: "✔ done" in screen_text(app), timeout=90)
-        job = service.get_jobs()[0]
-        assert job.status is JobStatus.COMPLETED
-        assert job.output_file and job.output_file.endswith(".m4b")
-        output = settings.resolved_output_dir() / job.output_file.rsplit("/", 1)[-1]
-        assert output.is_file() and output.stat().st_size > 0
+        await wait_for(pilot, lambda: started_worker(app), timeout=40)
+        pid = started_worker(app)
+        log = app.main_screen.log_pane.text()
+        assert log.count("worker started") == 1
+        assert f"log: {settings.data_dir / 'worker.log'})" in log
+        await wait_for(pilot, lambda: "worker " in app.main_screen.header.worker_line, timeout=15)
+        await pilot.press("q")  # at once: nothing converts in this process
+        await wait_for(pilot, lambda: app.return_code == 0, timeout=5)
+    assert pid_alive(pid)  # the worker carries on without the app
+    job = service.get_jobs()[0]
+    await asyncio.to_thread(
+        wait_until, lambda: service.get_job(job.id).status.finished, timeout=120
+    )
+    done = service.get_job(job.id)
+    assert done.status is JobStatus.COMPLETED, done.log
+    assert done.output_file and Path(done.output_file).is_file()
+    assert Path(done.output_file).stat().st_size > 0
+    # Idle for IDLE_EXIT seconds with an empty queue: the worker goes, with its lock.
+    await asyncio.to_thread(wait_until, lambda: not pid_alive(pid), timeout=30)
+    assert lock_holder(settings.data_dir) is None
+    assert WorkerRegistry(service.db).live_workers() == []
+    assert processes_mentioning(str(tmp_path)) == []  # no ffmpeg (nor anything) left
 
 
-async def test_cancel_a_book_while_it_converts(settings, library, service, long_job):
+async def test_cancel_a_book_the_worker_converts(settings, library, service, long_job):
     job = long_job
-    app = create_app(settings, library)
+    app = create_app(settings, library)  # a job is queued: the app starts a worker
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_for(pilot, lambda: "● running" in screen_text(app), timeout=30)
-        app.table.focus()
+        app.main_screen.jobs.table.focus()
         await pilot.press("c")
         await wait_for(pilot, lambda: "⊘ cancelled" in screen_text(app), timeout=30)
         assert service.get_job(job.id).status is JobStatus.CANCELLED
-
-
-async def test_quitting_while_a_book_converts_asks_and_stop_requeues(
-    settings, library, service, long_job
-):
-    job = long_job
-    app = create_app(settings, library)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await wait_for(pilot, lambda: app.runner.running_count == 1, timeout=30)
-        await pilot.press("q")
-        await wait_for(pilot, lambda: isinstance(app.screen, QuitScreen))
-        await pilot.press("s")
-        await wait_for(pilot, lambda: app.return_code is not None, timeout=10)
-    assert service.get_job(job.id).status is JobStatus.QUEUED
+        await wait_for(pilot, lambda: "Long: cancelled" in app.main_screen.log_pane.text())

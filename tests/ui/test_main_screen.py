@@ -22,7 +22,7 @@ from tests.ui.conftest import wait_for
 
 def make_app(settings: Settings, library: Path) -> AiomApp:
     """The app as `aiom4b LIBRARY` builds it, without running the queue."""
-    return create_app(settings, library, run_queue=False)
+    return create_app(settings, library, start_worker=False)
 
 
 async def test_opens_with_folders_and_their_summaries(settings, library):
@@ -30,7 +30,7 @@ async def test_opens_with_folders_and_their_summaries(settings, library):
     async with app.run_test(size=(80, 24)) as pilot:
         # Folder summaries and the counts both come from workers, in either order.
         await wait_for(pilot, lambda: "3 · 3s" in screen_text(app))
-        await wait_for(pilot, lambda: "0 running · 0 queued · 0 done" in screen_text(app))
+        await wait_for(pilot, lambda: "0 queued · 0 done" in screen_text(app))
         text = screen_text(app)
         assert "Dune" in text and "Emma" in text and "Notes" in text
         assert ".hidden" not in text
@@ -39,9 +39,9 @@ async def test_opens_with_folders_and_their_summaries(settings, library):
 async def test_mark_a_folder_add_it_and_confirm_queues_a_job(settings, library, service):
     app = make_app(settings, library)
     async with app.run_test(size=(80, 24)) as pilot:
-        await wait_for(pilot, lambda: app.folder_tree.cursor_node is not None)
+        await wait_for(pilot, lambda: app.main_screen.folder_tree.cursor_node is not None)
         await pilot.press("space")  # marks Dune, the first folder
-        assert app.folder_tree.marked == [library / "Dune"]
+        assert app.main_screen.folder_tree.marked == [library / "Dune"]
         await pilot.press("a")
         await wait_for(pilot, lambda: isinstance(app.screen, AddBookScreen))
         dialog = app.screen
@@ -56,15 +56,15 @@ async def test_mark_a_folder_add_it_and_confirm_queues_a_job(settings, library, 
         await wait_for(pilot, lambda: "◌ queued" in screen_text(app))
         job = service.get_jobs()[0]
         assert job.folders() == [library / "Dune"]
-        assert job.title == "Dune"
+        assert job.title == "Dune · Frank Herbert"  # as `aiom4b add` and the inbox title it
         assert job.job_options().tags.genre == "Space Opera"
-        assert app.folder_tree.marked == []
+        assert app.main_screen.folder_tree.marked == []
 
 
 async def test_one_book_of_two_marked_folders(settings, library, service):
     app = make_app(settings, library)
     async with app.run_test(size=(80, 24)) as pilot:
-        await wait_for(pilot, lambda: app.folder_tree.cursor_node is not None)
+        await wait_for(pilot, lambda: app.main_screen.folder_tree.cursor_node is not None)
         await pilot.press("space", "space")  # Dune, then Emma
         await pilot.press("b")
         await wait_for(pilot, lambda: isinstance(app.screen, AddBookScreen))
@@ -78,7 +78,7 @@ async def test_one_book_of_two_marked_folders(settings, library, service):
 async def test_add_each_with_skip_and_cancel(settings, library, service):
     app = make_app(settings, library)
     async with app.run_test(size=(80, 24)) as pilot:
-        await wait_for(pilot, lambda: app.folder_tree.cursor_node is not None)
+        await wait_for(pilot, lambda: app.main_screen.folder_tree.cursor_node is not None)
         await pilot.press("space", "space", "a")
         await wait_for(pilot, lambda: isinstance(app.screen, AddBookScreen))
         first = app.screen
@@ -90,7 +90,7 @@ async def test_add_each_with_skip_and_cancel(settings, library, service):
         await wait_for(pilot, lambda: app.screen.preview is not None)
         await pilot.press("ctrl+s")
         await wait_for(pilot, lambda: service.get_jobs())
-        assert [j.title for j in service.get_jobs()] == ["Emma"]
+        assert [j.title for j in service.get_jobs()] == ["Emma · Jane Austen"]
 
 
 async def test_cancel_jobs_from_the_table(settings, library, service: JobService):
@@ -101,10 +101,10 @@ async def test_cancel_jobs_from_the_table(settings, library, service: JobService
     app = make_app(settings, library)
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_for(pilot, lambda: "● running" in screen_text(app))
-        app.table.focus()
+        app.main_screen.jobs.table.focus()
         await pilot.press("c")  # the cursor is on the newest job: Dune, queued
         await wait_for(pilot, lambda: "⊘ cancelled" in screen_text(app))
-        await pilot.press("down", "c")  # Emma, running: its runner is asked to stop
+        await pilot.press("down", "c")  # Emma, running: its worker is asked to stop
         await wait_for(pilot, lambda: service.get_job(running.id).cancel_requested)
         await wait_for(pilot, lambda: "● stopping" in screen_text(app))
         statuses = {j.title: j.status for j in service.get_jobs()}
@@ -115,14 +115,16 @@ async def test_retry_and_delete_ask_and_act(settings, library, service: JobServi
     from aiom4b_tui.core.models import JobUpdate
 
     job = service.create_job(JobCreate(input_folders=[library / "Emma"]))
-    service.update_job(job.id, JobUpdate(status=JobStatus.FAILED, log="01.mp3 is not audio"))
+    service.update_job(
+        job.id, JobUpdate(status=JobStatus.FAILED, reason="01.mp3 is not audio", log="x")
+    )
     app = make_app(settings, library)
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_for(pilot, lambda: "✖ failed" in screen_text(app))
-        # The reason shows in the log pane (the selected job's log) and in the output column.
+        # The reason shows in the row, at 80 columns.
         await wait_for(pilot, lambda: "01.mp3 is not audio" in screen_text(app))
-        assert "01.mp3 is not audio" in str(app.table.get_row_at(0)[-1])
-        app.table.focus()
+        assert "01.mp3 is not audio" in str(app.main_screen.jobs.table.get_row_at(0)[2])
+        app.main_screen.jobs.table.focus()
         await pilot.press("r")
         await wait_for(pilot, lambda: service.get_job(job.id).status is JobStatus.QUEUED)
         await pilot.press("d")
@@ -134,20 +136,20 @@ async def test_retry_and_delete_ask_and_act(settings, library, service: JobServi
         await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
         await pilot.press("y")
         await wait_for(pilot, lambda: service.get_job(job.id) is None)
-        await wait_for(pilot, lambda: app.table.row_count == 0)
+        await wait_for(pilot, lambda: app.main_screen.jobs.table.row_count == 0)
 
 
 async def test_job_added_by_another_service_appears_within_a_second(settings, library):
     app = make_app(settings, library)
     async with app.run_test(size=(80, 24)) as pilot:
-        await wait_for(pilot, lambda: app.folder_tree.cursor_node is not None)
+        await wait_for(pilot, lambda: app.main_screen.folder_tree.cursor_node is not None)
         await pilot.pause(0.5)
         other = JobService(
             __import__("aiom4b_tui.core.db").core.db.open_database(settings.data_dir)
         )
         start = asyncio.get_running_loop().time()
         other.create_job(JobCreate(input_folders=[library / "Emma"], title="From elsewhere"))
-        await wait_for(pilot, lambda: app.table.row_count == 1, timeout=1.0)
+        await wait_for(pilot, lambda: app.main_screen.jobs.table.row_count == 1, timeout=1.0)
         assert asyncio.get_running_loop().time() - start < 1.0
         await wait_for(pilot, lambda: "From elsewhere" in screen_text(app))
         await wait_for(pilot, lambda: "1 queued" in screen_text(app))
@@ -156,12 +158,12 @@ async def test_job_added_by_another_service_appears_within_a_second(settings, li
 async def test_job_added_by_the_cli_in_another_process_appears(settings, library):
     app = make_app(settings, library)
     async with app.run_test(size=(80, 24)) as pilot:
-        await wait_for(pilot, lambda: app.folder_tree.cursor_node is not None)
-        command = [sys.executable, "-m", "aiom4b_tui", "add", str(library / "Dune")]
+        await wait_for(pilot, lambda: app.main_screen.folder_tree.cursor_node is not None)
+        command = [sys.executable, "-m", "aiom4b_tui", "add", "--no-worker", str(library / "Dune")]
         done = await asyncio.to_thread(subprocess.run, command, capture_output=True, text=True)
         assert done.returncode == 0, done.stderr
         start = asyncio.get_running_loop().time()
-        await wait_for(pilot, lambda: app.table.row_count == 1, timeout=1.0)
+        await wait_for(pilot, lambda: app.main_screen.jobs.table.row_count == 1, timeout=1.0)
         assert asyncio.get_running_loop().time() - start < 1.0
 
 
@@ -170,8 +172,8 @@ async def test_details_screen_shows_the_job_and_its_log(settings, library, servi
     service.append_log(job.id, "scanned 3 files")
     app = make_app(settings, library)
     async with app.run_test(size=(80, 24)) as pilot:
-        await wait_for(pilot, lambda: app.table.row_count == 1)
-        app.table.focus()
+        await wait_for(pilot, lambda: app.main_screen.jobs.table.row_count == 1)
+        app.main_screen.jobs.table.focus()
         await pilot.press("enter")
         await wait_for(pilot, lambda: isinstance(app.screen, JobDetailsScreen))
         await wait_for(pilot, lambda: str(job.id) in screen_text(app))
@@ -191,17 +193,28 @@ async def test_filter_by_status_and_text(settings, library, service: JobService)
     service.update_job(dune.id, JobUpdate(status=JobStatus.FAILED))
     app = make_app(settings, library)
     async with app.run_test(size=(80, 24)) as pilot:
-        await wait_for(pilot, lambda: app.table.row_count == 2)
-        await pilot.press("slash")
-        await wait_for(pilot, lambda: app.screen.query("#answer"))
-        await pilot.press(*"failed", "enter")
-        await wait_for(pilot, lambda: app.table.row_count == 1)
+        table = app.main_screen.jobs.table
+        await wait_for(pilot, lambda: table.row_count == 2)
+        table.focus()
+        await pilot.press("slash", *"failed")  # narrows as it is typed, no enter needed
+        await wait_for(pilot, lambda: table.row_count == 1)
         await wait_for(pilot, lambda: "Jobs · failed" in screen_text(app))
-        await pilot.press("slash")
-        await wait_for(pilot, lambda: app.screen.query("#answer"))
-        app.screen.query_one("#answer", Input).value = "emm"
-        await pilot.press("enter")
-        await wait_for(pilot, lambda: [j.title for j in app.table.jobs.values()] == ["Emma"])
+        field = app.main_screen.query_one("#filter", Input)
+        field.value = ""
+        await pilot.press(*"emm")
+        await wait_for(pilot, lambda: [j.title for j in table.jobs.values()] == ["Emma"])
+        await pilot.press(*"xyz")
+        await wait_for(pilot, lambda: "No job matches “emmxyz”." in screen_text(app))
+        assert table.row_count == 0
+        await pilot.press("enter")  # back to the table, the filter kept
+        assert app.focused is table
+        await pilot.press("escape")  # clears the filter
+        await wait_for(pilot, lambda: table.row_count == 2)
+        assert "No job matches" not in screen_text(app)
+        await pilot.press("l")  # the library, then `/` from there: back to the jobs
+        await wait_for(pilot, lambda: app.focused is app.main_screen.folder_tree)
+        await pilot.press("slash", *"failed")
+        await wait_for(pilot, lambda: table.row_count == 1)
 
 
 async def test_the_table_pages_as_the_cursor_moves(settings, library, service: JobService):
@@ -210,13 +223,13 @@ async def test_the_table_pages_as_the_cursor_moves(settings, library, service: J
     insert_jobs(service, 450)
     app = make_app(settings, library)
     async with app.run_test(size=(80, 24)) as pilot:
-        await wait_for(pilot, lambda: app.table.row_count == 200)
-        app.table.focus()
-        app.table.move_cursor(row=190)
-        await wait_for(pilot, lambda: app.table.row_count == 400)
-        app.table.move_cursor(row=399)
-        await wait_for(pilot, lambda: app.table.row_count == 450)
-        assert app.table.complete
+        await wait_for(pilot, lambda: app.main_screen.jobs.table.row_count == 200)
+        app.main_screen.jobs.table.focus()
+        app.main_screen.jobs.table.move_cursor(row=190)
+        await wait_for(pilot, lambda: app.main_screen.jobs.table.row_count == 400)
+        app.main_screen.jobs.table.move_cursor(row=399)
+        await wait_for(pilot, lambda: app.main_screen.jobs.table.row_count == 450)
+        assert app.main_screen.jobs.table.complete
         await wait_for(pilot, lambda: "450 queued" in screen_text(app))
 
 
@@ -224,11 +237,11 @@ async def test_narrow_terminal_folds_the_library_away(settings, library, service
     service.create_job(JobCreate(input_folders=[library / "Emma"]))
     app = make_app(settings, library)
     async with app.run_test(size=(80, 24)) as pilot:
-        await wait_for(pilot, lambda: app.table.row_count == 1)
-        assert not app.folder_tree.display or not app.folder_tree.region
+        await wait_for(pilot, lambda: app.main_screen.jobs.table.row_count == 1)
+        assert not app.main_screen.folder_tree.display or not app.main_screen.folder_tree.region
         await pilot.press("l")
         await wait_for(pilot, lambda: "Dune" in screen_text(app))
-        assert app.focused is app.folder_tree
+        assert app.focused is app.main_screen.folder_tree
         await pilot.resize_terminal(120, 30)
         await wait_for(pilot, lambda: "Emma" in screen_text(app) and "◌ queued" in screen_text(app))
 
@@ -236,6 +249,25 @@ async def test_narrow_terminal_folds_the_library_away(settings, library, service
 async def test_q_quits_at_once_when_nothing_converts_here(settings, library):
     app = make_app(settings, library)
     async with app.run_test(size=(80, 24)) as pilot:
-        await wait_for(pilot, lambda: app.folder_tree.cursor_node is not None)
+        await wait_for(pilot, lambda: app.main_screen.folder_tree.cursor_node is not None)
         await pilot.press("q")
         await wait_for(pilot, lambda: app.return_code == 0, timeout=5)
+
+
+async def test_text_from_files_is_shown_not_obeyed(settings, library, service: JobService):
+    from aiom4b_tui.core.models import JobUpdate
+
+    job = service.create_job(JobCreate(input_folders=[library / "Emma"]))
+    hostile = "Emma [b]x[/b]\x1b[2J"
+    service.update_job(
+        job.id, JobUpdate(title=hostile, status=JobStatus.FAILED, reason="bad [i]tag\x07")
+    )
+    app = make_app(settings, library)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, lambda: "Emma [b]x[/b]␛[2J" in screen_text(app))
+        assert "bad [i]tag␇" in screen_text(app)
+        app.main_screen.jobs.table.focus()
+        await pilot.press("d")  # the question quotes the title as it is
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        await wait_for(pilot, lambda: "“Emma [b]x[/b]␛[2J”" in screen_text(app))
+        await pilot.press("n")

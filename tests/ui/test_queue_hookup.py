@@ -1,9 +1,12 @@
 """The app's hookup to the queue's JobService verbs, the inbox watcher and other processes:
-refusals said in the log, an inbox watched until quit, rows of deleted jobs dropped."""
+refusals said in the log, an inbox watched until quit, rows of deleted jobs dropped,
+quitting and hanging up leave running books alone."""
 
 from __future__ import annotations
 
+import os
 import shutil
+import signal
 
 from textual.widgets import Input
 
@@ -12,13 +15,14 @@ from aiom4b_tui.core.jobs import JobService
 from aiom4b_tui.core.models import JobCreate, JobStatus
 from aiom4b_tui.core.settings import load_settings
 from aiom4b_tui.ui.app import AiomApp, create_app
+from aiom4b_tui.ui.screen_text import screen_text
 from aiom4b_tui.ui.screens.prompt import PromptScreen
 from tests.ui.conftest import make_mp3, wait_for
 
 
 def log_text(app: AiomApp) -> str:
     """Every line of the log pane, scrolled out of view or not."""
-    return "\n".join(strip.text for strip in app.log_pane.lines)
+    return app.main_screen.log_pane.text()
 
 
 async def test_cancelling_a_finished_job_is_refused_in_the_log(settings, library, service):
@@ -27,10 +31,10 @@ async def test_cancelling_a_finished_job_is_refused_in_the_log(settings, library
     service.finish_running(
         job.id, "elsewhere:1", JobStatus.COMPLETED, ["done"], output_file="/o.m4b"
     )
-    app = create_app(settings, library, run_queue=False)
+    app = create_app(settings, library, start_worker=False)
     async with app.run_test(size=(80, 24)) as pilot:
-        await wait_for(pilot, lambda: app.table.row_count == 1)
-        app.table.focus()
+        await wait_for(pilot, lambda: app.main_screen.jobs.table.row_count == 1)
+        app.main_screen.jobs.table.focus()
         await pilot.press("c")
         await wait_for(pilot, lambda: "is completed; nothing to cancel" in log_text(app))
         await pilot.press("r")
@@ -43,13 +47,14 @@ async def test_cancelling_a_finished_job_is_refused_in_the_log(settings, library
 async def test_retry_from_the_table_requeues_through_the_service(settings, library, service):
     job = service.create_job(JobCreate(input_folders=[library / "Emma"]))
     service.request_cancel(job.id)
-    app = create_app(settings, library, run_queue=False)
+    app = create_app(settings, library, start_worker=False)
     async with app.run_test(size=(80, 24)) as pilot:
-        await wait_for(pilot, lambda: app.table.row_count == 1)
-        app.table.focus()
+        await wait_for(pilot, lambda: app.main_screen.jobs.table.row_count == 1)
+        app.main_screen.jobs.table.focus()
         await pilot.press("r")
         await wait_for(pilot, lambda: service.get_job(job.id).status is JobStatus.QUEUED)
-        await wait_for(pilot, lambda: "queued again" in log_text(app))
+        await wait_for(pilot, lambda: "Emma: queued" in log_text(app))  # from the poll, once
+        assert log_text(app).count("Emma: queued") == 1
     assert service.get_job(job.id).log.endswith("retry: queued again (was cancelled)")
 
 
@@ -58,52 +63,79 @@ async def test_watching_the_inbox_queues_a_dropped_book_until_quit(data_dir, tmp
     inbox.mkdir()
     settings = load_settings(data_dir, library_dir=library, inbox_dir=inbox)
     service = JobService(open_database(data_dir))
-    app = create_app(settings, library, run_queue=False, inbox_settle=0.3)
+    app = create_app(settings, library, start_worker=False, inbox_settle=0.3)
     async with app.run_test(size=(80, 24)) as pilot:
-        await wait_for(pilot, lambda: app.folder_tree.cursor_node is not None)
+        await wait_for(pilot, lambda: app.main_screen.folder_tree.cursor_node is not None)
         await pilot.press("w")
         await wait_for(pilot, lambda: isinstance(app.screen, PromptScreen))
         assert app.screen.query_one("#answer", Input).value == str(inbox)
         await pilot.press("enter")
-        await wait_for(pilot, lambda: app.watched_inbox == inbox.resolve())
+        await wait_for(pilot, lambda: app.main_screen.watched_inbox == inbox.resolve())
         staging = tmp_path / "staging" / "Persuasion"
         make_mp3(staging / "01.mp3", 1.0, album="Persuasion")
         shutil.move(staging, inbox / "Persuasion")
-        await wait_for(pilot, lambda: "Persuasion: queued from the inbox" in log_text(app))
-        await wait_for(pilot, lambda: app.table.row_count == 1)
+        await wait_for(pilot, lambda: "inbox Persuasion" not in screen_text(app))
+        assert "inbox inbox" in screen_text(app)  # the header says an inbox is watched
+        await wait_for(pilot, lambda: "Persuasion: queued" in log_text(app))
+        await wait_for(pilot, lambda: app.main_screen.jobs.table.row_count == 1)
         assert service.get_jobs()[0].folders() == [inbox / "Persuasion"]
         await pilot.press("q")
         await wait_for(pilot, lambda: app.return_code == 0, timeout=5)
-        await wait_for(pilot, lambda: app.watched_inbox is None, timeout=5)
+        await wait_for(pilot, lambda: app.main_screen.watched_inbox is None, timeout=5)
 
 
 async def test_rows_of_jobs_deleted_elsewhere_leave_the_table(settings, library):
-    app = create_app(settings, library, run_queue=False)
+    app = create_app(settings, library, start_worker=False)
     other = JobService(open_database(settings.data_dir))
     jobs = [other.create_job(JobCreate(input_folders=[library / n])) for n in ("Dune", "Emma")]
     async with app.run_test(size=(80, 24)) as pilot:
-        await wait_for(pilot, lambda: app.table.row_count == 2)
+        await wait_for(pilot, lambda: app.main_screen.jobs.table.row_count == 2)
         assert other.delete_job(jobs[0].id)
-        await wait_for(pilot, lambda: app.table.row_count == 1, timeout=5)
-        assert set(app.table.jobs) == {jobs[1].id}
+        await wait_for(pilot, lambda: app.main_screen.jobs.table.row_count == 1, timeout=5)
+        assert set(app.main_screen.jobs.table.jobs) == {jobs[1].id}
         # The counts come with the next poll, which may land after the row went.
-        await wait_for(pilot, lambda: "1 queued" in str(app.counts_bar._counts.render()))
+        await wait_for(pilot, lambda: "1 queued" in screen_text(app))
 
 
-async def test_quitting_stops_the_queue_at_once(settings, library):
-    app = create_app(settings, library)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await wait_for(pilot, lambda: app.runner.alive)
-        await pilot.press("q")
-        await wait_for(pilot, lambda: app.return_code == 0, timeout=3)
-    assert not app.runner.alive
-
-
-async def test_the_queue_stops_when_the_app_ends_without_quitting(settings, library, service):
-    # A hang-up or a pilot's exit ends the app without the quit dialog.
+async def test_quitting_leaves_running_books_to_their_worker(settings, library, service):
     job = service.create_job(JobCreate(input_folders=[library / "Emma"]))
-    app = create_app(settings, library, run_queue=True)
+    assert service.claim_next("elsewhere:1") is not None
+    app = create_app(settings, library, start_worker=False)
     async with app.run_test(size=(80, 24)) as pilot:
-        await wait_for(pilot, lambda: app.runner.alive)
-    assert not app.runner.alive
-    assert service.get_job(job.id).status in (JobStatus.QUEUED, JobStatus.COMPLETED)
+        await wait_for(pilot, lambda: app.main_screen.jobs.table.row_count == 1)
+        await pilot.press("q")  # no question: nothing runs in this process
+        await wait_for(pilot, lambda: app.return_code == 0, timeout=5)
+    after = service.get_job(job.id)
+    assert after.status is JobStatus.RUNNING and after.worker == "elsewhere:1"
+
+
+async def test_a_hang_up_just_ends_the_app(settings, library, service):
+    job = service.create_job(JobCreate(input_folders=[library / "Emma"]))
+    service.claim_next("elsewhere:1")
+    app = create_app(settings, library, start_worker=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, lambda: app.main_screen.jobs.table.row_count == 1)
+        os.kill(os.getpid(), signal.SIGHUP)  # the app's handler ends it; pytest lives on
+        await wait_for(pilot, lambda: app.return_code == 0, timeout=5)
+    assert service.get_job(job.id).status is JobStatus.RUNNING
+
+
+async def test_failed_work_is_said_once_by_the_app_and_polling_goes_on(settings, library):
+    app = create_app(settings, library, start_worker=False)
+    other = JobService(open_database(settings.data_dir))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, lambda: "0 queued" in screen_text(app))
+        real = app.service.count_by_status
+        failing = True
+
+        def count_by_status():
+            if failing:
+                raise RuntimeError("database is gone")
+            return real()
+
+        app.service.count_by_status = count_by_status
+        await wait_for(pilot, lambda: "RuntimeError: database is gone" in log_text(app))
+        failing = False
+        other.create_job(JobCreate(input_folders=[library / "Emma"]))
+        await wait_for(pilot, lambda: "1 queued" in screen_text(app))  # the poll lives on
+        assert log_text(app).count("poll database: RuntimeError: database is gone") == 1

@@ -1,7 +1,9 @@
-"""Snapshots at 80x24 of the main screen, the add dialog and the job details.
+"""Snapshots at 80x24 of the main screen (with its worker line), a failed row with its
+reason, the paused queue, the add dialog and the job details.
 
-Deterministic: jobs written with fixed ids and times, a fixed clock, UTC as the local zone,
-HOME at the test's folder (so the library reads `~/Audiobooks`).
+Deterministic: jobs written with fixed ids and times, a worker row registered with a fixed
+start, a fixed clock, UTC as the local zone, HOME at the test's folder (so the library
+reads `~/Audiobooks`). No worker is started: the registry row is the worker shown.
 """
 
 from __future__ import annotations
@@ -16,7 +18,8 @@ import imageio_ffmpeg
 import pytest
 from textual.widgets import Input
 
-from aiom4b_tui.core.models import JobStatus
+from aiom4b_tui.core.models import JobStatus, WorkerDB
+from aiom4b_tui.core.worker_registry import PauseMode, WorkerInfo, WorkerRegistry
 from aiom4b_tui.ui.app import AiomApp, create_app
 from aiom4b_tui.ui.screen_text import screen_text
 from aiom4b_tui.ui.screens.add_book import AddBookScreen
@@ -39,7 +42,7 @@ def add_sample_jobs(service) -> None:
     """The jobs of the sketch in DESIGN.md, with fixed ids and times."""
     samples = [
         ("Walden", JobStatus.COMPLETED, 1.0, None, None, "/out/Walden.m4b", ""),
-        ("Broken Book", JobStatus.FAILED, 0.1, None, None, None, "02.mp3 is not audio"),
+        ("Broken Book", JobStatus.FAILED, 0.1, None, None, None, "02.mp3 is not audio (0 B)"),
         ("Ulysses", JobStatus.QUEUED, 0.0, None, None, None, ""),
         ("Emma · Jane Austen", JobStatus.RUNNING, 0.22, 138.0, 660.0, None, ""),
         ("Dune · Frank Herbert", JobStatus.RUNNING, 0.71, 140.0, 180.0, None, ""),
@@ -58,7 +61,8 @@ def add_sample_jobs(service) -> None:
             speed=speed,
             eta_seconds=eta,
             output_file=output,
-            log=log or None,
+            log=f"2026-05-01 21:50:00 failed: {log}" if log else None,
+            reason=log or None,
             created_at=created,
             updated_at=created,
             start_time=started,
@@ -66,24 +70,87 @@ def add_sample_jobs(service) -> None:
         )
 
 
+def add_worker(service, books_running: int = 2) -> None:
+    """A worker row as a live worker writes it: vm:4121, started 22:41, beating now."""
+    registry = WorkerRegistry(service.db)
+    registry.register(WorkerInfo("vm:4121", "vm", 4121, books_at_once=2, ffmpeg_processes=2))
+    registry.beat("vm:4121", books_running)
+    with service.db.write_session() as session:
+        row = session.get(WorkerDB, "vm:4121")
+        row.started_at = datetime(2026, 5, 1, 22, 41, tzinfo=UTC)
+        session.add(row)
+        session.commit()
+
+
+async def mounted(pilot, app: AiomApp) -> None:
+    """Wait for the main screen's rooms (an auto-pilot may start before they compose)."""
+    rooms = ("HeaderBar", "LibraryPane", "JobsPanel", "EventLog")
+    await wait_for(pilot, lambda: all(app.screen.query(room) for room in rooms))
+
+
 def snapshot_app(settings, library) -> AiomApp:
-    return create_app(settings, library, clock=lambda: NOW, run_queue=False)
+    return create_app(settings, library, clock=lambda: NOW, start_worker=False)
 
 
-async def settle(pilot, app: AiomApp) -> None:
-    """Wait until the table and the folder summaries are in, and the tree's cursor is set."""
-    await wait_for(pilot, lambda: app.table.row_count == 5)
-    await wait_for(pilot, lambda: app.folder_tree.summary_of(app.library_root / "Dune") is not None)
-    await wait_for(pilot, lambda: app.folder_tree.summary_of(app.library_root / "Emma") is not None)
+async def settle(pilot, app: AiomApp, rows: int = 5) -> None:
+    """Wait until the table, the worker line and the folder summaries are in."""
+    await mounted(pilot, app)
+    screen = app.main_screen
+    tree = screen.folder_tree
+    await wait_for(pilot, lambda: screen.jobs.table.row_count == rows)
+    await wait_for(pilot, lambda: screen.header.worker_line)
+    await wait_for(pilot, lambda: tree.summary_of(screen.library_root / "Dune") is not None)
+    await wait_for(pilot, lambda: tree.summary_of(screen.library_root / "Emma") is not None)
     await pilot.pause(0.3)
 
 
 def test_main_screen(snap_compare, settings, library, service):
     add_sample_jobs(service)
+    add_worker(service)
     app = snapshot_app(settings, library)
 
     async def run_before(pilot) -> None:
         await settle(pilot, app)
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=show(app, run_before))
+
+
+def test_failed_row_with_its_reason(snap_compare, settings, library, service):
+    add_sample_jobs(service)
+    add_worker(service)
+    insert_job(
+        service,
+        id=UUID(int=50),
+        status=JobStatus.FAILED,
+        title="Middlemarch",
+        input_folders=json.dumps(["/books/Middlemarch"]),
+        created_at=NOW - timedelta(minutes=10),
+        updated_at=NOW - timedelta(minutes=10),
+        # An older row: no reason column, the reason read from its log.
+        log="2026-05-01 22:30:00 scanned 1 folder\n2026-05-01 22:31:00 failed: CD2/07.mp3 "
+        "cannot be decoded",
+    )
+    app = snapshot_app(settings, library)
+
+    async def run_before(pilot) -> None:
+        await settle(pilot, app, rows=6)
+        app.main_screen.jobs.table.focus()
+        await pilot.press("slash", *"failed", "enter")
+        await wait_for(pilot, lambda: app.main_screen.jobs.table.row_count == 2)
+        await pilot.pause(0.3)
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=show(app, run_before))
+
+
+def test_paused_queue(snap_compare, settings, library, service):
+    add_sample_jobs(service)
+    add_worker(service)
+    WorkerRegistry(service.db).pause(PauseMode.FINISH)
+    app = snapshot_app(settings, library)
+
+    async def run_before(pilot) -> None:
+        await settle(pilot, app)
+        await wait_for(pilot, lambda: "paused" in app.main_screen.header.worker_line)
 
     assert snap_compare(app, terminal_size=SIZE, run_before=show(app, run_before))
 
@@ -130,13 +197,16 @@ def test_job_details(snap_compare, settings, library, service):
         start_time=NOW - timedelta(minutes=29),
         end_time=NOW - timedelta(minutes=20),
         log="2026-05-01 22:16:00 scanned 2 folders: 24 files\n"
-        "2026-05-01 22:25:00 CD2/07.mp3 cannot be decoded",
+        "2026-05-01 22:25:00 failed: CD2/07.mp3 cannot be decoded",
+        reason="CD2/07.mp3 cannot be decoded",
     )
     app = snapshot_app(settings, library)
 
     async def run_before(pilot) -> None:
-        await wait_for(pilot, lambda: app.table.row_count == 6)
-        app.table.focus()
+        await mounted(pilot, app)
+        await wait_for(pilot, lambda: app.main_screen.jobs.table.row_count == 6)
+        await wait_for(pilot, lambda: app.main_screen.header.worker_line)
+        app.main_screen.jobs.table.focus()
         await pilot.press("enter")
         await wait_for(pilot, lambda: isinstance(app.screen, JobDetailsScreen))
         await pilot.pause(0.3)

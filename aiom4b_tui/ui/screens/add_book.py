@@ -11,12 +11,13 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
-from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Input, Label, LoadingIndicator, Static
 
+from aiom4b_tui.core.job_title import job_title
 from aiom4b_tui.core.models import JobCreate
 from aiom4b_tui.core.options import JobOptions, TagOverrides
+from aiom4b_tui.core.safe_text import visible
 from aiom4b_tui.ui import formatting
 from aiom4b_tui.ui.book_preview import (
     TAG_FIELDS,
@@ -79,7 +80,7 @@ class AddBookScreen(ModalScreen[AddDecision]):
         index, count = self.position
         heading = "Add book" if count == 1 else f"Add book {index} of {count}"
         with Vertical(classes="dialog", id="add-dialog"):
-            yield Label(f"{heading}: {self._folders_text()}", classes="question")
+            yield Label(f"{heading}: {self._folders_text()}", classes="question", markup=False)
             with Horizontal(id="add-top"):
                 with Grid(id="tag-form"):
                     for name in (*TAG_FIELDS, "output"):
@@ -100,19 +101,11 @@ class AddBookScreen(ModalScreen[AddDecision]):
             except ValueError:
                 names.append("")
             names[-1] = names[-1] or folder.name
-        return formatting.ellipsize(" + ".join(names), 56)
+        return formatting.ellipsize(visible(" + ".join(names)), 56)
 
     def on_mount(self) -> None:
         self.query_one("#tag-title", Input).focus()
         self._load_preview()
-
-    class Unreadable(Message):
-        """The folders cannot make a book (no audio, a bad file): for the app's log."""
-
-        def __init__(self, folders: list[Path], error: str) -> None:
-            super().__init__()
-            self.folders = folders
-            self.error = error
 
     @work(thread=True, exclusive=True, group="add-preview")
     def _load_preview(self) -> None:
@@ -132,11 +125,9 @@ class AddBookScreen(ModalScreen[AddDecision]):
             return  # dismissed while the folders were being read
         self.preview = preview
         self.query_one("#add-loading").display = False
-        if preview.error:
-            self.post_message(self.Unreadable(self.folders, preview.error))
         for name in TAG_FIELDS:
-            self.query_one(f"#tag-{name}", Input).value = preview.tags.get(name, "")
-        self.query_one("#tag-output", Input).value = preview.output_name
+            self.query_one(f"#tag-{name}", Input).value = visible(preview.tags.get(name, ""))
+        self.query_one("#tag-output", Input).value = visible(preview.output_name)
         self.query_one("#cover", Static).update(art or self._cover_words(preview))
         self.query_one("#book-facts", Static).update(self._facts(preview))
         self.query_one("#chapter-list", Static).update(self._chapters(preview))
@@ -145,12 +136,12 @@ class AddBookScreen(ModalScreen[AddDecision]):
     def _cover_words(preview: BookPreview) -> Text:
         if preview.cover is None:
             return Text("no cover", style="dim")
-        return Text(f"cover:\n{preview.cover.name}", style="dim")
+        return Text(f"cover:\n{visible(preview.cover.name)}", style="dim")
 
     @staticmethod
     def _facts(preview: BookPreview) -> Text:
         if preview.error:
-            return Text(f"Cannot make a book: {preview.error}", style="bold red")
+            return Text(f"Cannot make a book: {visible(preview.error)}", style="bold red")
         files = "1 file" if len(preview.files) == 1 else f"{len(preview.files)} files"
         facts = Text(
             f"{files} · {formatting.book_length(preview.duration)} · "
@@ -158,7 +149,7 @@ class AddBookScreen(ModalScreen[AddDecision]):
             f"about {formatting.file_size(preview.expected_bytes)} · {preview.audio_format}"
         )
         for note in preview.notes:
-            facts.append(f"\n{note}", style="dim")
+            facts.append(f"\n{visible(note)}", style="dim")
         return facts
 
     @staticmethod
@@ -168,8 +159,8 @@ class AddBookScreen(ModalScreen[AddDecision]):
             file = preview.files[chapter.file_index]
             text.append(f"{number:>3} ", style="dim")
             text.append(f"{formatting.track_time(chapter.start):>8}  ", style="cyan")
-            text.append(formatting.ellipsize(chapter.title, 34))
-            text.append(f"  {formatting.ellipsize(file.name, 24)}\n", style="dim")
+            text.append(formatting.ellipsize(visible(chapter.title), 34))
+            text.append(f"  {formatting.ellipsize(visible(file.name), 24)}\n", style="dim")
         if not preview.chapters:
             text.append("no chapters", style="dim")
         text.rstrip()
@@ -185,7 +176,12 @@ class AddBookScreen(ModalScreen[AddDecision]):
                 self.notify("Still reading the folders…")
                 return
             if self.preview.error:
-                self.notify(self.preview.error, title="Cannot queue this book", severity="error")
+                self.notify(
+                    visible(self.preview.error),
+                    title="Cannot queue this book",
+                    severity="error",
+                    markup=False,
+                )
                 return
             self.dismiss(AddDecision(action, self.job_create()))
         else:
@@ -193,17 +189,17 @@ class AddBookScreen(ModalScreen[AddDecision]):
 
     def job_create(self) -> JobCreate:
         """The job as the form now says: tags that differ from what was found are overrides."""
-        found = self.preview.tags if self.preview else {}
+        found = {k: visible(v) for k, v in (self.preview.tags if self.preview else {}).items()}
         values = {name: self.query_one(f"#tag-{name}", Input).value.strip() for name in TAG_FIELDS}
         overrides = {k: v for k, v in values.items() if v and v != found.get(k, "")}
         output = self.query_one("#tag-output", Input).value.strip()
-        default_output = self.preview.output_name if self.preview else ""
+        default_output = visible(self.preview.output_name) if self.preview else ""
         options = JobOptions(
             output_name=output if output and output != default_output else None,
             tags=TagOverrides(**overrides),
         )
         return JobCreate(
             input_folders=self.folders,
-            title=values["title"] or None,
+            title=job_title(self.folders, options),
             options=options,
         )

@@ -1,4 +1,4 @@
-"""A yes/no question, answered with `y` or `n` (or the buttons)."""
+"""A yes/no question, answered with `y` or `n` (or the buttons), with what happens said."""
 
 from __future__ import annotations
 
@@ -12,21 +12,24 @@ from textual.widgets import Button, Label
 
 
 class ConfirmScreen(ModalScreen[bool]):
-    """Ask before doing something that cannot be undone."""
+    """Ask before doing something that cannot be undone; `detail` says what will happen."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("y", "answer(True)", "Yes"),
         Binding("n,escape", "answer(False)", "No"),
     ]
 
-    def __init__(self, question: str, yes: str = "Yes") -> None:
+    def __init__(self, question: str, yes: str = "Yes", detail: str = "") -> None:
         super().__init__()
         self.question = question
         self.yes = yes
+        self.detail = detail
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog small"):
-            yield Label(self.question, classes="question")
+            yield Label(self.question, classes="question", markup=False)
+            if self.detail:
+                yield Label(self.detail, classes="hint", id="detail", markup=False)
             with Horizontal(classes="buttons"):
                 yield Button(f"{self.yes} (y)", id="yes", variant="error")
                 yield Button("No (n)", id="no")

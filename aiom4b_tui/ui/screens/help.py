@@ -15,19 +15,26 @@ KEYS = (
     ("space", "mark or unmark the folder under the cursor"),
     ("a", "add each marked folder as its own book"),
     ("b", "make one book of all marked folders, in order"),
+    ("→ / ←", "open / close a folder"),
+    ("u", "show the parent folder (also backspace)"),
+    ("ctrl+r", "read the folders again"),
     ("Jobs", ""),
     ("enter", "details: plan, chapters, tags, output, full log"),
     ("c", "cancel the job (a running one stops)"),
     ("r", "retry a failed or cancelled job"),
     ("d", "delete the job (asks first)"),
+    ("/", "filter as you type: a status (failed…) and/or text"),
+    ("home/end", "the first / the last job"),
+    ("x", "clear finished jobs older than the days kept"),
+    ("The queue", ""),
+    ("p", "pause (running books finish, or stop) / resume"),
+    ("S", "stop everything: workers stop, books resume later"),
+    ("w", "watch an inbox folder for new books"),
     ("Anywhere", ""),
     ("tab", "move between library, jobs and log"),
     ("l", "show the library or the jobs (narrow terminals)"),
-    ("/", "filter jobs: a status (failed, running…) and/or text"),
-    ("x", "clear finished jobs older than the days kept"),
-    ("w", "watch an inbox folder for new books"),
     ("ctrl+p", "command palette: every action by name"),
-    ("q", "quit (asks what to do with running books)"),
+    ("q", "quit; the worker carries on with the books"),
 )
 
 
@@ -35,7 +42,7 @@ def keys_text() -> str:
     """The key list as aligned lines."""
     lines = []
     for key, meaning in KEYS:
-        lines.append(f"[b]{key}[/b]" if not meaning else f"  [b]{key:<8}[/b] {meaning}")
+        lines.append(f"[b]{key}[/b]" if not meaning else f"  [b]{key:<9}[/b] {meaning}")
     return "\n".join(lines)
 
 

@@ -1,7 +1,13 @@
-"""One job in full: summary, the plan's chapters, its tags and output, and the whole log."""
+"""One job in full: summary, the plan's chapters, its tags and output, and the whole log.
+
+The screen follows its own job: it reads the job again every FOLLOW_SECONDS, in a thread,
+and its `c` and `r` act on it through `job_commands`.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import datetime
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.table import Table
@@ -12,15 +18,19 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.widgets import Footer, Label, RichLog, Static, TabbedContent, TabPane
 
-from aiom4b_tui.core.models import JobDB
-from aiom4b_tui.ui import formatting
+from aiom4b_tui.core.models import JobDB, JobStatus
+from aiom4b_tui.core.safe_text import visible, visible_lines
+from aiom4b_tui.ui import formatting, job_commands
 from aiom4b_tui.ui.book_preview import BookPreview, build_preview
-from aiom4b_tui.ui.job_rows import display_title, elapsed_seconds, status_text
+from aiom4b_tui.ui.job_rows import display_title, elapsed_seconds, failure_reason, status_text
+from aiom4b_tui.ui.messages import JobFetched
+from aiom4b_tui.ui.reported import reported
 
 if TYPE_CHECKING:
-    from datetime import datetime
-
+    from aiom4b_tui.core.jobs import JobService
     from aiom4b_tui.core.settings import Settings
+
+FOLLOW_SECONDS = 0.5
 
 
 class JobDetailsScreen(Screen[None]):
@@ -28,16 +38,25 @@ class JobDetailsScreen(Screen[None]):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,q", "close", "Back"),
-        Binding("c", "app.cancel_job", "Cancel"),
-        Binding("r", "app.retry_job", "Retry"),
+        Binding("c", "cancel", "Cancel"),
+        Binding("r", "retry", "Retry"),
     ]
 
-    def __init__(self, job: JobDB, settings: Settings, now: datetime) -> None:
+    def __init__(
+        self,
+        job: JobDB,
+        service: JobService,
+        settings: Settings,
+        clock: Callable[[], datetime],
+    ) -> None:
         super().__init__()
         self.job = job
+        self.service = service
         self.settings = settings
-        self.now = now
+        self.clock = clock
+        self.now = clock()
         self._log_lines_shown = 0
+        self._fetching = False
 
     def compose(self) -> ComposeResult:
         yield Label(self._heading(), id="details-heading")
@@ -53,6 +72,44 @@ class JobDetailsScreen(Screen[None]):
     def on_mount(self) -> None:
         self._write_new_log()
         self._load_plan()
+        self.set_interval(FOLLOW_SECONDS, self._fetch)
+
+    def _fetch(self) -> None:
+        if not self._fetching:
+            self._fetching = True
+            self._fetch_job()
+
+    @work(thread=True, group="details-follow", exit_on_error=False)
+    @reported
+    def _fetch_job(self) -> None:
+        try:
+            job = self.service.get_job(self.job.id)
+        finally:
+            self._fetching = False
+        self.post_message(JobFetched(job))
+
+    def on_job_fetched(self, message: JobFetched) -> None:
+        if message.job is None:
+            self.notify("The job was deleted.", severity="warning")
+            self.dismiss(None)
+        elif message.job.updated_at != self.job.updated_at or self.job.status is JobStatus.RUNNING:
+            self.follow(message.job, self.clock())
+
+    def action_cancel(self) -> None:
+        """Cancel this job (a running one is stopped by its worker)."""
+        self._run_command(job_commands.cancel_job)
+
+    def action_retry(self) -> None:
+        """Queue this job again."""
+        self._run_command(job_commands.retry_job)
+
+    @work(thread=True, group="details-writes", exit_on_error=False)
+    @reported
+    def _run_command(self, command: Callable[..., job_commands.Outcome]) -> None:
+        outcome = command(self.service, self.job)
+        severity = "warning" if outcome.refused else "information"
+        self.app.call_from_thread(self.notify, outcome.text, severity=severity, markup=False)
+        self.app.call_from_thread(self._fetch)
 
     def _heading(self) -> Text:
         heading = status_text(self.job)
@@ -69,22 +126,23 @@ class JobDetailsScreen(Screen[None]):
         rows = [
             ("Job", str(job.id)),
             ("Status", job.status.value + (" (cancel asked)" if job.cancel_requested else "")),
+            ("Reason", failure_reason(job) if job.status is JobStatus.FAILED else ""),
             ("Progress", formatting.progress_bar(job.progress)),
-            ("Folders", "\n".join(str(p) for p in job.folders())),
-            ("Output", job.output_file or ""),
+            ("Folders", "\n".join(visible(p) for p in job.folders())),
+            ("Output", visible(job.output_file or "")),
             ("Created", formatting.local_time(job.created_at)),
             ("Started", formatting.local_time(job.start_time)),
             ("Ended", formatting.local_time(job.end_time)),
             ("Took", formatting.clock_time(elapsed_seconds(job, self.now))),
-            ("Worker", job.worker or ""),
+            ("Worker", visible(job.worker or "")),
         ]
         tags = options.tags.model_dump(exclude_none=True)
-        rows += [(f"Tag {name}", value) for name, value in tags.items()]
+        rows += [(f"Tag {name}", visible(value)) for name, value in tags.items()]
         if options.output_name:
-            rows.append(("Output name", options.output_name))
+            rows.append(("Output name", visible(options.output_name)))
         for label, value in rows:
             if value:
-                table.add_row(label, value)
+                table.add_row(label, Text(value))
         return table
 
     @work(thread=True, exclusive=True, group="details-plan", exit_on_error=False)
@@ -104,23 +162,23 @@ class JobDetailsScreen(Screen[None]):
     @staticmethod
     def _plan_text(preview: BookPreview) -> Text:
         if preview.error:
-            return Text(f"Cannot make a book: {preview.error}", style="red")
+            return Text(f"Cannot make a book: {visible(preview.error)}", style="red")
         text = Text(
             f"{len(preview.files)} files · {formatting.book_length(preview.duration)} · "
             f"about {formatting.file_size(preview.expected_bytes)} · {preview.audio_format}\n",
             style="bold",
         )
-        tags = " · ".join(f"{k}: {v}" for k, v in preview.tags.items() if v)
+        tags = " · ".join(f"{k}: {visible(v)}" for k, v in preview.tags.items() if v)
         text.append(f"{tags}\n\n", style="dim")
         for number, chapter in enumerate(preview.chapters, start=1):
             text.append(f"{number:>3} ", style="dim")
             text.append(f"{formatting.track_time(chapter.start):>8}  ", style="cyan")
-            text.append(f"{chapter.title}\n")
+            text.append(f"{visible(chapter.title)}\n")
         text.rstrip()
         return text
 
     def follow(self, job: JobDB, now: datetime) -> None:
-        """Show the job's newest state (called by the app when the database says it changed)."""
+        """Show the job's newest state."""
         self.job = job
         self.now = now
         self.query_one("#details-heading", Label).update(self._heading())
@@ -128,7 +186,7 @@ class JobDetailsScreen(Screen[None]):
         self._write_new_log()
 
     def _write_new_log(self) -> None:
-        lines = (self.job.log or "").splitlines()
+        lines = visible_lines(self.job.log or "")
         if len(lines) < self._log_lines_shown:
             self.query_one("#full-log", RichLog).clear()
             self._log_lines_shown = 0

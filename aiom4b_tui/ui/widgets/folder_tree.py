@@ -2,31 +2,51 @@
 
 A folder that holds audio shows how many files and how long they play. Summaries are
 worked out lazily, for the folders that are drawn, by one thread that takes requests
-from a queue, so the tree never waits on the disk.
+from a queue, so the tree never waits on the disk. Keys as in lazygit or ranger: right
+opens a folder, left closes it (or goes to its parent), backspace or `u` makes the
+parent folder the root, ctrl+r reads the disk again (as happens by itself when a folder
+appears: the root and the open folders are watched by their modification times).
 """
 
 from __future__ import annotations
 
+import os
 import queue
+import time
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar
 
+from natsort import natsorted
 from rich.style import Style
-from rich.text import Text
+from rich.text import Text, TextType
 from textual import work
 from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.widgets import DirectoryTree
 from textual.widgets._directory_tree import DirEntry
 from textual.widgets.tree import TreeNode
-from textual.worker import get_current_worker
+from textual.worker import Worker, get_current_worker
 
 from aiom4b_tui.core.library import FolderSummary, is_audio_file, is_hidden, summarize_folder
+from aiom4b_tui.core.safe_text import visible
 from aiom4b_tui.ui import formatting
-from aiom4b_tui.ui.messages import FolderSummarized
+from aiom4b_tui.ui.messages import AddRequested, FoldersChanged, FolderSummarized
 
 MARK = "✓"
+WATCH_SECONDS = 2.0
+
+
+def modified_times(paths: Iterable[Path]) -> dict[Path, int]:
+    """Each folder's modification time (ns); a folder that went away is left out."""
+    times = {}
+    for path in paths:
+        try:
+            times[path] = os.stat(path).st_mtime_ns
+        except OSError:
+            continue
+    return times
 
 
 class FolderTree(DirectoryTree):
@@ -34,16 +54,25 @@ class FolderTree(DirectoryTree):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("space", "toggle_mark", "Mark"),
-        Binding("a", "app.add_each", "Add"),
-        Binding("b", "app.add_one_book", "One book"),
+        Binding("a", "add_each", "Add"),
+        Binding("b", "add_one_book", "One book"),
+        Binding("right", "open_folder", "Open", show=False),
+        Binding("left", "close_folder", "Close", show=False),
+        Binding("backspace,u", "go_up", "Up", show=False),
+        Binding("ctrl+r", "refresh_folders", "Refresh", show=False),
     ]
 
+    @dataclass
     class MarksChanged(Message):
         """The set of marked folders changed."""
 
-        def __init__(self, marked: list[Path]) -> None:
-            super().__init__()
-            self.marked = marked
+        marked: list[Path]
+
+    @dataclass
+    class RootChanged(Message):
+        """The tree shows another folder as its root."""
+
+        root: Path
 
     # Plain characters: emoji are two cells wide in some terminals and missing in others.
     ICON_NODE = "▸ "
@@ -61,6 +90,105 @@ class FolderTree(DirectoryTree):
         self.show_root = False
         self.guide_depth = 2
         self._summarize_requests()
+        self._watch_folders()
+
+    @property
+    def root_path(self) -> Path:
+        """The folder shown as the root."""
+        return Path(self.path)
+
+    def _watched(self) -> list[Path]:
+        """The root and every open folder: where a new folder would show."""
+        paths = [self.root_path]
+        nodes = list(self.root.children)
+        while nodes:
+            node = nodes.pop()
+            if node.is_expanded and node.data is not None:
+                paths.append(node.data.path)
+                nodes.extend(node.children)
+        return paths
+
+    @work(thread=True, exclusive=True, group="folder-watch", exit_on_error=False)
+    def _watch_folders(self) -> None:
+        """Look at the watched folders' modification times every WATCH_SECONDS."""
+        worker = get_current_worker()
+        known: dict[Path, int] = {}
+        root = None
+        while not worker.is_cancelled:
+            watched = self.app.call_from_thread(self._watched)
+            times = modified_times(watched)
+            if root != watched[0]:
+                root, known = watched[0], times
+            changed = [path for path, stamp in times.items() if known.get(path, stamp) != stamp]
+            known = times
+            if changed:
+                self.post_message(FoldersChanged(changed))
+            worker_sleep(worker, WATCH_SECONDS)
+
+    def on_folders_changed(self, message: FoldersChanged) -> None:
+        message.stop()
+        self.refresh_folders(message.paths)
+
+    def refresh_folders(self, changed: Iterable[Path] = ()) -> None:
+        """Read the folders again, keeping what is open and where the cursor is."""
+        for path in changed:
+            self._summaries.pop(path, None)
+        self._summaries = {
+            p: s for p, s in self._summaries.items() if p.is_relative_to(self.root_path)
+        }
+        self._requested = set(self._summaries)
+        self.reload()
+
+    def action_refresh_folders(self) -> None:
+        """Read the whole tree again from the disk (ctrl+r)."""
+        self._summaries.clear()
+        self.refresh_folders()
+        self.notify("Folders read again.", timeout=2)
+
+    def action_go_up(self) -> None:
+        """Show the parent folder as the root."""
+        parent = self.root_path.parent
+        if parent != self.root_path:
+            self.path = parent
+            self.post_message(self.RootChanged(parent))
+
+    def action_open_folder(self) -> None:
+        """Open the folder under the cursor, or step into it when it is open."""
+        node = self.cursor_node
+        if node is None or not node.allow_expand:
+            return
+        if node.is_expanded:
+            self.action_cursor_down()
+        else:
+            node.expand()
+
+    def action_close_folder(self) -> None:
+        """Close the folder under the cursor, or go to its parent."""
+        node = self.cursor_node
+        if node is None:
+            return
+        if node.allow_expand and node.is_expanded:
+            node.collapse()
+        elif node.parent is not None and node.parent is not self.root:
+            self.move_cursor(node.parent)
+
+    def _folders_to_add(self) -> list[Path]:
+        if self.marked:
+            return list(self.marked)
+        folder = self.cursor_folder()
+        return [folder] if folder is not None else []
+
+    def action_add_each(self) -> None:
+        """Each marked folder (or the one under the cursor) becomes its own book."""
+        folders = self._folders_to_add()
+        if folders:
+            self.post_message(AddRequested([[folder] for folder in folders]))
+
+    def action_add_one_book(self) -> None:
+        """All marked folders, in natural order, become one book."""
+        folders = self._folders_to_add()
+        if folders:
+            self.post_message(AddRequested([natsorted(folders, key=str)]))
 
     def filter_paths(self, paths: Iterable[Path]) -> Iterable[Path]:
         """Folders and audio files only; nothing hidden, no `._*` companions."""
@@ -69,6 +197,10 @@ class FolderTree(DirectoryTree):
             for path in paths
             if not is_hidden(path) and (self._safe_is_dir(path) or is_audio_file(path))
         ]
+
+    def process_label(self, label: TextType) -> Text:
+        """File and folder names as safe text: control characters shown, never live."""
+        return super().process_label(visible(label) if isinstance(label, str) else label)
 
     def render_label(self, node: TreeNode[DirEntry], base_style: Style, style: Style) -> Text:
         """The usual label, with a mark before a marked folder and its summary after it."""
@@ -142,3 +274,10 @@ class FolderTree(DirectoryTree):
         self.marked.clear()
         self._invalidate()
         self.post_message(self.MarksChanged([]))
+
+
+def worker_sleep(worker: Worker, seconds: float, step: float = 0.2) -> None:
+    """Sleep in a thread worker, waking early when it is cancelled."""
+    deadline = time.monotonic() + seconds
+    while not worker.is_cancelled and time.monotonic() < deadline:
+        time.sleep(step)

@@ -7,6 +7,7 @@ The table holds pages of the job list and asks for the next one as the cursor ne
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import ClassVar
 from uuid import UUID
@@ -25,21 +26,19 @@ PAGE_AHEAD = 60
 
 
 class JobTable(DataTable):
-    """Jobs newest first; `enter` details, `c` cancel, `r` retry, `d` delete."""
+    """Jobs newest first, keyed by job id; the keys that act on them are the panel's."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter", "app.details", "Details"),
-        Binding("c", "app.cancel_job", "Cancel"),
-        Binding("r", "app.retry_job", "Retry"),
-        Binding("d", "app.delete_job", "Delete"),
+        Binding("enter", "select_cursor", "Details", key_display="⏎"),
+        Binding("home", "first_job", "First", show=False),
+        Binding("end", "last_job", "Last", show=False),
     ]
 
+    @dataclass
     class NeedMore(Message):
-        """The cursor nears the last loaded row and more jobs exist."""
+        """The cursor nears the last loaded row and more jobs exist (from `offset` on)."""
 
-        def __init__(self, offset: int) -> None:
-            super().__init__()
-            self.offset = offset
+        offset: int
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id, cursor_type="row", zebra_stripes=False)
@@ -49,6 +48,7 @@ class JobTable(DataTable):
         self.generation = 0
         self.complete = False
         self._waiting_for_page = False
+        self._to_last = False  # End was pressed: follow the pages to the last job
 
     def on_mount(self) -> None:
         for column in COLUMNS:
@@ -67,6 +67,7 @@ class JobTable(DataTable):
         self.generation += 1
         self.complete = False
         self._waiting_for_page = True
+        self._to_last = False
         self.jobs.clear()
         self._cells.clear()
         self.clear()
@@ -80,7 +81,20 @@ class JobTable(DataTable):
                 self._append(job, now)
         # Only now: adding rows moves the cursor, which must not ask for a page meanwhile.
         self._waiting_for_page = False
+        if self._to_last:
+            self.move_cursor(row=self.row_count - 1, animate=False)
+            self._to_last = not complete
         self._check_paging()
+
+    def action_first_job(self) -> None:
+        """Put the cursor on the newest job."""
+        self._to_last = False
+        self.move_cursor(row=0, animate=False)
+
+    def action_last_job(self) -> None:
+        """Put the cursor on the oldest job, loading the pages up to it."""
+        self._to_last = not self.complete
+        self.move_cursor(row=max(self.row_count - 1, 0), animate=False)
 
     def _append(self, job: JobDB, now: datetime) -> None:
         cells = job_cells(job, now)

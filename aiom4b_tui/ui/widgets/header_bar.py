@@ -1,0 +1,102 @@
+"""The top line: the app's name, the queue's workers (or the pause), a watched inbox,
+and how many jobs wait, are done or failed.
+
+The bar reads the worker registry itself, in a thread, every WORKERS_SECONDS; the job
+counts come from the jobs panel's poll, routed here by the main screen.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from textual import work
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.widgets import Label
+
+from aiom4b_tui.core.models import JobStatus
+from aiom4b_tui.core.safe_text import visible
+from aiom4b_tui.ui.messages import WorkersSeen
+from aiom4b_tui.ui.reported import reported
+from aiom4b_tui.ui.worker_status import status_line
+
+if TYPE_CHECKING:
+    from aiom4b_tui.ui.worker_link import WorkerLink
+
+WORKERS_SECONDS = 1.0
+
+SHOWN = (
+    (JobStatus.QUEUED, "queued"),
+    (JobStatus.COMPLETED, "done"),
+    (JobStatus.FAILED, "failed"),
+)
+
+
+def counts_text(counts: dict[JobStatus, int]) -> str:
+    """`3 queued · 41 done` (failed only when there are some); the running ones are
+    told by the worker line."""
+    parts = [
+        f"{counts.get(status, 0)} {word}"
+        for status, word in SHOWN
+        if status is not JobStatus.FAILED or counts.get(status)
+    ]
+    return " · ".join(parts)
+
+
+class HeaderBar(Horizontal):
+    """`aiom4b`, the worker line, the inbox (while watched) and the job counts."""
+
+    def __init__(self, worker_link: WorkerLink, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.worker_link = worker_link
+        self.worker_line = ""
+        self._busy = False
+
+    def compose(self) -> ComposeResult:
+        yield Label("aiom4b", id="app-name")
+        yield Label("", id="worker-line", markup=False)
+        inbox = Label("", id="inbox", markup=False)
+        inbox.display = False  # until an inbox is watched
+        yield inbox
+        yield Label("", id="counts", markup=False)
+
+    def on_mount(self) -> None:
+        self.poll_workers()
+        self.set_interval(WORKERS_SECONDS, self.poll_workers)
+
+    def poll_workers(self) -> None:
+        """Read the registry now (one read at a time)."""
+        if not self._busy:
+            self._busy = True
+            self._read_registry()
+
+    @work(thread=True, group="workers", exit_on_error=False)
+    @reported
+    def _read_registry(self) -> None:
+        try:
+            seen = WorkersSeen(self.worker_link.live_workers(), self.worker_link.pause_mode())
+        finally:
+            self._busy = False
+        self.post_message(seen)
+
+    def on_workers_seen(self, message: WorkersSeen) -> None:
+        text = status_line(message.workers, message.paused)
+        if text != self.worker_line:
+            self.worker_line = text
+            label = self.query_one("#worker-line", Label)
+            label.update(text)
+            label.set_class(message.paused is not None, "-paused")
+
+    def show_counts(self, counts: dict[JobStatus, int]) -> None:
+        """Show fresh job counts."""
+        text = counts_text(counts)
+        label = self.query_one("#counts", Label)
+        if text != str(label.content):  # an unchanged label need not be laid out again
+            label.update(text)
+
+    def show_inbox(self, inbox: Path | None) -> None:
+        """Show the watched inbox, or nothing when none is watched."""
+        label = self.query_one("#inbox", Label)
+        label.display = inbox is not None
+        label.update(f"inbox {visible(inbox.name)}" if inbox is not None else "")
