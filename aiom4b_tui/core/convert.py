@@ -23,6 +23,7 @@ import struct
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 from mutagen.mp4 import MP4
@@ -42,8 +43,8 @@ from aiom4b_tui.core.mp4_book import book_length, finish_book, played_samples
 from aiom4b_tui.core.mp4_boxes import MP4Error
 from aiom4b_tui.core.mp4_chapters import NERO_MAX_CHAPTERS, chapter_starts_in_units
 from aiom4b_tui.core.options import JobOptions
-from aiom4b_tui.core.plan import BookPlan, make_plan, numbered_path
-from aiom4b_tui.core.plan_inputs import read_plan_inputs
+from aiom4b_tui.core.plan import BookPlan, numbered_path
+from aiom4b_tui.core.plan_inputs import plan_scanned_book
 from aiom4b_tui.core.progress_meter import ProgressMeter
 from aiom4b_tui.core.safe_text import visible
 from aiom4b_tui.core.scan import scan_book
@@ -106,13 +107,6 @@ async def convert_folders(
         if on_log:
             on_log(f"skipped {path.name}: {why}")
     encoders = await asyncio.to_thread(ffmpeg_encoders, ffmpeg)
-    try:
-        inputs = await asyncio.to_thread(read_plan_inputs, scan, options)
-    except ChapterFileError as exc:
-        raise ConversionError(str(exc)) from exc
-    for note in inputs.notes:
-        if on_log:
-            on_log(note)
     silences = None
     if options.chapters_by_silence or options.max_chapter_minutes:
         silences = await detect_silences(
@@ -124,14 +118,17 @@ async def convert_folders(
         )
         if on_log:
             on_log(f"{len(silences)} silences of {options.silence_seconds:g} s or more")
-    plan = make_plan(
-        scan,
-        options,
-        output_dir=output_dir,
-        encoders=encoders,
-        silences=silences,
-        **inputs.plan_kwargs(),
-    )
+    try:
+        plan, notes = await asyncio.to_thread(
+            partial(plan_scanned_book, output_dir=output_dir, encoders=encoders, silences=silences),
+            scan,
+            options,
+        )
+    except ChapterFileError as exc:
+        raise ConversionError(str(exc)) from exc
+    for note in notes:
+        if on_log:
+            on_log(note)
     if encoders and not plan.copy and plan.encoder.codec not in encoders:
         raise ConversionError(f"this ffmpeg has no {plan.encoder.codec} encoder: {ffmpeg}")
     return await convert_book(

@@ -38,7 +38,12 @@ Executor = Callable[[JobRun], Awaitable[Path]]
 
 def effective_options(job: JobDB, settings: Settings) -> JobOptions:
     """The job's options with the settings' defaults filled in (output folder, bitrate)."""
-    options = job.job_options()
+    return options_with_defaults(job.job_options(), settings)
+
+
+def options_with_defaults(options: JobOptions, settings: Settings) -> JobOptions:
+    """`options` with the settings' defaults filled in (output folder, bitrate): what the
+    worker converts with, and so what the add dialog's preview must plan with."""
     updates: dict[str, Any] = {}
     if options.output_dir is None:
         updates["output_dir"] = settings.resolved_output_dir()

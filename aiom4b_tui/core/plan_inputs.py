@@ -1,16 +1,21 @@
-"""What make_plan needs beyond the scan, read from the disk: the sources' extra tags and
-a chapter file's chapters. One call, so the add dialog's preview and the conversion plan
-the same book (silences, found only by running ffmpeg, are left to the conversion).
+"""The one way a book is planned: the scan, what make_plan needs beyond it from the disk
+(the sources' extra tags, a chapter file's chapters), then make_plan. The add dialog's
+preview and the conversion both call `plan_scanned_book`, so what the dialog shows is
+what is made (silences, found only by running ffmpeg, are added by the conversion).
 Blocking: run it in a thread.
 """
 
 from __future__ import annotations
 
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
+from aiom4b_tui.core.chapter_edit import Silence
 from aiom4b_tui.core.chapter_files import ChapterMark
 from aiom4b_tui.core.chapter_sources import book_chapter_marks
 from aiom4b_tui.core.options import JobOptions
+from aiom4b_tui.core.plan import BookPlan, make_plan
 from aiom4b_tui.core.scan import BookScan
 from aiom4b_tui.core.source_tags import book_source_tags
 
@@ -34,3 +39,25 @@ def read_plan_inputs(scan: BookScan, options: JobOptions) -> PlanInputs:
     tags = book_source_tags([f.path for f in scan.files])
     marks, said = book_chapter_marks(scan, options)
     return PlanInputs(tags, marks, [said] if said else [])
+
+
+def plan_scanned_book(
+    scan: BookScan,
+    options: JobOptions,
+    *,
+    output_dir: Path,
+    encoders: Collection[str],
+    silences: Sequence[Silence] | None = None,
+) -> tuple[BookPlan, list[str]]:
+    """The book's plan and the lines worth logging about it (ChapterFileError when the job
+    names a chapter file that cannot be read)."""
+    inputs = read_plan_inputs(scan, options)
+    plan = make_plan(
+        scan,
+        options,
+        output_dir=output_dir,
+        encoders=encoders,
+        silences=silences,
+        **inputs.plan_kwargs(),
+    )
+    return plan, inputs.notes

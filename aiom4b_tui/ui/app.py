@@ -192,7 +192,9 @@ def create_app(
         from aiom4b_tui.core.db import open_database
         from aiom4b_tui.core.jobs import JobService
 
-        service = JobService(open_database(settings.data_dir))
+        service = JobService(
+            open_database(settings.data_dir, busy_timeout=settings.db_busy_timeout)
+        )
     root = start_path or settings.library_dir or Path.cwd()
     return AiomApp(
         settings,

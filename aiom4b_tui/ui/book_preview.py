@@ -1,7 +1,8 @@
 """What the add dialog and the job details show before a book is made: the engine's plan.
 
-`build_preview` runs the engine's `scan_book` + `make_plan` with the job's options and the
-settings' defaults, exactly as the queue will, and keeps what a person needs to see.
+`build_preview` runs the engine's `scan_book` + `plan_scanned_book` with the job's options
+and the settings' defaults (`options_with_defaults`), exactly as the worker will, and
+keeps what a person needs to see.
 Blocking (it probes every file): call it in a thread.
 """
 
@@ -11,9 +12,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from aiom4b_tui.core.chapter_files import ChapterFileError
 from aiom4b_tui.core.ffmpeg import FFmpegNotFoundError, ffmpeg_encoders, find_ffmpeg
+from aiom4b_tui.core.job_execution import options_with_defaults
 from aiom4b_tui.core.options import JobOptions
-from aiom4b_tui.core.plan import BookPlan, make_plan
+from aiom4b_tui.core.plan import BookPlan
+from aiom4b_tui.core.plan_inputs import plan_scanned_book
 from aiom4b_tui.core.scan import AudioFile, ScanError, scan_book
 
 if TYPE_CHECKING:
@@ -64,14 +68,18 @@ def build_preview(
     folders: list[Path], settings: Settings, options: JobOptions | None = None
 ) -> BookPreview:
     """The plan of one book made from `folders`, in that order; a ScanError becomes `error`."""
-    options = _with_defaults(options or JobOptions(), settings)
+    options = options_with_defaults(options or JobOptions(), settings)
     ffmpeg, encoders = _ffmpeg_and_encoders(settings)
     try:
         scan = scan_book(folders, ffmpeg=ffmpeg)
-    except ScanError as exc:
+        plan, notes = plan_scanned_book(
+            scan, options, output_dir=settings.resolved_output_dir(), encoders=encoders
+        )
+    except (ScanError, ChapterFileError) as exc:
         return unreadable_preview(folders, str(exc))
-    plan = make_plan(scan, options, output_dir=settings.resolved_output_dir(), encoders=encoders)
-    return preview_of_plan(folders, plan)
+    preview = preview_of_plan(folders, plan)
+    preview.notes += notes
+    return preview
 
 
 def preview_of_plan(folders: list[Path], plan: BookPlan) -> BookPreview:
@@ -93,13 +101,6 @@ def preview_of_plan(folders: list[Path], plan: BookPlan) -> BookPreview:
         audio_format=f"{how} {_channels(encoder.channels)}",
         notes=notes,
     )
-
-
-def _with_defaults(options: JobOptions, settings: Settings) -> JobOptions:
-    """The settings' bitrate, as the queue applies it (core.job_execution.effective_options)."""
-    if options.bitrate is None and settings.bitrate is not None:
-        return options.model_copy(update={"bitrate": settings.bitrate})
-    return options
 
 
 def _ffmpeg_and_encoders(settings: Settings) -> tuple[str | None, frozenset[str] | tuple[str]]:

@@ -51,7 +51,7 @@ Cells = tuple[Text, ...]
 
 def status_text(job: JobDB) -> Text:
     """`● running`, with colour; `● stopping` once a cancel has been asked for."""
-    symbol, word, style = STATUS_SYMBOLS[job.status]
+    symbol, word, style = STATUS_SYMBOLS.get(job.status, ("?", "bad row", "bold red"))
     if job.status is JobStatus.RUNNING and job.cancel_requested:
         word = "stopping"
     return Text(f"{symbol} {word}", style=style)

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
+from pydantic import ValidationError
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
@@ -183,7 +184,17 @@ class AddBookScreen(ModalScreen[AddDecision]):
                     markup=False,
                 )
                 return
-            self.dismiss(AddDecision(action, self.job_create()))
+            try:
+                job = self.job_create()
+            except ValidationError as exc:
+                self.notify(
+                    visible(validation_text(exc)),
+                    title="Cannot queue this book",
+                    severity="error",
+                    markup=False,
+                )
+                return
+            self.dismiss(AddDecision(action, job))
         else:
             self.dismiss(AddDecision(action))
 
@@ -203,3 +214,13 @@ class AddBookScreen(ModalScreen[AddDecision]):
             title=job_title(self.folders, options),
             options=options,
         )
+
+
+def validation_text(exc: ValidationError) -> str:
+    """A refused value as a person reads it: "year: use YYYY or YYYY-MM-DD"."""
+    parts = []
+    for error in exc.errors():
+        where = " ".join(str(p) for p in error.get("loc", ()) if not isinstance(p, int))
+        message = str(error.get("msg", "")).removeprefix("Value error, ")
+        parts.append(f"{where.replace('_', ' ')}: {message}" if where else message)
+    return "; ".join(parts)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, ClassVar, TypeVar
 
 from rich.table import Table
 from rich.text import Text
@@ -18,13 +18,16 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.widgets import Footer, Label, RichLog, Static, TabbedContent, TabPane
 
-from aiom4b_tui.core.models import JobDB, JobStatus
+from aiom4b_tui.core.models import BadRowError, JobDB, JobStatus
+from aiom4b_tui.core.options import JobOptions
 from aiom4b_tui.core.safe_text import visible, visible_lines
 from aiom4b_tui.ui import formatting, job_commands
 from aiom4b_tui.ui.book_preview import BookPreview, build_preview
 from aiom4b_tui.ui.job_rows import display_title, elapsed_seconds, failure_reason, status_text
 from aiom4b_tui.ui.messages import JobFetched
 from aiom4b_tui.ui.reported import reported
+
+T = TypeVar("T")
 
 if TYPE_CHECKING:
     from aiom4b_tui.core.jobs import JobService
@@ -122,13 +125,14 @@ class JobDetailsScreen(Screen[None]):
         table = Table.grid(padding=(0, 2))
         table.add_column(style="bold", no_wrap=True)
         table.add_column()
-        options = job.job_options()
+        options = _readable(job.job_options, JobOptions())
         rows = [
             ("Job", str(job.id)),
-            ("Status", job.status.value + (" (cancel asked)" if job.cancel_requested else "")),
+            ("Problem", visible(job.problem() or "")),
+            ("Status", str(job.status.value) + (" (cancel asked)" if job.cancel_requested else "")),
             ("Reason", failure_reason(job) if job.status is JobStatus.FAILED else ""),
             ("Progress", formatting.progress_bar(job.progress)),
-            ("Folders", "\n".join(visible(p) for p in job.folders())),
+            ("Folders", "\n".join(visible(p) for p in _readable(job.folders, []))),
             ("Output", visible(job.output_file or "")),
             ("Created", formatting.local_time(job.created_at)),
             ("Started", formatting.local_time(job.start_time)),
@@ -148,8 +152,10 @@ class JobDetailsScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="details-plan", exit_on_error=False)
     def _load_plan(self) -> None:
         """Read the job's folders for its plan, away from the event loop."""
-        folders = [f for f in self.job.folders() if f.is_dir()]
-        if not folders:
+        folders = [f for f in _readable(self.job.folders, []) if f.is_dir()]
+        if self.job.problem():
+            text = Text(f"This row cannot be read: {visible(self.job.problem())}", style="red")
+        elif not folders:
             text = Text("The job's folders are no longer there.", style="dim")
         else:
             text = self._plan_text(build_preview(folders, self.settings, self.job.job_options()))
@@ -201,3 +207,11 @@ class JobDetailsScreen(Screen[None]):
     def action_close(self) -> None:
         """Back to the main screen."""
         self.dismiss(None)
+
+
+def _readable(read: Callable[[], T], default: T) -> T:
+    """What `read` gives, or `default` for a row written by hand or by another version."""
+    try:
+        return read()
+    except BadRowError:
+        return default
