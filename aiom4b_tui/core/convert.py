@@ -291,7 +291,9 @@ async def _convert_in(
     )
     log(f"{plan.title}: {len(plan.files)} files, {how}")
     if plan.copy:
-        book = await join_copy(plan, work, ffmpeg=ffmpeg, pool=pool, meter=meter, log=log)
+        book = await join_copy(
+            plan, work, ffmpeg=ffmpeg, pool=pool, meter=meter, log=log, ledger=ledger
+        )
     else:
         book = await encode_gapless(
             plan,

@@ -327,6 +327,7 @@ async def join_copy(
     pool: FFmpegPool,
     meter: ProgressMeter,
     log: LogFn,
+    ledger: WorkLedger,
     segment_seconds: float | None = None,
 ) -> EncodedBook:
     """Re-wrap each AAC source as ADTS (no re-encoding) and join them.
@@ -340,7 +341,7 @@ async def join_copy(
     """
     rate = plan.encoder.sample_rate
     reencode = functools.partial(
-        _reencode_book, plan, work_dir, ffmpeg, pool, meter, log, segment_seconds
+        _reencode_book, plan, work_dir, ffmpeg, pool, meter, log, segment_seconds, ledger
     )
     problems = await asyncio.to_thread(adts_problems, [f.path for f in plan.files])
     if problems:
@@ -393,6 +394,7 @@ async def _reencode_book(
     meter: ProgressMeter,
     log: LogFn,
     segment_seconds: float | None,
+    ledger: WorkLedger,
     source: Path,
     why: str,
 ) -> EncodedBook:
@@ -410,6 +412,7 @@ async def _reencode_book(
         pool=pool,
         meter=meter,
         log=log,
+        ledger=ledger,
         segment_seconds=segment_seconds,
     )
 
