@@ -57,7 +57,7 @@ def _first_positional(argv: Sequence[str]) -> str | None:
     for arg in argv:
         if skip:
             skip = False
-        elif arg == "--data-dir":
+        elif arg in ("--data-dir", "--database-url"):
             skip = True
         elif not arg.startswith("-"):
             return arg
@@ -68,7 +68,7 @@ def _run_tui(args: argparse.Namespace) -> int:
     from aiom4b_tui.core.settings import load_settings
     from aiom4b_tui.ui import run_tui
 
-    settings = load_settings(args.data_dir)
+    settings = load_settings(args.data_dir, database_url=args.database_url)
     start = args.path or settings.library_dir or Path.cwd()
     if not start.is_dir():
         raise CliError(f"not a folder: {start}", EXIT_USAGE)

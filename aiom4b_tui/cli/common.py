@@ -13,7 +13,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from aiom4b_tui.core.db import Database, DatabaseError, open_database
+from aiom4b_tui.core.db import Database, DatabaseError, open_settings_database
 from aiom4b_tui.core.jobs import AmbiguousJobIdError, JobNotFoundError, JobService
 from aiom4b_tui.core.models import JobDB
 from aiom4b_tui.core.settings import Settings, SettingsError, load_settings
@@ -40,6 +40,18 @@ def add_data_dir(parser: argparse.ArgumentParser, *, top_level: bool = False) ->
         default=None if top_level else argparse.SUPPRESS,
         help="data dir (database, output, backups); default: $AIOM4B_DATA_DIR, "
         "the checkout's data/, or the user data dir",
+    )
+    add_database_url(parser, top_level=top_level)
+
+
+def add_database_url(parser: argparse.ArgumentParser, *, top_level: bool = False) -> None:
+    """Add --database-url (a shared PostgreSQL queue); every verb that takes --data-dir."""
+    parser.add_argument(
+        "--database-url",
+        default=None if top_level else argparse.SUPPRESS,
+        metavar="URL",
+        help="postgresql+psycopg://user:password@host/db for a queue shared by several "
+        "hosts; default: $AIOM4B_DATABASE_URL, database_url, or the data dir's SQLite file",
     )
 
 
@@ -91,11 +103,12 @@ class Context:
 def open_context(args: argparse.Namespace, **overrides: Any) -> Iterator[Context]:
     """Settings and database for a verb; turns their errors into CliErrors."""
     try:
-        settings = load_settings(getattr(args, "data_dir", None), **overrides)
+        url = getattr(args, "database_url", None)
+        settings = load_settings(getattr(args, "data_dir", None), database_url=url, **overrides)
     except SettingsError as exc:
         raise CliError(str(exc), EXIT_USAGE) from exc
     try:
-        db = open_database(settings.data_dir)
+        db = open_settings_database(settings)
     except (DatabaseError, OSError) as exc:
         raise CliError(str(exc)) from exc
     try:

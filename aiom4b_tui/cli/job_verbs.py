@@ -21,6 +21,7 @@ from aiom4b_tui.cli.common import (
     validation_message,
 )
 from aiom4b_tui.core.book_check import missing_audio
+from aiom4b_tui.core.db_postgres import PgDumpMissingError
 from aiom4b_tui.core.job_title import job_title
 from aiom4b_tui.core.models import ConversionJob, JobCreate, JobOptions, JobStatus
 from aiom4b_tui.core.safe_text import visible
@@ -78,11 +79,9 @@ def cmd_stats(args: argparse.Namespace) -> int:
     with open_context(args) as ctx:
         counts = ctx.service.count_by_status()
         oldest, newest = ctx.service.time_range()
-        size = sum(
-            p.stat().st_size for p in ctx.db.path.parent.glob(ctx.db.path.name + "*") if p.is_file()
-        )
+        size = ctx.db.size_bytes()
         stats: dict[str, Any] = {
-            "database": str(ctx.db.path),
+            "database": ctx.db.display_name,
             "database_bytes": size,
             "jobs": {s.value: n for s, n in counts.items()},
             "total": sum(counts.values()),
@@ -171,9 +170,12 @@ def cmd_clear(args: argparse.Namespace) -> int:
 
 
 def cmd_db_backup(args: argparse.Namespace) -> int:
-    """Copy the database with SQLite's online backup."""
+    """Copy the database with SQLite's online backup (PostgreSQL: pg_dump)."""
     with open_context(args) as ctx:
-        dest = ctx.db.backup(args.to.expanduser() if args.to else ctx.settings.backup_dir)
+        try:
+            dest = ctx.db.backup(args.to.expanduser() if args.to else ctx.settings.backup_dir)
+        except PgDumpMissingError as exc:
+            raise CliError(str(exc)) from exc
     print(dest)
     return EXIT_OK
 

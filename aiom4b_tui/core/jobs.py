@@ -153,7 +153,9 @@ class JobService(QueueOperations):
         prefix = id_or_prefix.strip().lower().replace("-", "")
         if not prefix or any(c not in "0123456789abcdef" for c in prefix):
             raise JobNotFoundError(f"not a job id: {id_or_prefix!r}")
-        query = select(JobDB).where(sa.literal_column("jobs.id").like(f"{prefix}%")).limit(2)
+        # As text without dashes on both back ends (PostgreSQL's uuid text has them).
+        id_hex = sa.func.replace(sa.cast(sa.literal_column("jobs.id"), sa.Text), "-", "")
+        query = select(JobDB).where(id_hex.like(f"{prefix}%")).limit(2)
         with self.db.session() as session:
             found = list(session.exec(query))
         if not found:
