@@ -20,7 +20,7 @@ VERB_MODULES = (job_verbs,)
 def _optional_verb_modules() -> tuple[object, ...]:
     """Verb modules of the parts that may be absent in a partial build."""
     found = []
-    for name in ("convert_verb", "queue_verbs"):
+    for name in ("convert_verb", "queue_verbs", "fleet_verbs"):
         try:
             found.append(__import__(f"aiom4b_tui.cli.{name}", fromlist=["register"]))
         except ModuleNotFoundError as exc:

@@ -1,7 +1,8 @@
 """JobService's queue operations: claiming, cancel and retry, heartbeats, recovery, inbox.
 
 Used by core/queue.py, core/recovery.py, core/watch.py and the verbs; mixed into
-JobService, which stays the only code that writes the jobs table.
+JobService, which stays the only code that writes the jobs table. A read-modify-write
+locks its row (FOR UPDATE on PostgreSQL; SQLite's write lock already covers it).
 """
 
 from __future__ import annotations
@@ -125,7 +126,7 @@ class QueueOperations:
         `cancel_requested` for its runner to honour. Finished jobs: JobStateError."""
         now = utcnow()
         with self.db.write_session() as session:
-            job = session.get(JobDB, job_id)
+            job = session.get(JobDB, job_id, with_for_update=True)
             if job is None:
                 raise JobNotFoundError(f"no job with id {job_id}")
             if job.status is JobStatus.QUEUED:
@@ -144,7 +145,7 @@ class QueueOperations:
     def retry(self, job_id: UUID) -> JobDB:
         """Put a failed or cancelled job back to queued, its log kept."""
         with self.db.write_session() as session:
-            job = session.get(JobDB, job_id)
+            job = session.get(JobDB, job_id, with_for_update=True)
             if job is None:
                 raise JobNotFoundError(f"no job with id {job_id}")
             if job.status not in (JobStatus.FAILED, JobStatus.CANCELLED):
@@ -233,7 +234,7 @@ class QueueOperations:
     def add_log_lines(self, job_id: UUID, messages: Sequence[str]) -> JobDB | None:
         """Append several timestamped lines in one transaction."""
         with self.db.write_session() as session:
-            job = session.get(JobDB, job_id)
+            job = session.get(JobDB, job_id, with_for_update=True)
             if job is None:
                 return None
             append_lines(job, messages)
@@ -255,7 +256,7 @@ class QueueOperations:
         `reason`: a failure's one-line reason, kept in `jobs.reason`."""
         now = utcnow()
         with self.db.write_session() as session:
-            job = session.get(JobDB, job_id)
+            job = session.get(JobDB, job_id, with_for_update=True)
             if job is None or job.status is not JobStatus.RUNNING or job.worker != worker:
                 return None
             job.status = status

@@ -82,7 +82,7 @@ class JobService(QueueOperations):
         """Write the fields set in `job_update` (and a new `updated_at`); None if no job."""
         values = column_values(job_update)
         with self.db.write_session() as session:
-            job = session.get(JobDB, job_id)
+            job = session.get(JobDB, job_id, with_for_update=True)
             if job is None:
                 return None
             for name, value in values.items():
@@ -95,7 +95,7 @@ class JobService(QueueOperations):
     ) -> JobDB | None:
         """Add a timestamped line to the job's log (capped), with an optional update."""
         with self.db.write_session() as session:
-            job = session.get(JobDB, job_id)
+            job = session.get(JobDB, job_id, with_for_update=True)
             if job is None:
                 return None
             for name, value in column_values(job_update or JobUpdate()).items():
@@ -107,7 +107,7 @@ class JobService(QueueOperations):
     def delete_job(self, job_id: UUID) -> bool:
         """Remove the job; False if there was none."""
         with self.db.write_session() as session:
-            job = session.get(JobDB, job_id)
+            job = session.get(JobDB, job_id, with_for_update=True)
             if job is None:
                 return False
             session.delete(job)

@@ -23,8 +23,10 @@ from aiom4b_tui.core.convert import remove_work_dirs
 from aiom4b_tui.core.end_recorder import EndRecorder, JobEnd
 from aiom4b_tui.core.ffmpeg import FFmpegPool
 from aiom4b_tui.core.job_execution import Executor, JobRun, convert_job, describe_failure, make_pool
+from aiom4b_tui.core.job_sight import JobSight
 from aiom4b_tui.core.jobs import JobService, ProgressReport
 from aiom4b_tui.core.models import JobDB, JobStatus
+from aiom4b_tui.core.path_map import PathMap
 from aiom4b_tui.core.recovery import (
     OrphanRules,
     WorkRemover,
@@ -91,6 +93,10 @@ class QueueRunner:
         self._paused = False
         self._idle_since: float | None = None
         self.recorder = EndRecorder(service, self.worker_id, on_retry=self._note_write_retry)
+        # A shared queue (or a path map): claim only jobs whose folders this host sees.
+        self._sight = JobSight(
+            PathMap(settings.path_map), check=service.db.is_postgres or bool(settings.path_map)
+        )
 
     @property
     def running_job_ids(self) -> set[UUID]:
@@ -212,7 +218,9 @@ class QueueRunner:
 
     def _recover(self) -> list[JobDB]:
         """Hand back the jobs of dead workers (blocking; run in a thread)."""
-        self._next_recovery = time.monotonic() + RECOVER_INTERVAL
+        # Often enough that a job whose lease expired is taken back soon after.
+        interval = min(RECOVER_INTERVAL, self.settings.lease_seconds / 2)
+        self._next_recovery = time.monotonic() + interval
         return recover_orphans(
             self.service,
             self.settings,
@@ -242,7 +250,12 @@ class QueueRunner:
                 queued = await asyncio.to_thread(self._any_queued)
                 if not queued or self._paused or len(self._active) >= self.books:
                     break
-                job = await asyncio.to_thread(self.service.claim_next, self.worker_id)
+                job = await asyncio.to_thread(
+                    self.service.claim_next,
+                    self.worker_id,
+                    accept=self._sight.accept,
+                    exclude=self._sight.refused_ids(),
+                )
             except Exception:
                 _log.exception("claiming a job failed")
                 queued = True  # unknown: not idle
@@ -258,6 +271,7 @@ class QueueRunner:
         return self.service.count_by_status()[JobStatus.QUEUED] > 0
 
     def _start(self, job: JobDB) -> None:
+        job = self._sight.localize(job)  # this host's paths for its folders
         if self.pool is None:
             self.pool = make_pool(self.settings)
         active = ActiveJob(job.id, job.title or job.folders()[0].name, job)

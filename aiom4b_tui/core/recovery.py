@@ -4,7 +4,8 @@ cancel was asked for, to cancelled, their work folders removed).
 
 A worker on this host is gone when its pid is gone (or its heartbeat is very old, which
 guards against a reused pid); a worker on another host is gone when its heartbeat is
-older than `STALE_AFTER`.
+older than its lease (`lease_seconds`, STALE_AFTER by default): a running job belongs to
+its worker only while the worker renews it.
 """
 
 from __future__ import annotations
@@ -45,6 +46,12 @@ class OrphanRules:
     alive: Callable[[int], bool] = pid_alive
     stale_after: timedelta = STALE_AFTER
     stale_after_same_host: timedelta = STALE_AFTER_SAME_HOST
+
+
+def lease_rules(settings: Settings) -> OrphanRules:
+    """This host's orphan rules with the configured lease: a job of another host's worker
+    is free once its heartbeat is older than `lease_seconds`."""
+    return OrphanRules(host=this_host(), stale_after=timedelta(seconds=settings.lease_seconds))
 
 
 def is_orphan(
@@ -130,7 +137,7 @@ def recover_orphans(
     (the next run resumes from it, or records the book it had already placed); a job
     whose cancel was asked for ends cancelled and its work folder is removed.
     """
-    rules = rules or OrphanRules(host=this_host())
+    rules = rules or lease_rules(settings)
     now = now or utcnow()
     recovered = []
     for job in service.running_jobs():
