@@ -229,11 +229,13 @@ def test_workers_wait_out_a_stopped_server_and_finish_every_book_once(
     # Every worker mid-book (started and registered: a worker that cannot reach its
     # database at start exits, for its service manager to start again).
     wait_for(
-        lambda: sum(
-            r.status is JobStatus.RUNNING and r.progress > 0
-            for r in (fleet.service.get_job(j.id) for j in jobs)
-        )
-        == 3,
+        lambda: (
+            sum(
+                r.status is JobStatus.RUNNING and r.progress > 0
+                for r in (fleet.service.get_job(j.id) for j in jobs)
+            )
+            == 3
+        ),
         timeout=120,
         every=0.1,
     )
