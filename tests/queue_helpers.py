@@ -156,3 +156,32 @@ def ffmpeg_children(pid: int) -> list[int]:
 def leftovers(output_dir: Path) -> list[Path]:
     """Work folders left in an output folder."""
     return sorted(output_dir.glob(".aiom4b-work-*")) if output_dir.exists() else []
+
+
+def hold_write_lock(db_file: Path, seconds: float) -> None:
+    """Another connection holds SQLite's write lock (BEGIN IMMEDIATE) for `seconds`,
+    from a thread; returns once the lock is taken."""
+    import threading
+
+    taken = threading.Event()
+
+    def hold() -> None:
+        conn = sqlite3.connect(db_file, isolation_level=None)
+        conn.execute("BEGIN IMMEDIATE")
+        taken.set()
+        threading.Event().wait(seconds)
+        conn.execute("ROLLBACK")
+        conn.close()
+
+    threading.Thread(target=hold, daemon=True).start()
+    if not taken.wait(10):
+        raise AssertionError("could not take the write lock")
+
+
+def short_busy_timeout(monkeypatch, milliseconds: int = 100) -> None:
+    """Make databases opened from now on wait only `milliseconds` for a lock."""
+    from aiom4b_tui.core import db as db_module
+
+    pragmas = tuple(p for p in db_module.PRAGMAS if "busy_timeout" not in p)
+    monkeypatch.setattr(db_module, "PRAGMAS", (*pragmas, f"PRAGMA busy_timeout={milliseconds}"))
+    monkeypatch.setattr(db_module, "BUSY_TIMEOUT_MS", milliseconds)

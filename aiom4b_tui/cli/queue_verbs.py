@@ -25,6 +25,7 @@ from aiom4b_tui.core.jobs import JobService, JobStateError
 from aiom4b_tui.core.models import JobDB, JobStatus
 from aiom4b_tui.core.queue import RunnerEvent
 from aiom4b_tui.core.recovery import OrphanRules, is_orphan, recover_orphans
+from aiom4b_tui.core.safe_text import visible
 from aiom4b_tui.core.watch import SETTLE_SECONDS, InboxWatcher
 from aiom4b_tui.core.worker_id import current_worker_id, this_host
 
@@ -56,14 +57,15 @@ def event_printer(verbose: bool) -> Callable[[RunnerEvent], None]:
 
     def print_event(event: RunnerEvent) -> None:
         if event.kind == "status" or (verbose and event.kind == "log"):
-            say(f"{str(event.job_id)[:8]}  {event.title}: {event.message}")
+            # Titles come from tags and messages quote ffmpeg: never sent raw.
+            say(f"{str(event.job_id)[:8]}  {visible(event.title)}: {visible(event.message)}")
 
     return print_event
 
 
 def announce_queued(job: JobDB) -> None:
     """Say that the inbox watcher queued `job`."""
-    say(f"{str(job.id)[:8]}  {job.title}: queued from the inbox")
+    say(f"{str(job.id)[:8]}  {visible(job.title or '')}: queued from the inbox")
 
 
 def run_until_signalled(main: Coroutine[Any, Any, None], on_signal: Callable[[int], None]) -> None:

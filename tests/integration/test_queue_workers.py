@@ -133,23 +133,25 @@ def test_cancel_from_another_process_ends_the_ffmpeg_children(queue, long_book, 
     assert service.get_job(job.id).status is JobStatus.CANCELLED
 
 
-@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT, signal.SIGHUP])
-def test_a_stop_signal_puts_the_running_job_back_to_queued(queue, long_book, tmp_path, sig):
+@pytest.mark.parametrize(
+    ("sig", "code"), [(signal.SIGTERM, 0), (signal.SIGINT, 130), (signal.SIGHUP, 0)]
+)
+def test_a_stop_signal_puts_the_running_job_back_to_queued(queue, long_book, tmp_path, sig, code):
     data, service, out = queue
     job = _queue_book(service, long_book, out)
     worker = start_aiom4b(data, "worker", "--jobs", "1", log=tmp_path / "w.log")
     try:
         _wait_running(service, job.id, tmp_path / "w.log")
         worker.send_signal(sig)
-        assert worker.wait(timeout=10) == 0
+        assert worker.wait(timeout=10) == code  # Ctrl-C: 130, as everywhere
     finally:
         if worker.poll() is None:
             worker.kill()
     row = service.get_job(job.id)
     assert row.status is JobStatus.QUEUED and row.worker is None
-    assert row.log.endswith("stopped with its runner; queued again")
+    assert row.log.endswith("stopped with its runner; queued again, its work kept")
     assert processes_mentioning(f".aiom4b-work-{job.id.hex}") == []
-    assert leftovers(out) == []
+    assert leftovers(out), "its work folder is kept for the next run to resume from"
 
 
 def test_a_watching_worker_converts_a_book_dropped_in_the_inbox(queue, tiny_book, tmp_path):

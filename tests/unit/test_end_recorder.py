@@ -4,43 +4,20 @@ a real SQLite write lock held by another connection, a short busy timeout."""
 from __future__ import annotations
 
 import asyncio
-import sqlite3
-import threading
-from pathlib import Path
 
 import pytest
 
-from aiom4b_tui.core import db as db_module
 from aiom4b_tui.core.end_recorder import EndNotRecordedError, EndRecorder, JobEnd
 from aiom4b_tui.core.models import JobStatus
-from tests.queue_helpers import open_service, queue_jobs
+from tests.queue_helpers import hold_write_lock, open_service, queue_jobs, short_busy_timeout
 
 
 @pytest.fixture
-def short_busy_timeout(monkeypatch: pytest.MonkeyPatch) -> None:
-    pragmas = tuple(p for p in db_module.PRAGMAS if "busy_timeout" not in p)
-    monkeypatch.setattr(db_module, "PRAGMAS", (*pragmas, "PRAGMA busy_timeout=100"))
-    monkeypatch.setattr(db_module, "BUSY_TIMEOUT_MS", 100)
+def short_timeout(monkeypatch: pytest.MonkeyPatch) -> None:
+    short_busy_timeout(monkeypatch)
 
 
-def _hold_write_lock(db_file: Path, seconds: float) -> threading.Event:
-    """Another connection holds BEGIN IMMEDIATE for `seconds`; the event says it has it."""
-    taken = threading.Event()
-
-    def hold() -> None:
-        conn = sqlite3.connect(db_file, isolation_level=None)
-        conn.execute("BEGIN IMMEDIATE")
-        taken.set()
-        threading.Event().wait(seconds)
-        conn.execute("ROLLBACK")
-        conn.close()
-
-    threading.Thread(target=hold, daemon=True).start()
-    assert taken.wait(5)
-    return taken
-
-
-async def test_a_locked_database_delays_the_end_but_it_is_recorded(short_busy_timeout, tmp_path):
+async def test_a_locked_database_delays_the_end_but_it_is_recorded(short_timeout, tmp_path):
     _settings, db, service = open_service(tmp_path / "data")
     (job,) = queue_jobs(service, tmp_path, 1)
     service.claim_next("host:1")
@@ -48,7 +25,7 @@ async def test_a_locked_database_delays_the_end_but_it_is_recorded(short_busy_ti
     recorder = EndRecorder(
         service, "host:1", on_retry=lambda _id, m: retries.append(m), first_delay=0.1
     )
-    _hold_write_lock(db.path, 1.5)
+    hold_write_lock(db.path, 1.5)
     end = JobEnd(job.id, JobStatus.FAILED, ["failed: 02.mp3 is empty"], reason="02.mp3 is empty")
     row = await recorder.record(end)
     assert row is not None and row.status is JobStatus.FAILED
@@ -58,13 +35,13 @@ async def test_a_locked_database_delays_the_end_but_it_is_recorded(short_busy_ti
     db.close()
 
 
-async def test_a_stopping_worker_gives_up_after_its_grace(short_busy_timeout, tmp_path):
+async def test_a_stopping_worker_gives_up_after_its_grace(short_timeout, tmp_path):
     _settings, db, service = open_service(tmp_path / "data")
     (job,) = queue_jobs(service, tmp_path, 1)
     service.claim_next("host:1")
     recorder = EndRecorder(service, "host:1", first_delay=0.1, grace_after_stop=0.5)
     recorder.stopping = True
-    _hold_write_lock(db.path, 3)
+    hold_write_lock(db.path, 3)
     with pytest.raises(EndNotRecordedError, match="could not be recorded"):
         await recorder.record(JobEnd(job.id, JobStatus.QUEUED, ["stopped"]))
     assert recorder.unrecorded == {job.id}
