@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -107,6 +108,9 @@ def open_context(args: argparse.Namespace, **overrides: Any) -> Iterator[Context
         settings = load_settings(getattr(args, "data_dir", None), database_url=url, **overrides)
     except SettingsError as exc:
         raise CliError(str(exc), EXIT_USAGE) from exc
+    if url:
+        # A worker this verb starts (add, worker resume) works the same queue.
+        os.environ["AIOM4B_DATABASE_URL"] = url
     try:
         db = open_settings_database(settings)
     except (DatabaseError, OSError) as exc:

@@ -19,8 +19,10 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from aiom4b_tui.core.convert import remove_work_dirs
+from aiom4b_tui.core.job_sight import localize_job
 from aiom4b_tui.core.jobs import JobService
 from aiom4b_tui.core.models import JobDB, JobStatus, utcnow
+from aiom4b_tui.core.path_map import PathMap
 from aiom4b_tui.core.settings import Settings
 from aiom4b_tui.core.worker_id import WorkerId, pid_alive, this_host
 
@@ -158,5 +160,6 @@ def recover_orphans(
         if done is not None:
             recovered.append(done)
             if status is JobStatus.CANCELLED:
-                (remove_work or remove_work_dirs)(job_output_dir(adopted, settings), work_name(job))
+                local = localize_job(adopted, PathMap(settings.path_map))  # this host's paths
+                (remove_work or remove_work_dirs)(job_output_dir(local, settings), work_name(job))
     return recovered
