@@ -28,7 +28,9 @@ PORT = 5432  # only names the socket file: the server listens on no TCP port
 SUPERUSER = "postgres"
 SERVER_SETTINGS = (
     "-c fsync=off -c synchronous_commit=off -c full_page_writes=off "
-    "-c max_connections=300 -c listen_addresses=''"
+    "-c max_connections=300 -c listen_addresses='' "
+    # Not UTC: aiom4b's sessions must set their own time zone.
+    "-c timezone=America/New_York"
 )
 
 
