@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import json
 import stat
-import subprocess
-import sys
 import threading
 from pathlib import Path
 
@@ -16,12 +14,12 @@ from alembic import command
 from alembic.script import ScriptDirectory
 from sqlalchemy import text
 
+from aiom4b_tui.cli import main
 from aiom4b_tui.core.db import DB_FILE, Database, DatabaseError, DatabaseTooNewError, open_database
 from aiom4b_tui.core.jobs import JobService
 from aiom4b_tui.core.migrate import alembic_config, current_revision, head_revision
 from aiom4b_tui.core.models import JobCreate, JobStatus, utcnow
-from tests.postgres.cluster import PgCluster
-from tests.queue_helpers import ROOT, aiom4b, cli_env, queue_jobs
+from tests.queue_helpers import queue_jobs
 
 
 def _raw_database(data_dir: Path, url: str | None) -> Database:
@@ -108,7 +106,7 @@ def test_concurrent_claims_never_take_one_job_twice(
 ):
     db = open_database(data_dir, url=database_url)
     service = JobService(db)
-    jobs = queue_jobs(service, tmp_path, 40)
+    jobs = queue_jobs(service, tmp_path, 24)
     taken: dict[str, list] = {}
     errors: list[BaseException] = []
 
@@ -120,7 +118,7 @@ def test_concurrent_claims_never_take_one_job_twice(
         except BaseException as exc:
             errors.append(exc)
 
-    threads = [threading.Thread(target=claimer, args=(f"h{i}:1",)) for i in range(6)]
+    threads = [threading.Thread(target=claimer, args=(f"h{i}:1",)) for i in range(4)]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -151,46 +149,49 @@ def _with_password(url: str) -> str:
     return url.replace("postgres@", f"postgres:{SECRET}@", 1)
 
 
-def test_the_password_never_shows(pg_url: str, data_dir: Path, tmp_path: Path):
+def _cli(capsys: pytest.CaptureFixture[str], data_dir: Path, *args: str | Path):
+    """`aiom4b --data-dir DATA ARGS` in this process: (exit code, stdout, stderr)."""
+    code = main(["--data-dir", str(data_dir), *map(str, args)])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_the_password_never_shows(pg_url: str, data_dir: Path, tmp_path: Path, capsys):
     url = _with_password(pg_url)
-    done = aiom4b(data_dir, "--database-url", url, "stats", "--json")
-    assert done.returncode == 0, done.stderr
-    assert json.loads(done.stdout)["database"].startswith("postgresql+psycopg://postgres:***@")
-    done = aiom4b(data_dir, "workers", "--database-url", url)
-    assert done.returncode == 0, done.stderr
-    assert SECRET not in done.stdout + done.stderr
+    code, out, err = _cli(capsys, data_dir, "--database-url", url, "stats", "--json")
+    assert code == 0, err
+    assert json.loads(out)["database"].startswith("postgresql+psycopg://postgres:***@")
+    assert SECRET not in out + err
+    code, out, err = _cli(capsys, data_dir, "workers", "--database-url", url)
+    assert code == 0, err
+    assert "postgres:***@" in out and SECRET not in out + err
     unreachable = f"postgresql+psycopg://postgres:{SECRET}@/x?host={tmp_path}/none"
-    done = aiom4b(data_dir, "--database-url", unreachable, "stats")
-    assert done.returncode == 1
-    assert "cannot open the database postgresql+psycopg://postgres:***@" in done.stderr
-    assert SECRET not in done.stdout + done.stderr
+    code, out, err = _cli(capsys, data_dir, "--database-url", unreachable, "stats")
+    assert code == 1
+    assert "cannot open the database postgresql+psycopg://postgres:***@" in err
+    assert SECRET not in out + err
     with pytest.raises(DatabaseError) as caught:
         open_database(data_dir, url=unreachable)
     assert SECRET not in str(caught.value)
 
 
-def test_db_backup_runs_pg_dump(pg_cluster: PgCluster, pg_url: str, data_dir: Path, tmp_path):
+def test_db_backup_runs_pg_dump(pg_url: str, data_dir: Path, tmp_path: Path, capsys):
     db = open_database(data_dir, url=pg_url)
     JobService(db).create_job(JobCreate(input_folders=[tmp_path]))
     db.close()
-    done = aiom4b(data_dir, "db", "backup", "--to", tmp_path / "dumps")
-    assert done.returncode == 0, done.stderr
-    dump = Path(done.stdout.strip())
+    code, out, err = _cli(capsys, data_dir, "db", "backup", "--to", tmp_path / "dumps")
+    assert code == 0, err
+    dump = Path(out.strip())
     assert dump.parent == tmp_path / "dumps" and dump.suffix == ".pgdump"
     assert dump.read_bytes().startswith(b"PGDMP")
     assert stat.S_IMODE(dump.stat().st_mode) == 0o600
 
 
-def test_db_backup_without_pg_dump_says_what_to_do(pg_url: str, data_dir: Path, tmp_path):
+def test_db_backup_without_pg_dump_says_what_to_do(
+    pg_url: str, data_dir: Path, tmp_path: Path, capsys, monkeypatch
+):
     open_database(data_dir, url=pg_url).close()
-    env_path = str(tmp_path / "empty-bin")
-    done = subprocess.run(
-        [sys.executable, "-m", "aiom4b_tui", "--data-dir", str(data_dir), "db", "backup"],
-        env={**cli_env(), "PATH": env_path},
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert done.returncode == 1
-    assert "pg_dump is not on PATH" in done.stderr
+    monkeypatch.setenv("PATH", str(tmp_path / "empty-bin"))
+    code, _out, err = _cli(capsys, data_dir, "db", "backup")
+    assert code == 1
+    assert "pg_dump is not on PATH" in err
