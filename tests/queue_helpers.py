@@ -182,6 +182,7 @@ def short_busy_timeout(monkeypatch, milliseconds: int = 100) -> None:
     """Make databases opened from now on wait only `milliseconds` for a lock."""
     from aiom4b_tui.core import db as db_module
 
+    monkeypatch.setenv("AIOM4B_DB_BUSY_TIMEOUT", str(milliseconds / 1000))  # where it is read
     pragmas = tuple(p for p in db_module.PRAGMAS if "busy_timeout" not in p)
     monkeypatch.setattr(db_module, "PRAGMAS", (*pragmas, f"PRAGMA busy_timeout={milliseconds}"))
     monkeypatch.setattr(db_module, "BUSY_TIMEOUT_MS", milliseconds)

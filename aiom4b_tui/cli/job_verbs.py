@@ -24,6 +24,7 @@ from aiom4b_tui.core.book_check import missing_audio
 from aiom4b_tui.core.db_postgres import PgDumpMissingError
 from aiom4b_tui.core.job_title import job_title
 from aiom4b_tui.core.models import ConversionJob, JobCreate, JobOptions, JobStatus
+from aiom4b_tui.core.recovery import discard_work
 from aiom4b_tui.core.safe_text import visible
 from aiom4b_tui.core.worker_control import WORKER_LOG, ensure_worker
 
@@ -156,6 +157,7 @@ def cmd_rm(args: argparse.Namespace) -> int:
         if job.status is JobStatus.RUNNING:
             raise CliError(f"job {job.id} is running; cancel it first", EXIT_USAGE)
         ctx.service.delete_job(job.id)
+        discard_work(job, ctx.settings)  # a stopped job keeps its work for a resume
     print(f"deleted {job.id}")
     return EXIT_OK
 

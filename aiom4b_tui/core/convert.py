@@ -23,13 +23,8 @@ from pathlib import Path
 
 from mutagen.mp4 import MP4
 
-from aiom4b_tui.core.encode import (
-    EncodedBook,
-    ProgressMeter,
-    encode_gapless,
-    join_copy,
-    segment_rolls,
-)
+from aiom4b_tui.core.chapter_marks import chapter_starts, chapters_metadata
+from aiom4b_tui.core.encode import EncodedBook, encode_gapless, join_copy, segment_rolls
 from aiom4b_tui.core.ffmpeg import (
     FFmpegError,
     FFmpegNotFoundError,
@@ -39,11 +34,13 @@ from aiom4b_tui.core.ffmpeg import (
 )
 from aiom4b_tui.core.options import JobOptions
 from aiom4b_tui.core.plan import BookPlan, make_plan, numbered_path
+from aiom4b_tui.core.progress_meter import ProgressMeter
+from aiom4b_tui.core.safe_text import visible
 from aiom4b_tui.core.scan import scan_book
 from aiom4b_tui.core.splice import FRAME, ADTSError
 from aiom4b_tui.core.tags import embedded_picture, write_mp4_tags
 from aiom4b_tui.core.timeline import DecodeError
-from aiom4b_tui.core.work_ledger import ResumeMismatch, WorkLedger, open_work
+from aiom4b_tui.core.work_ledger import ResumeMismatch, WorkLedger, drop_scratch, open_work
 from aiom4b_tui.core.work_manifest import plan_fingerprint
 
 WORK_PREFIX = ".aiom4b-work-"
@@ -138,7 +135,10 @@ async def convert_book(
             plan, work, ffmpeg, pool, on_progress, log, segment_seconds, keep_work
         )
     except asyncio.CancelledError:
-        raise  # the work folder stays: the next run resumes from it
+        # The work folder stays for the next run to resume; decoded PCM (up to ~1 GB)
+        # and unfinished segments are of no use to it.
+        await asyncio.shield(asyncio.to_thread(drop_scratch, work))
+        raise
     except BaseException as exc:
         await asyncio.shield(asyncio.to_thread(remove_work_dirs, output_dir, work_name))
         if isinstance(exc, ConversionError | FFmpegNotFoundError):
@@ -173,7 +173,7 @@ async def _convert_resuming(
     for fresh in (False, True):
         ledger = await asyncio.to_thread(_open_work, work, plan, fingerprint, log, fresh)
         if isinstance(ledger, Path):
-            log(f"already made: {ledger}")
+            log(f"already made: {visible(str(ledger))}")
             return ledger
         try:
             result = await _convert_checked(
@@ -237,7 +237,6 @@ async def _convert_in(
     segment_seconds: float | None,
 ) -> Path:
     enc = plan.encoder
-    total_seconds = plan.duration * (1.0 if plan.copy else 1.05)
 
     def emit(fraction: float, speed: float | None) -> None:
         if on_progress:
@@ -246,7 +245,7 @@ async def _convert_in(
             on_progress(ConvertProgress(book_done, speed, eta, "encoding"))
 
     work = ledger.work
-    meter = ProgressMeter(total_seconds, emit)
+    meter = ProgressMeter(plan.duration, emit)
     meter.preload({index: done.seconds for index, done in ledger.segments.items()})
     how = (
         "joining (no re-encoding)"
@@ -285,31 +284,6 @@ async def _convert_in(
         f"muxed, tagged and checked in {time.monotonic() - encoded_at:.1f} s"
     )
     return result
-
-
-def chapter_starts(plan: BookPlan, book: EncodedBook) -> list[int]:
-    """Exact chapter starts in output samples, from the decoded file positions."""
-    starts = []
-    for chapter in plan.chapters:
-        base = book.file_starts[chapter.file_index]
-        starts.append(base + round(chapter.offset * book.rate))
-    return starts
-
-
-def chapters_metadata(titles: list[str], starts: list[int], total: int, rate: int) -> str:
-    """An ffmetadata document with one [CHAPTER] per chapter (times in samples)."""
-    lines = [";FFMETADATA1"]
-    ends = [*starts[1:], max(total, starts[-1] + 1)]
-    for title, start, end in zip(titles, starts, ends, strict=True):
-        lines += ["[CHAPTER]", f"TIMEBASE=1/{rate}", f"START={start}", f"END={end}"]
-        lines.append(f"title={_escape_metadata(title)}")
-    return "\n".join(lines) + "\n"
-
-
-def _escape_metadata(text: str) -> str:
-    for ch in ("\\", "=", ";", "#", "\n"):
-        text = text.replace(ch, "\\" + ch)
-    return text.replace("\r", " ")
 
 
 async def _mux(

@@ -14,7 +14,6 @@ from __future__ import annotations
 import asyncio
 import itertools
 import math
-import time
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,6 +22,7 @@ from typing import TypeVar
 from aiom4b_tui.core.ffmpeg import FFmpegError, FFmpegPool, run_ffmpeg
 from aiom4b_tui.core.mp4_priming import mp4_priming
 from aiom4b_tui.core.plan import BookPlan
+from aiom4b_tui.core.progress_meter import ProgressMeter
 from aiom4b_tui.core.sliced_input import SlicedSources, slice_sources
 from aiom4b_tui.core.splice import (
     FRAME,
@@ -56,37 +56,6 @@ class EncodedBook:
     total: int  # samples the result should decode to (without the last frame's padding)
     priming: int
     rate: int
-
-
-class ProgressMeter:
-    """Seconds of audio done per piece of work, turned into fraction, speed and ETA."""
-
-    def __init__(self, total_seconds: float, emit: Callable[[float, float | None], None]):
-        self.total = max(total_seconds, 1e-6)
-        self._done: dict[object, float] = {}
-        self._before = 0.0  # seconds done by an earlier run: in the fraction, not the speed
-        self._emit = emit
-        self._last = 0.0
-        self.started = time.monotonic()
-
-    def preload(self, seconds: dict[object, float]) -> None:
-        """Count pieces an earlier run finished, and report where the book stands."""
-        self._done.update(seconds)
-        self._before = sum(seconds.values())
-        if seconds:
-            self._emit(min(1.0, self._before / self.total), None)
-
-    def update(self, key: object, seconds: float, *, force: bool = False) -> None:
-        """Record that piece `key` has `seconds` done; report a few times a second."""
-        self._done[key] = seconds
-        now = time.monotonic()
-        if force or now - self._last >= 0.25:
-            self._last = now
-            done = sum(self._done.values())
-            fraction = min(1.0, done / self.total)
-            elapsed, this_run = now - self.started, done - self._before
-            speed = this_run / elapsed if elapsed > 0.5 and this_run > 0 else None
-            self._emit(fraction, speed)
 
 
 async def all_or_nothing(aws: Iterable[Awaitable[T]]) -> list[T]:
@@ -149,16 +118,18 @@ class _SegmentEncoder:
         name = f"seg-{index:05d}.aac"
         part = self.work_dir / f"{name}.part"
         args = [*inputs, "-c:a", enc.codec, "-b:a", str(enc.bitrate), "-f", "adts", str(part)]
+        # Progress counts the book's audio: the rolls' share of the encode is not the book's.
+        kept_share = segment.samples / (segment.enc_end - segment.enc_start)
         async with self.pool.slot() as cpus:
             await run_ffmpeg(
                 self.ffmpeg,
                 args,
                 cpus=cpus,
                 cwd=self.work_dir,
-                on_progress=lambda s: self.meter.update(index, s),
+                on_progress=lambda s: self.meter.update(index, s * kept_share),
                 what=f"encoding segment {index + 1}",
             )
-        seconds = (segment.enc_end - segment.enc_start) / enc.sample_rate
+        seconds = segment.samples / enc.sample_rate
         size, first, stop = _kept_bytes(part, segment, enc.priming)
         done = DoneSegment(index, name, size, first, stop, seconds, segment.samples)
         out = await self.ledger.finish_segment(part, done)

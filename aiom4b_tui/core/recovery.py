@@ -82,6 +82,11 @@ def job_output_dir(job: JobDB, settings: Settings) -> Path:
     return job.job_options().output_dir or settings.resolved_output_dir()
 
 
+def discard_work(job: JobDB, settings: Settings) -> None:
+    """Remove the work folder a stopped job kept for its resume (when the job is deleted)."""
+    remove_work_dirs(job_output_dir(job, settings), work_name(job))
+
+
 def work_marker(job: JobDB) -> str:
     """What the command line of every process working on `job` contains."""
     return f".aiom4b-work-{work_name(job)}"

@@ -160,10 +160,13 @@ def open_work(
 
 def _previous(work: Path, log: LogFn) -> WorkManifest | None:
     try:
-        return read_manifest(work)
+        found = read_manifest(work)
     except ManifestError as exc:
         log(f"starting over: the last attempt's record cannot be read ({exc})")
         return None
+    if found is None and any(work.iterdir()):
+        log("starting over: the last attempt left no record of its work")
+    return found
 
 
 def _keep_finished(work: Path, manifest: WorkManifest) -> bool:
@@ -184,6 +187,13 @@ def _keep_finished(work: Path, manifest: WorkManifest) -> bool:
             else:
                 entry.unlink(missing_ok=True)
     return bool(kept)
+
+
+def drop_scratch(work: Path) -> None:
+    """Delete what a resumed run cannot use: decoded PCM and unfinished segments."""
+    for pattern in ("pcm-*.raw", "*.part"):
+        for path in work.glob(pattern):
+            path.unlink(missing_ok=True)
 
 
 def _clear(work: Path) -> None:

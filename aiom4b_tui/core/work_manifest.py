@@ -69,7 +69,7 @@ class DoneSegment:
     size: int  # bytes of the file (a file of another size is not this segment)
     keep_start: int
     keep_stop: int
-    seconds: float  # seconds of audio its encode covered (progress counts them done)
+    seconds: float  # seconds of the book it holds (progress counts them done)
     samples: int  # samples it adds to the book
 
 

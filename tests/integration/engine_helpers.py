@@ -27,6 +27,7 @@ async def convert(
     on_progress=None,
     slots: int = 2,
     work_name: str = "t",
+    keep_work: bool = False,
 ) -> Path:
     """Convert folders with the real ffmpeg on a pool of `slots` (two by default).
 
@@ -42,6 +43,7 @@ async def convert(
         on_progress=progress.append if progress is not None else on_progress,
         on_log=logs.append if logs is not None else on_log,
         segment_seconds=segment_seconds,
+        keep_work=keep_work,
     )
 
 

@@ -109,3 +109,13 @@ def test_one_title_for_a_job_from_every_door(tmp_path):
     assert job_title([plain]) == "Plain"
     added = json.loads(aiom4b(tmp_path / "data", "add", book, "--json", "--no-worker").stdout)
     assert added["title"] == "Dune · Frank Herbert"
+
+
+def test_rm_removes_the_work_a_stopped_job_kept(jobs):
+    data, _failed, _done, queued = jobs
+    work = data / "output" / f".aiom4b-work-{queued.id.hex}"
+    work.mkdir(parents=True)
+    (work / "segment-0000.aac").write_bytes(b"kept for a resume")
+    removed = aiom4b(data, "rm", str(queued.id)[:8])
+    assert removed.returncode == 0, removed.stderr
+    assert not work.exists()

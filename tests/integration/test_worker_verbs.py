@@ -179,7 +179,7 @@ def test_pause_stop_running_queues_the_book_with_its_work_and_resume_finishes_it
     wait_for(lambda: service.get_job(job.id).status is JobStatus.COMPLETED, timeout=120)
     row = service.get_job(job.id)
     assert "resuming:" in row.log, row.log
-    assert leftovers(out) == []
+    wait_for(lambda: leftovers(out) == [], timeout=10)  # removed once the end is recorded
     stopped = aiom4b(data, "worker", "stop", "--wait", "30", timeout=60)
     assert stopped.returncode == 0 and "stopped " in stopped.stdout, stopped.stdout
     assert worker.wait(timeout=30) == 0
