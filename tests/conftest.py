@@ -10,6 +10,9 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))  # tests/audio_factory.py for every suite
 
+# PostgreSQL: a throwaway cluster, and `database_url` to run a test on both back ends.
+from tests.postgres.cluster import database_url, pg_cluster, pg_url  # noqa: F401
+
 
 @pytest.fixture(autouse=True)
 def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
@@ -17,6 +20,7 @@ def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     runs can reach the user's data."""
     path = tmp_path / "aiom4b-data"
     monkeypatch.setenv("AIOM4B_DATA_DIR", str(path))
+    monkeypatch.delenv("AIOM4B_DATABASE_URL", raising=False)  # SQLite unless a test asks
     # A worker a test starts (e.g. through `aiom4b add`) does not outlive it for long.
     monkeypatch.setenv("AIOM4B_WORKER_IDLE_EXIT", "5")
     return path

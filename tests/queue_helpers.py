@@ -20,7 +20,7 @@ T = TypeVar("T")
 def open_service(data_dir: Path, **settings: object) -> tuple[Settings, Database, JobService]:
     """Settings, an opened (migrated) database and its JobService, all in `data_dir`."""
     loaded = load_settings(data_dir, **settings)
-    db = open_database(loaded.data_dir)
+    db = open_database(loaded.data_dir, url=loaded.database_url)
     return loaded, db, JobService(db)
 
 

@@ -30,7 +30,7 @@ VERB_MODULES = (job_verbs,)
 def _optional_verb_modules() -> tuple[object, ...]:
     """Verb modules of the parts that may be absent in a partial build."""
     found = []
-    for name in ("convert_verb", "queue_verbs", "chapters_verb", "lookup_verb"):
+    for name in ("convert_verb", "queue_verbs", "chapters_verb", "lookup_verb", "fleet_verbs"):
         try:
             found.append(__import__(f"aiom4b_tui.cli.{name}", fromlist=["register"]))
         except ModuleNotFoundError as exc:
@@ -67,7 +67,7 @@ def _first_positional(argv: Sequence[str]) -> str | None:
     for arg in argv:
         if skip:
             skip = False
-        elif arg == "--data-dir":
+        elif arg in ("--data-dir", "--database-url"):
             skip = True
         elif not arg.startswith("-"):
             return arg
@@ -77,7 +77,7 @@ def _first_positional(argv: Sequence[str]) -> str | None:
 def _run_tui(args: argparse.Namespace) -> int:
     from aiom4b_tui.ui import run_tui
 
-    settings = load_cli_settings(args.data_dir)
+    settings = load_cli_settings(args.data_dir, database_url=args.database_url)
     start = args.path or settings.library_dir or Path.cwd()
     if not start.is_dir():
         raise CliError(f"not a folder: {start}", EXIT_USAGE)

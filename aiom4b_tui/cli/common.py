@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -14,7 +15,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from aiom4b_tui.core import file_modes
-from aiom4b_tui.core.db import Database, open_database
+from aiom4b_tui.core.db import Database, open_settings_database
 from aiom4b_tui.core.db_errors import explain
 from aiom4b_tui.core.jobs import AmbiguousJobIdError, JobNotFoundError, JobService
 from aiom4b_tui.core.models import JobDB
@@ -42,6 +43,18 @@ def add_data_dir(parser: argparse.ArgumentParser, *, top_level: bool = False) ->
         default=None if top_level else argparse.SUPPRESS,
         help="data dir (database, output, backups); default: $AIOM4B_DATA_DIR, "
         "the checkout's data/, or the user data dir",
+    )
+    add_database_url(parser, top_level=top_level)
+
+
+def add_database_url(parser: argparse.ArgumentParser, *, top_level: bool = False) -> None:
+    """Add --database-url (a shared PostgreSQL queue); every verb that takes --data-dir."""
+    parser.add_argument(
+        "--database-url",
+        default=None if top_level else argparse.SUPPRESS,
+        metavar="URL",
+        help="postgresql+psycopg://user:password@host/db for a queue shared by several "
+        "hosts; default: $AIOM4B_DATABASE_URL, database_url, or the data dir's SQLite file",
     )
 
 
@@ -103,7 +116,7 @@ def load_cli_settings(data_dir: Path | None, **overrides: Any) -> Settings:
 def open_cli_database(settings: Settings) -> Database:
     """The job database for these settings; its failures as one-sentence CliErrors."""
     try:
-        return open_database(settings.data_dir, busy_timeout=settings.db_busy_timeout)
+        return open_settings_database(settings)
     except Exception as exc:
         raise as_cli_error(exc, settings.data_dir, settings.db_busy_timeout) from exc
 
@@ -124,7 +137,11 @@ def as_cli_error(
 def open_context(args: argparse.Namespace, **overrides: Any) -> Iterator[Context]:
     """Settings and database for a verb; their errors (opening them or while the verb
     uses them: a lock, a full disk) become one-sentence CliErrors."""
-    settings = load_cli_settings(getattr(args, "data_dir", None), **overrides)
+    url = getattr(args, "database_url", None)
+    settings = load_cli_settings(getattr(args, "data_dir", None), database_url=url, **overrides)
+    if url:
+        # A worker this verb starts (add, worker resume) works the same queue.
+        os.environ["AIOM4B_DATABASE_URL"] = url
     db = open_cli_database(settings)
     try:
         yield Context(settings, db, JobService(db))

@@ -26,6 +26,7 @@ from aiom4b_tui.cli.common import (
     validation_message,
 )
 from aiom4b_tui.core.book_check import missing_audio
+from aiom4b_tui.core.db_postgres import PgDumpMissingError
 from aiom4b_tui.core.job_title import job_title
 from aiom4b_tui.core.models import ConversionJob, JobCreate, JobStatus
 from aiom4b_tui.core.recovery import discard_work
@@ -85,11 +86,9 @@ def cmd_stats(args: argparse.Namespace) -> int:
         counts = ctx.service.count_by_status()
         unknown = ctx.service.unknown_statuses()
         oldest, newest = ctx.service.time_range()
-        size = sum(
-            p.stat().st_size for p in ctx.db.path.parent.glob(ctx.db.path.name + "*") if p.is_file()
-        )
+        size = ctx.db.size_bytes()
         stats: dict[str, Any] = {
-            "database": str(ctx.db.path),
+            "database": ctx.db.display_name,
             "database_bytes": size,
             "jobs": {s.value: n for s, n in counts.items()},
             "bad_rows": unknown,  # status text this version does not know -> count
@@ -181,9 +180,12 @@ def cmd_clear(args: argparse.Namespace) -> int:
 
 
 def cmd_db_backup(args: argparse.Namespace) -> int:
-    """Copy the database with SQLite's online backup."""
+    """Copy the database with SQLite's online backup (PostgreSQL: pg_dump)."""
     with open_context(args) as ctx:
-        dest = ctx.db.backup(args.to.expanduser() if args.to else ctx.settings.backup_dir)
+        try:
+            dest = ctx.db.backup(args.to.expanduser() if args.to else ctx.settings.backup_dir)
+        except PgDumpMissingError as exc:
+            raise CliError(str(exc)) from exc
     print(visible(dest))
     return EXIT_OK
 

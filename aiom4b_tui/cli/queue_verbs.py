@@ -24,10 +24,10 @@ from aiom4b_tui.cli.common import (
 from aiom4b_tui.core.jobs import JobService, JobStateError
 from aiom4b_tui.core.models import JobDB, JobStatus
 from aiom4b_tui.core.queue import RunnerEvent
-from aiom4b_tui.core.recovery import OrphanRules, is_orphan, recover_orphans
+from aiom4b_tui.core.recovery import is_orphan, lease_rules, recover_orphans
 from aiom4b_tui.core.safe_text import visible
 from aiom4b_tui.core.watch import SETTLE_SECONDS, InboxWatcher
-from aiom4b_tui.core.worker_id import current_worker_id, this_host
+from aiom4b_tui.core.worker_id import current_worker_id
 
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
 CANCEL_WAIT_SECONDS = 5.0
@@ -102,7 +102,7 @@ def cmd_cancel(args: argparse.Namespace) -> int:
             job = ctx.service.request_cancel(job.id)
         except JobStateError as exc:
             raise CliError(str(exc), EXIT_USAGE) from exc
-        rules = OrphanRules(host=this_host())
+        rules = lease_rules(ctx.settings)
         if job.status is JobStatus.RUNNING and is_orphan(
             job.worker, job.heartbeat, now=datetime.now().astimezone(), rules=rules
         ):

@@ -114,6 +114,7 @@ def _serve(args: argparse.Namespace, ctx: Any, inbox: Path | None) -> int:
         pid=os.getpid(),
         books_at_once=runner.books,
         ffmpeg_processes=ctx.settings.ffmpeg_processes,
+        path_map=ctx.settings.path_map,
         version=__version__,
     )
     watch = DataDirWatch(ctx.settings.data_dir, ctx.db.path)

@@ -1,4 +1,5 @@
-"""The SQLite database: engine and pragmas, migrations on open, online backup.
+"""The job database: SQLite (engine and pragmas, online backup) by default, PostgreSQL
+(core/db_postgres.py) when `database_url` names one; migrations on open.
 
 Writers take SQLite's write lock at the start of their transaction (BEGIN IMMEDIATE), so a
 second process waits for it (busy timeout) instead of failing half-way with "database is
@@ -17,6 +18,7 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event, inspect
 from sqlmodel import Session
 
+from aiom4b_tui.core.db_url import is_postgres, redact_text, redact_url, sqlite_url
 from aiom4b_tui.core.settings import ensure_private_dir
 
 DB_FILE = "aiom4b.db"
@@ -105,14 +107,42 @@ def backup_file(source: Path, dest_dir: Path) -> Path:
     return dest
 
 
-class Database:
-    """One SQLite job database: its file, its engine, and sessions on it."""
+def make_engine_for_url(url: str) -> Engine:
+    """An engine for a database URL: SQLite with its pragmas, or PostgreSQL."""
+    if is_postgres(url):
+        from aiom4b_tui.core.db_postgres import make_postgres_engine
 
-    def __init__(self, path: Path, *, busy_timeout: float | None = None) -> None:
+        return make_postgres_engine(url)
+    return make_engine(Path(url.removeprefix("sqlite:///")))
+
+
+class Database:
+    """One job database: its file (SQLite) or URL (PostgreSQL), engine, and sessions."""
+
+    def __init__(
+        self, path: Path | None, *, url: str | None = None, busy_timeout: float | None = None
+    ) -> None:
+        if path is None and url is None:
+            raise ValueError("a database needs a file or a URL")
         self.path = path
+        self.url = url or sqlite_url(path)  # type: ignore[arg-type]
         self.busy_timeout = busy_timeout if busy_timeout is not None else default_busy_timeout()
-        self.engine = make_engine(path, self.busy_timeout)
+        self.engine = (
+            make_engine(path, self.busy_timeout)
+            if path is not None
+            else make_engine_for_url(self.url)
+        )
         self._write_engine = self.engine.execution_options(**{_IMMEDIATE: True})
+
+    @property
+    def is_postgres(self) -> bool:
+        """True for a shared PostgreSQL queue."""
+        return self.path is None
+
+    @property
+    def display_name(self) -> str:
+        """What to call the database in messages: its file, or its URL without password."""
+        return str(self.path) if self.path is not None else redact_url(self.url)
 
     def session(self) -> Session:
         """A session for reading (its transaction takes no write lock)."""
@@ -123,8 +153,27 @@ class Database:
         return Session(self._write_engine, expire_on_commit=False)
 
     def backup(self, dest_dir: Path | None = None) -> Path:
-        """An online backup into `dest_dir` (default: `backup/` beside the database)."""
+        """An online backup into `dest_dir` (default: `backup/` beside the database);
+        on PostgreSQL a pg_dump (`dest_dir` required), PgDumpMissingError without one."""
+        if self.path is None:
+            from aiom4b_tui.core.db_postgres import pg_dump_backup
+
+            if dest_dir is None:
+                raise ValueError("a PostgreSQL backup needs a folder to go to")
+            return pg_dump_backup(self.url, dest_dir)
         return backup_file(self.path, dest_dir or self.path.parent / "backup")
+
+    def size_bytes(self) -> int:
+        """The database's size on disk: the SQLite file with its WAL, or PostgreSQL's
+        pg_database_size."""
+        if self.path is None:
+            from sqlalchemy import text
+
+            with self.engine.connect() as conn:
+                query = text("SELECT pg_database_size(current_database())")
+                return int(conn.execute(query).scalar_one())
+        folder, name = self.path.parent, self.path.name
+        return sum(p.stat().st_size for p in folder.glob(name + "*") if p.is_file())
 
     def has_table(self, name: str) -> bool:
         """True when the database has a table of that name."""
@@ -137,9 +186,14 @@ class Database:
 
 
 def open_database(
-    data_dir: Path, *, migrate: bool = True, busy_timeout: float | None = None
+    data_dir: Path,
+    *,
+    migrate: bool = True,
+    busy_timeout: float | None = None,
+    url: str | None = None,
 ) -> Database:
-    """Open (creating if needed) `aiom4b.db` in `data_dir` and bring its schema up to date.
+    """Open (creating if needed) `aiom4b.db` in `data_dir` and bring its schema up to date;
+    with a PostgreSQL `url`, that database instead (see open_postgres_database).
 
     The data dir is created with mode 0700 and the file with 0600. Before a database that
     holds jobs is upgraded, it is backed up to `data_dir/backup/`. Writers wait
@@ -149,6 +203,8 @@ def open_database(
     from aiom4b_tui.core.migrate import upgrade_to_head
 
     ensure_private_dir(data_dir)
+    if url:
+        return open_postgres_database(url, migrate=migrate)
     path = data_dir / DB_FILE
     try:
         _create_private_file(path)
@@ -162,3 +218,45 @@ def open_database(
             db.close()
             raise
     return db
+
+
+def open_postgres_database(url: str, *, migrate: bool = True) -> Database:
+    """Open the PostgreSQL database at `url` and bring its schema up to date, one host at
+    a time (an advisory lock). Errors name the URL without its password."""
+    from sqlalchemy.exc import DBAPIError
+
+    from aiom4b_tui.core.db_postgres import migration_lock
+    from aiom4b_tui.core.db_url import DatabaseUrlError
+    from aiom4b_tui.core.migrate import upgrade_to_head
+
+    try:
+        db = Database(None, url=url)
+    except DatabaseUrlError as exc:
+        raise DatabaseError(str(exc)) from exc
+    except ImportError as exc:
+        raise DatabaseError(
+            f"PostgreSQL needs psycopg (pip install 'psycopg[binary]'): {exc}"
+        ) from exc
+    if not migrate:
+        return db
+    try:
+        with migration_lock(db.engine):
+            upgrade_to_head(db)
+    except DBAPIError as exc:
+        db.close()
+        reason = redact_text(str(exc.orig or exc).strip().splitlines()[0], url)
+        raise DatabaseError(f"cannot open the database {redact_url(url)}: {reason}") from None
+    except Exception:
+        db.close()
+        raise
+    return db
+
+
+def open_settings_database(settings: Any, *, migrate: bool = True) -> Database:
+    """The database `settings` name: `database_url` if set, else the data dir's file."""
+    return open_database(
+        settings.data_dir,
+        migrate=migrate,
+        url=settings.database_url,
+        busy_timeout=settings.db_busy_timeout,
+    )

@@ -1,12 +1,13 @@
 """JobService's queue operations: claiming, cancel and retry, heartbeats, recovery, inbox.
 
 Used by core/queue.py, core/recovery.py, core/watch.py and the verbs; mixed into
-JobService, which stays the only code that writes the jobs table.
+JobService, which stays the only code that writes the jobs table. A read-modify-write
+locks its row (FOR UPDATE on PostgreSQL; SQLite's write lock already covers it).
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from uuid import UUID
 
 import sqlalchemy as sa
@@ -23,6 +24,9 @@ from aiom4b_tui.core.job_rows import (
 )
 from aiom4b_tui.core.job_rows import add_log_lines as append_lines
 from aiom4b_tui.core.models import JobCreate, JobDB, JobStatus, WatchedFolderDB, utcnow
+
+# How many of the oldest queued jobs a claim with `accept` looks at.
+CLAIM_PAGE = 20
 
 
 def _claim(session: Session, job_id: UUID, worker: str) -> bool:
@@ -56,19 +60,44 @@ class QueueOperations:
         with self.db.session() as session:
             return session.get(JobDB, job_id)
 
-    def claim_next(self, worker: str) -> JobDB | None:
-        """Atomically take the oldest queued job for `worker` and mark it running."""
+    def claim_next(
+        self,
+        worker: str,
+        *,
+        accept: Callable[[JobDB], bool] | None = None,
+        exclude: Collection[UUID] = (),
+    ) -> JobDB | None:
+        """Atomically take the oldest queued job for `worker` and mark it running.
+
+        `accept`: only a job it says yes to (asked before any lock is taken: it may look
+        at folders); `exclude`: never these. On PostgreSQL the row is taken with
+        FOR UPDATE SKIP LOCKED, so workers on many hosts never wait on or take the same
+        job, and the claim commits at once (SQLite: its write lock serializes claims).
+        """
+        query = select(JobDB.id).where(JobDB.status == JobStatus.QUEUED)
+        if exclude:
+            query = query.where(col(JobDB.id).not_in(list(exclude)))
+        if accept is not None:
+            ids = [job.id for job in self._queued_page(exclude) if accept(job)]
+            if not ids:
+                return None
+            query = query.where(col(JobDB.id).in_(ids))
+        query = query.order_by(col(JobDB.created_at)).limit(1).with_for_update(skip_locked=True)
         with self.db.write_session() as session:
-            job_id = session.exec(
-                select(JobDB.id)
-                .where(JobDB.status == JobStatus.QUEUED)
-                .order_by(col(JobDB.created_at))
-                .limit(1)
-            ).first()
+            job_id = session.exec(query).first()
             if job_id is None or not _claim(session, job_id, worker):
                 return None
             session.commit()
         return self._reload(job_id)
+
+    def _queued_page(self, exclude: Collection[UUID]) -> list[JobDB]:
+        """The oldest queued jobs (CLAIM_PAGE of them), for a claim to choose from."""
+        query = select(JobDB).where(JobDB.status == JobStatus.QUEUED)
+        if exclude:
+            query = query.where(col(JobDB.id).not_in(list(exclude)))
+        query = query.order_by(col(JobDB.created_at)).limit(CLAIM_PAGE)
+        with self.db.session() as session:
+            return list(session.exec(query))
 
     def claim_job(self, job_id: UUID, worker: str) -> JobDB | None:
         """Atomically mark this one queued job running for `worker`; None if not queued."""
@@ -97,7 +126,7 @@ class QueueOperations:
         `cancel_requested` for its runner to honour. Finished jobs: JobStateError."""
         now = utcnow()
         with self.db.write_session() as session:
-            job = session.get(JobDB, job_id)
+            job = session.get(JobDB, job_id, with_for_update=True)
             if job is None:
                 raise JobNotFoundError(f"no job with id {job_id}")
             if job.status is JobStatus.QUEUED:
@@ -116,7 +145,7 @@ class QueueOperations:
     def retry(self, job_id: UUID) -> JobDB:
         """Put a failed or cancelled job back to queued, its log kept."""
         with self.db.write_session() as session:
-            job = session.get(JobDB, job_id)
+            job = session.get(JobDB, job_id, with_for_update=True)
             if job is None:
                 raise JobNotFoundError(f"no job with id {job_id}")
             if job.status not in (JobStatus.FAILED, JobStatus.CANCELLED):
@@ -205,7 +234,7 @@ class QueueOperations:
     def add_log_lines(self, job_id: UUID, messages: Sequence[str]) -> JobDB | None:
         """Append several timestamped lines in one transaction."""
         with self.db.write_session() as session:
-            job = session.get(JobDB, job_id)
+            job = session.get(JobDB, job_id, with_for_update=True)
             if job is None:
                 return None
             append_lines(job, messages)
@@ -227,7 +256,7 @@ class QueueOperations:
         `reason`: a failure's one-line reason, kept in `jobs.reason`."""
         now = utcnow()
         with self.db.write_session() as session:
-            job = session.get(JobDB, job_id)
+            job = session.get(JobDB, job_id, with_for_update=True)
             if job is None or job.status is not JobStatus.RUNNING or job.worker != worker:
                 return None
             job.status = status

@@ -87,7 +87,7 @@ class JobService(QueueOperations):
         """Write the fields set in `job_update` (and a new `updated_at`); None if no job."""
         values = column_values(job_update)
         with self.db.write_session() as session:
-            job = session.get(JobDB, job_id)
+            job = session.get(JobDB, job_id, with_for_update=True)
             if job is None:
                 return None
             for name, value in values.items():
@@ -100,7 +100,7 @@ class JobService(QueueOperations):
     ) -> JobDB | None:
         """Add a timestamped line to the job's log (capped), with an optional update."""
         with self.db.write_session() as session:
-            job = session.get(JobDB, job_id)
+            job = session.get(JobDB, job_id, with_for_update=True)
             if job is None:
                 return None
             for name, value in column_values(job_update or JobUpdate()).items():
@@ -112,7 +112,7 @@ class JobService(QueueOperations):
     def delete_job(self, job_id: UUID) -> bool:
         """Remove the job; False if there was none."""
         with self.db.write_session() as session:
-            job = session.get(JobDB, job_id)
+            job = session.get(JobDB, job_id, with_for_update=True)
             if job is None:
                 return False
             session.delete(job)
@@ -214,7 +214,9 @@ class JobService(QueueOperations):
         prefix = id_or_prefix.strip().lower().replace("-", "")
         if not prefix or any(c not in "0123456789abcdef" for c in prefix):
             raise JobNotFoundError(f"not a job id: {id_or_prefix!r}")
-        query = select(JobDB).where(sa.literal_column("jobs.id").like(f"{prefix}%")).limit(2)
+        # As text without dashes on both back ends (PostgreSQL's uuid text has them).
+        id_hex = sa.func.replace(sa.cast(sa.literal_column("jobs.id"), sa.Text), "-", "")
+        query = select(JobDB).where(id_hex.like(f"{prefix}%")).limit(2)
         with self.db.session() as session:
             found = list(session.exec(query))
         if not found:

@@ -68,13 +68,14 @@ def upgrade_to_head(db: Database) -> str | None:
     current = current_revision(db)
     if current is not None and current not in {r.revision for r in script.walk_revisions()}:
         raise DatabaseTooNewError(
-            f"{db.path} was written by a newer version of aiom4b (schema {current}): "
+            f"{db.display_name} was written by a newer version of aiom4b (schema {current}): "
             "upgrade aiom4b to open it (the database was not changed)"
         )
     head = head_revision()
     if current == head:
         return None
-    backup = str(db.backup()) if _job_count(db) else None
+    # A shared PostgreSQL queue is backed up by its owner (pg_dump), not on every start.
+    backup = str(db.backup()) if db.path is not None and _job_count(db) else None
     if current is None and db.has_table("jobs"):
         _run(db, "stamp", FIRST_REVISION)
     _run(db, "upgrade", "head")

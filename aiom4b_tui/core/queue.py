@@ -23,8 +23,11 @@ from aiom4b_tui.core.convert import remove_work_dirs
 from aiom4b_tui.core.end_recorder import EndRecorder, JobEnd
 from aiom4b_tui.core.ffmpeg import FFmpegPool
 from aiom4b_tui.core.job_execution import Executor, JobRun, convert_job, describe_failure, make_pool
+from aiom4b_tui.core.job_sight import JobSight
 from aiom4b_tui.core.jobs import JobService, ProgressReport
+from aiom4b_tui.core.leases import LeaseGuard
 from aiom4b_tui.core.models import JobDB, JobStatus
+from aiom4b_tui.core.path_map import PathMap
 from aiom4b_tui.core.recovery import (
     OrphanRules,
     WorkRemover,
@@ -91,6 +94,11 @@ class QueueRunner:
         self._paused = False
         self._idle_since: float | None = None
         self.recorder = EndRecorder(service, self.worker_id, on_retry=self._note_write_retry)
+        # A shared queue (or a path map): claim only jobs whose folders this host sees.
+        self._lease = LeaseGuard(settings.lease_seconds)
+        self._sight = JobSight(
+            PathMap(settings.path_map), check=service.db.is_postgres or bool(settings.path_map)
+        )
 
     @property
     def running_job_ids(self) -> set[UUID]:
@@ -212,7 +220,9 @@ class QueueRunner:
 
     def _recover(self) -> list[JobDB]:
         """Hand back the jobs of dead workers (blocking; run in a thread)."""
-        self._next_recovery = time.monotonic() + RECOVER_INTERVAL
+        # Often enough that a job whose lease expired is taken back soon after.
+        interval = min(RECOVER_INTERVAL, self.settings.lease_seconds / 2)
+        self._next_recovery = time.monotonic() + interval
         return recover_orphans(
             self.service,
             self.settings,
@@ -242,7 +252,12 @@ class QueueRunner:
                 queued = await asyncio.to_thread(self._any_queued)
                 if not queued or self._paused or len(self._active) >= self.books:
                     break
-                job = await asyncio.to_thread(self.service.claim_next, self.worker_id)
+                job = await asyncio.to_thread(
+                    self.service.claim_next,
+                    self.worker_id,
+                    accept=self._sight.accept,
+                    exclude=self._sight.refused_ids(),
+                )
             except Exception:
                 _log.exception("claiming a job failed")
                 queued = True  # unknown: not idle
@@ -258,6 +273,8 @@ class QueueRunner:
         return self.service.count_by_status()[JobStatus.QUEUED] > 0
 
     def _start(self, job: JobDB) -> None:
+        self._lease.renewed()  # a claim stamps the job's heartbeat
+        job = self._sight.localize(job)  # this host's paths for its folders
         if self.pool is None:
             self.pool = make_pool(self.settings)
         active = ActiveJob(job.id, job.title or job.folders()[0].name, job)
@@ -389,7 +406,9 @@ class QueueRunner:
 
     async def _tick(self) -> None:
         """Honour cancels, notice lost jobs, write progress and heartbeats, flush logs."""
+        self._fence_if_lease_lost()
         try:
+            await self._hand_back_fenced()
             await self._poll_rows()
             await self._write_progress()
             await self._flush_logs()
@@ -397,6 +416,25 @@ class QueueRunner:
                 self._announce_recovered(await asyncio.to_thread(self._recover))
         except Exception:
             _log.exception("the runner's look at the database failed; trying again")
+
+    def _fence_if_lease_lost(self) -> None:
+        """Stop every running book when the lease could not be renewed (core/leases.py)."""
+        if not self._active or not self._lease.lost():
+            return
+        silent = self._lease.silent_for()
+        _log.warning("no heartbeat written for %.0f s: stopping this worker's books", silent)
+        self._lease.fence(list(self._active))
+        for active in list(self._active.values()):
+            self._cancel(active, LOST)
+
+    async def _hand_back_fenced(self) -> None:
+        """Queue again the books a lost lease stopped (unless another worker took them)."""
+        note = "stopped: its worker could not renew its lease; queued again, its work kept"
+        for job_id in self._lease.to_hand_back(self._active):
+            await asyncio.to_thread(
+                self.service.finish_running, job_id, self.worker_id, JobStatus.QUEUED, [note]
+            )
+            self._lease.fenced.discard(job_id)
 
     async def _poll_rows(self) -> None:
         ids = list(self._active)
@@ -426,6 +464,7 @@ class QueueRunner:
                 active.progress_dirty = False
         ids = list(self._active)
         await asyncio.to_thread(self.service.heartbeat, ids, self.worker_id, reports)
+        self._lease.renewed()
         for job_id, report in reports.items():
             active = self._active.get(job_id)
             title = active.title if active else ""

@@ -4,7 +4,8 @@ cancel was asked for, to cancelled, their work folders removed).
 
 A worker on this host is gone when its pid is gone (or its heartbeat is very old, which
 guards against a reused pid); a worker on another host is gone when its heartbeat is
-older than `STALE_AFTER`.
+older than its lease (`lease_seconds`, STALE_AFTER by default): a running job belongs to
+its worker only while the worker renews it.
 """
 
 from __future__ import annotations
@@ -18,8 +19,10 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from aiom4b_tui.core.convert import remove_work_dirs
+from aiom4b_tui.core.job_sight import localize_job
 from aiom4b_tui.core.jobs import JobService
 from aiom4b_tui.core.models import JobDB, JobStatus, utcnow
+from aiom4b_tui.core.path_map import PathMap
 from aiom4b_tui.core.settings import Settings
 from aiom4b_tui.core.worker_id import WorkerId, pid_alive, this_host
 
@@ -45,6 +48,12 @@ class OrphanRules:
     alive: Callable[[int], bool] = pid_alive
     stale_after: timedelta = STALE_AFTER
     stale_after_same_host: timedelta = STALE_AFTER_SAME_HOST
+
+
+def lease_rules(settings: Settings) -> OrphanRules:
+    """This host's orphan rules with the configured lease: a job of another host's worker
+    is free once its heartbeat is older than `lease_seconds`."""
+    return OrphanRules(host=this_host(), stale_after=timedelta(seconds=settings.lease_seconds))
 
 
 def is_orphan(
@@ -135,7 +144,7 @@ def recover_orphans(
     (the next run resumes from it, or records the book it had already placed); a job
     whose cancel was asked for ends cancelled and its work folder is removed.
     """
-    rules = rules or OrphanRules(host=this_host())
+    rules = rules or lease_rules(settings)
     now = now or utcnow()
     recovered = []
     for job in service.running_jobs():
@@ -156,5 +165,6 @@ def recover_orphans(
         if done is not None:
             recovered.append(done)
             if status is JobStatus.CANCELLED:
-                (remove_work or remove_work_dirs)(job_output_dir(adopted, settings), work_name(job))
+                local = localize_job(adopted, PathMap(settings.path_map))  # this host's paths
+                (remove_work or remove_work_dirs)(job_output_dir(local, settings), work_name(job))
     return recovered

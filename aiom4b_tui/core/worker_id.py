@@ -29,9 +29,13 @@ class WorkerId:
         return cls(host, int(pid))
 
 
+HOST_ID_ENV = "AIOM4B_HOST_ID"
+
+
 def this_host() -> str:
-    """This machine's name, as worker ids carry it."""
-    return socket.gethostname()
+    """This machine's name, as worker ids carry it: AIOM4B_HOST_ID if set (hosts whose
+    names clash, or several "hosts" on one machine), else the host name."""
+    return os.environ.get(HOST_ID_ENV, "").strip() or socket.gethostname()
 
 
 def current_worker_id() -> WorkerId:

@@ -32,12 +32,14 @@ Say = Callable[[str], None]
 class DataDirWatch:
     """Notices the data dir deleted, or its database file deleted or replaced."""
 
-    def __init__(self, data_dir: Path, db_file: Path) -> None:
+    def __init__(self, data_dir: Path, db_file: Path | None) -> None:
         self.data_dir = Path(data_dir)
-        self.db_file = Path(db_file)
+        self.db_file = Path(db_file) if db_file is not None else None  # None: PostgreSQL
         self._identity = self._stat_identity()
 
     def _stat_identity(self) -> tuple[int, int] | None:
+        if self.db_file is None:
+            return None
         try:
             st = os.stat(self.db_file)
         except OSError:
@@ -48,6 +50,8 @@ class DataDirWatch:
         """Why the worker must stop, or None while all is as it was at the start."""
         if not self.data_dir.is_dir():
             return f"the data dir {self.data_dir} was deleted; stopping"
+        if self.db_file is None:
+            return None
         identity = self._stat_identity()
         if identity is None:
             return f"the database {self.db_file} was deleted; stopping"

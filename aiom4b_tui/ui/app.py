@@ -189,12 +189,10 @@ def create_app(
     `start_worker=False` never starts a worker (tests that look at the queue as it is).
     """
     if service is None:
-        from aiom4b_tui.core.db import open_database
+        from aiom4b_tui.core.db import open_settings_database
         from aiom4b_tui.core.jobs import JobService
 
-        service = JobService(
-            open_database(settings.data_dir, busy_timeout=settings.db_busy_timeout)
-        )
+        service = JobService(open_settings_database(settings))
     root = start_path or settings.library_dir or Path.cwd()
     return AiomApp(
         settings,

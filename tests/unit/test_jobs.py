@@ -26,8 +26,9 @@ from aiom4b_tui.core.options import TagOverrides
 
 
 @pytest.fixture
-def db(data_dir: Path) -> Database:
-    database = open_database(data_dir)
+def db(data_dir: Path, database_url: str | None) -> Database:
+    """The database of the test, on each back end in turn (SQLite, PostgreSQL)."""
+    database = open_database(data_dir, url=database_url)
     yield database
     database.close()
 

@@ -12,7 +12,8 @@ from tests.queue_helpers import add_book_folder, open_service, queue_jobs
 
 
 @pytest.fixture
-def service(tmp_path: Path):
+def service(tmp_path: Path, database_url: str | None):
+    """A JobService on each back end in turn (SQLite, PostgreSQL)."""
     _settings, db, service = open_service(tmp_path / "data")
     yield service
     db.close()

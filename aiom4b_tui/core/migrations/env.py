@@ -9,6 +9,8 @@ connection = context.config.attributes.get("connection")
 if connection is None:
     raise RuntimeError("aiom4b migrations run through aiom4b_tui.core.migrate, with a connection")
 
-context.configure(connection=connection, target_metadata=target_metadata, render_as_batch=True)
+# Batch mode (copy-and-move tables) is for SQLite's limited ALTER TABLE only.
+batch = connection.dialect.name == "sqlite"
+context.configure(connection=connection, target_metadata=target_metadata, render_as_batch=batch)
 with context.begin_transaction():
     context.run_migrations()
