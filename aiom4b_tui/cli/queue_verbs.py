@@ -26,6 +26,7 @@ from aiom4b_tui.core.models import JobDB, JobStatus
 from aiom4b_tui.core.queue import RunnerEvent
 from aiom4b_tui.core.recovery import is_orphan, lease_rules, recover_orphans
 from aiom4b_tui.core.safe_text import visible
+from aiom4b_tui.core.scan import abandon_scans
 from aiom4b_tui.core.watch import SETTLE_SECONDS, InboxWatcher
 from aiom4b_tui.core.worker_id import current_worker_id
 
@@ -72,10 +73,14 @@ def run_until_signalled(main: Coroutine[Any, Any, None], on_signal: Callable[[in
     """Run `main`, calling `on_signal(signal number)` on SIGINT, SIGTERM or SIGHUP (each
     asks for a graceful stop; `main` decides when it is done)."""
 
+    def _stopping(sig: int) -> None:
+        abandon_scans()  # a scan in a thread would hold the process up until it ends
+        on_signal(sig)
+
     async def runner() -> None:
         loop = asyncio.get_running_loop()
         for sig in STOP_SIGNALS:
-            loop.add_signal_handler(sig, on_signal, sig)
+            loop.add_signal_handler(sig, _stopping, sig)
         try:
             await main
         finally:

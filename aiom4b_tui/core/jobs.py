@@ -9,6 +9,7 @@ and failed with the reason when it is claimed as queued.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Collection
 from datetime import datetime, timedelta
 from uuid import UUID
 
@@ -175,14 +176,21 @@ class JobService(QueueOperations):
         with self.db.session() as session:
             return [(status, int(count)) for status, count in session.exec(query)]
 
-    def claim_next(self, worker: str) -> JobDB | None:
-        """Atomically take the oldest queued job for `worker` and mark it running.
+    def claim_next(
+        self,
+        worker: str,
+        *,
+        accept: Callable[[JobDB], bool] | None = None,
+        exclude: Collection[UUID] = (),
+    ) -> JobDB | None:
+        """Atomically take the oldest queued job for `worker` and mark it running
+        (`accept`, `exclude`: see QueueOperations.claim_next).
 
         A queued row whose folders or options cannot be read is failed with the reason
         and the next one is taken, so one bad row never stops the queue.
         """
         while True:
-            job = super().claim_next(worker)
+            job = super().claim_next(worker, accept=accept, exclude=exclude)
             if job is None or not self._fail_if_unreadable(job, worker):
                 return job
 
