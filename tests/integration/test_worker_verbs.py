@@ -32,8 +32,9 @@ pytestmark = pytest.mark.integration
 
 @pytest.fixture(scope="module")
 def multi_book(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Six minutes of audio: several segments on two ffmpeg processes, some seconds of work."""
-    return make_book(tmp_path_factory.mktemp("multi") / "Multi Book", files=8, seconds=45)
+    """Ten minutes of audio: several segments on two ffmpeg processes, long enough to be
+    still converting when a `pause` started from another process (slow under load) acts."""
+    return make_book(tmp_path_factory.mktemp("multi") / "Multi Book", files=8, seconds=75)
 
 
 @pytest.fixture(scope="module")
@@ -165,7 +166,7 @@ def test_pause_stop_running_queues_the_book_with_its_work_and_resume_finishes_it
     data, service, out = queue
     job = queue_book(service, multi_book, out)
     worker = started(data, "--jobs", "2", "--idle-exit", "0")
-    wait_for(lambda: running_past(service, job.id, 0.6), timeout=120)
+    wait_for(lambda: running_past(service, job.id, 0.35), timeout=120)
     paused = aiom4b(data, "worker", "pause", "--stop-running")
     assert paused.returncode == 0, paused.stderr
     wait_for(lambda: service.get_job(job.id).status is JobStatus.QUEUED, timeout=30)
