@@ -24,6 +24,8 @@ from textual.widgets import (
 )
 
 from aiom4b_tui.core.job_title import job_title
+from aiom4b_tui.core.lookup_audnexus import chapters_for_audio
+from aiom4b_tui.core.lookup_providers import BookMatch
 from aiom4b_tui.core.models import JobCreate
 from aiom4b_tui.core.options import ChapterEntry, JobOptions, TagOverrides
 from aiom4b_tui.core.safe_text import visible
@@ -36,6 +38,8 @@ from aiom4b_tui.ui.book_preview import (
 )
 from aiom4b_tui.ui.chapter_draft import ChapterDraft, DraftFile
 from aiom4b_tui.ui.cover import cover_text, default_ffmpeg
+from aiom4b_tui.ui.screens.confirm import ConfirmScreen
+from aiom4b_tui.ui.screens.lookup_book import LookupScreen
 from aiom4b_tui.ui.widgets.chapter_editor import ChapterEditor
 
 if TYPE_CHECKING:
@@ -69,6 +73,7 @@ class AddBookScreen(ModalScreen[AddDecision]):
         Binding("ctrl+s", "decide('queue')", "Queue"),
         Binding("ctrl+n", "decide('skip')", "Skip"),
         Binding("ctrl+a", "decide('all')", "Queue all"),
+        Binding("ctrl+l", "lookup", "Look up"),
         Binding("escape", "decide('cancel')", "Cancel"),
     ]
 
@@ -226,6 +231,48 @@ class AddBookScreen(ModalScreen[AddDecision]):
         for note in preview.notes:
             facts.append(f"\n{visible(note)}", style="dim")
         return facts
+
+    def action_lookup(self) -> None:
+        """Look the book up (ASIN, ISBN or title) and fill the form with what is chosen."""
+        if self.preview is None:
+            self.notify("Still reading the folders…")
+            return
+        title = self.query_one("#tag-title", Input).value
+        author = self.query_one("#tag-author", Input).value
+        db = self.app.service.db  # type: ignore[attr-defined]
+        self.app.push_screen(LookupScreen(db, title, author), self._use_match)
+
+    def _use_match(self, match: BookMatch | None) -> None:
+        if match is None:
+            return
+        tags = match.tags()
+        for name in TAG_FIELDS:
+            if tags.get(name):
+                self.query_one(f"#tag-{name}", Input).value = visible(tags[name])
+        self.extra_tags = {k: visible(v) for k, v in tags.items() if k not in TAG_FIELDS}
+        self.notify(f"Filled from {match.provider}: {visible(match.title)}", markup=False)
+        if match.chapters and self.draft is not None:
+            self._offer_chapters(match)
+
+    def _offer_chapters(self, match: BookMatch) -> None:
+        assert self.draft is not None
+        marks = chapters_for_audio(match, int(self.draft.duration() * 1000)) or []
+        draft = self.draft
+
+        def answered(use: bool | None) -> None:
+            if not use or draft is not self.draft:
+                return
+            try:
+                draft.replace_chapters([(ms / 1000, visible(title)) for ms, title in marks])
+            except ValueError as exc:
+                self.notify(str(exc), severity="warning", markup=False)
+                return
+            self.query_one(ChapterEditor).show_draft(draft)
+            self._show_facts()
+
+        question = f"Use the {len(marks)} chapter titles {match.provider} has?"
+        detail = "They replace the chapters in the Chapters tab (you can still edit them)."
+        self.app.push_screen(ConfirmScreen(question, "Use them", detail), answered)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         self.action_decide(QUEUE)
