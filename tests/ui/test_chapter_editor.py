@@ -101,6 +101,8 @@ async def test_edited_chapters_are_queued_shown_and_made(data_dir, tmp_path):
         await wait_for(pilot, lambda: "Part 2 (2)" in screen_text(app), timeout=20)
         text = screen_text(app)
         assert text.index("Prologue") < text.index("Part 4") < text.index("Part 2 (2)")
+        app.screen.query_one("#details-tabs").active = "tab-summary"
+        await wait_for(pilot, lambda: "4, as edited" in screen_text(app))
     options = effective_options(job, settings)
     book = await convert_folders(
         job.folders(),
