@@ -12,7 +12,7 @@ from aiom4b_tui.core.jobs import JobService
 from aiom4b_tui.core.settings import Settings, load_settings
 from aiom4b_tui.ui.app import create_app
 from aiom4b_tui.ui.screen_text import screen_text
-from aiom4b_tui.ui.screens.add_book import AddBookScreen
+from aiom4b_tui.ui.screens.add_book import AddBookScreen, shown_path
 from tests.ui.conftest import wait_for
 
 BOOK_TAGS = {
@@ -76,7 +76,7 @@ async def test_the_dialog_shows_the_engines_chapters_tags_and_cover(data_dir, tm
             "tag-genre": "Classics",
             "tag-description": "",
             "tag-output": "Herman Melville - Moby Dick",
-            "tag-folder": str(settings.resolved_output_dir()),
+            "tag-folder": shown_path(settings.resolved_output_dir()),
         }
         assert dialog.preview.cover == root / "Moby Dick" / "cover.jpg"
         assert "▀" in text  # the cover, drawn

@@ -51,8 +51,7 @@ SKIP = "skip"
 CANCEL = "cancel"
 COVER_SIZE = (16, 8)  # cells wide, lines high
 FIELD_LABELS = {
-    "series_part": "Part",
-    "description": "About",
+    "series_part": "Series part",
     "output": "File name",
     "folder": "Folder",
 }
@@ -73,7 +72,7 @@ class AddBookScreen(ModalScreen[AddDecision]):
         Binding("ctrl+s", "decide('queue')", "Queue"),
         Binding("ctrl+n", "decide('skip')", "Skip"),
         Binding("ctrl+a", "decide('all')", "Queue all"),
-        Binding("ctrl+l", "lookup", "Look up"),
+        Binding("ctrl+l", "lookup", "Lookup"),
         Binding("escape", "decide('cancel')", "Cancel"),
     ]
 
@@ -109,17 +108,20 @@ class AddBookScreen(ModalScreen[AddDecision]):
             yield Static("", id="book-facts")
             yield LoadingIndicator(id="add-loading")
             with TabbedContent(id="add-tabs"):
-                with TabPane("Tags", id="tab-tags"), Horizontal(id="add-top"):
-                    with VerticalScroll(id="tag-scroll"), Grid(id="tag-form"):
-                        yield from self._fields()
-                    yield Static("", id="cover")
+                with TabPane("Tags", id="tab-tags"), VerticalScroll(id="tag-scroll"):
+                    with Horizontal(id="add-top"):
+                        with Grid(id="tag-form", classes="field-grid"):
+                            yield from self._fields(TAG_FIELDS)
+                        yield Static("", id="cover")
+                    with Grid(id="output-form", classes="field-grid"):
+                        yield from self._fields(("output", "folder"))
                 with TabPane("Chapters", id="tab-chapters"):
                     yield ChapterEditor(id="chapter-editor")
         yield Footer()
 
     @staticmethod
-    def _fields() -> ComposeResult:
-        for name in (*TAG_FIELDS, "output", "folder"):
+    def _fields(names: tuple[str, ...]) -> ComposeResult:
+        for name in names:
             yield Label(FIELD_LABELS.get(name, name.capitalize()), classes="field-label")
             yield Input(id=f"tag-{name}", compact=True)
 
@@ -134,7 +136,6 @@ class AddBookScreen(ModalScreen[AddDecision]):
         return formatting.ellipsize(visible(" + ".join(names)), 56)
 
     def on_mount(self) -> None:
-        self.query_one("#tag-title", Input).focus()
         self._load_preview()
 
     @work(thread=True, exclusive=True, group="add-preview")
@@ -160,6 +161,8 @@ class AddBookScreen(ModalScreen[AddDecision]):
             self.query_one(f"#tag-{name}", Input).value = visible(preview.tags.get(name, ""))
         self.query_one("#tag-output", Input).value = visible(preview.output_name)
         self.query_one("#tag-folder", Input).value = visible(self._default_folder())
+        if self.focused is None:  # focused once filled, so its text is selected, to type over
+            self.query_one("#tag-title", Input).focus()
         self.query_one("#cover", Static).update(art or self._cover_words(preview))
         if not preview.error:
             self.draft = draft_of_preview(preview)
@@ -167,7 +170,7 @@ class AddBookScreen(ModalScreen[AddDecision]):
         self._show_facts()
 
     def _default_folder(self) -> str:
-        return str(self.settings.resolved_output_dir())
+        return shown_path(self.settings.resolved_output_dir())
 
     def _show_facts(self) -> None:
         if self.preview is not None:
@@ -224,7 +227,8 @@ class AddBookScreen(ModalScreen[AddDecision]):
         share = seconds / preview.duration if preview.duration else 1.0
         files = "1 file" if count == 1 else f"{count} files"
         facts = Text(
-            f"{files} · {formatting.book_length(seconds)} · {chapters} chapters · "
+            f"{files} · {formatting.book_length(seconds)} · "
+            f"{chapters} chapter{'' if chapters == 1 else 's'} · "
             f"about {formatting.file_size(preview.expected_bytes * share)} · "
             f"{preview.audio_format}"
         )
@@ -313,12 +317,11 @@ class AddBookScreen(ModalScreen[AddDecision]):
         overrides = self.extra_tags | overrides
         output = self.query_one("#tag-output", Input).value.strip()
         default_output = visible(self.preview.output_name) if self.preview else ""
-        folder = self.query_one("#tag-folder", Input).value.strip()
+        typed = self.query_one("#tag-folder", Input).value.strip()
+        folder = Path(typed).expanduser() if typed else None
         edits = self._draft_options()
         options = JobOptions(
-            output_dir=Path(folder).expanduser()
-            if folder and folder != self._default_folder()
-            else None,
+            output_dir=folder if folder != self.settings.resolved_output_dir() else None,
             output_name=output if output and output != default_output else None,
             tags=TagOverrides(**overrides),
             files=edits.files,
@@ -357,3 +360,11 @@ def entries_of_preview(preview: BookPreview) -> list[ChapterEntry]:
         )
         for number, chapter in enumerate(preview.chapters, 1)
     ]
+
+
+def shown_path(path: Path) -> str:
+    """The path in full, with the home folder as ~."""
+    try:
+        return "~/" + path.relative_to(Path.home()).as_posix()
+    except ValueError:
+        return str(path)

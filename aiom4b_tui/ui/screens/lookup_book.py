@@ -42,7 +42,7 @@ def query_of(text: str, author: str = "") -> LookupQuery:
 def match_line(match: BookMatch) -> Text:
     """One result as a line: provider, title, authors, year, series, chapters."""
     line = Text(no_wrap=True, overflow="ellipsis")
-    line.append(f"{match.provider:<11}", style="dim")
+    line.append(f"{match.provider:<12}", style="dim")
     line.append(formatting.ellipsize(visible(match.title), 34), style="bold")
     if match.authors:
         line.append(f" · {formatting.ellipsize(visible(', '.join(match.authors)), 20)}")

@@ -28,9 +28,9 @@ class ChapterEditor(OptionList):
         Binding("r", "rename", "Rename"),
         Binding("m", "merge", "Merge"),
         Binding("s", "split", "Split"),
-        Binding("K,ctrl+up", "move(-1)", "File↑", key_display="K"),
-        Binding("J,ctrl+down", "move(1)", "File↓", key_display="J"),
-        Binding("x", "toggle_file", "Leave out"),
+        Binding("K,ctrl+up", "move(-1)", "Move", key_display="K/J"),
+        Binding("J,ctrl+down", "move(1)", "Move file down", show=False),
+        Binding("x", "toggle_file", "Omit"),
     ]
 
     class FilesChanged(Message):
