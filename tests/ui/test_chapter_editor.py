@@ -39,9 +39,8 @@ async def open_editor(pilot, app) -> AddBookScreen:
     await wait_for(pilot, lambda: isinstance(app.screen, AddBookScreen))
     dialog = app.screen
     await wait_for(pilot, lambda: dialog.draft is not None, timeout=20)
-    dialog.query_one("#add-tabs").active = "tab-chapters"
-    dialog.query_one(ChapterEditor).focus()
-    await pilot.pause(0.2)
+    await pilot.click("#add-tabs Tab#--content-tab-tab-chapters")
+    await wait_for(pilot, lambda: dialog.focused is dialog.query_one(ChapterEditor))
     return dialog
 
 

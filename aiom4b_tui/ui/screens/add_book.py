@@ -177,6 +177,11 @@ class AddBookScreen(ModalScreen[AddDecision]):
             facts = self._facts(self.preview, self.draft)
             self.query_one("#book-facts", Static).update(facts)
 
+    def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:
+        """The chapters tab hands its keys to the editor at once."""
+        if event.pane.id == "tab-chapters":
+            self.query_one(ChapterEditor).focus()
+
     def on_chapter_editor_chapters_changed(self, message: ChapterEditor.ChaptersChanged) -> None:
         self._show_facts()
 
