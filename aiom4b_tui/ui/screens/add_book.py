@@ -1,4 +1,6 @@
-"""The add dialog: the plan of one book before it is queued, with its tags to edit."""
+"""The add dialog: the plan of one book before it is queued. Tabs: Tags (the tags, the
+file name and the output folder, editable) and Chapters (the chapter editor); ctrl+l
+looks the book up and fills the tags (and offers the chapters) from what is chosen."""
 
 from __future__ import annotations
 

@@ -4,6 +4,7 @@ ctrl+up/ctrl+down) and leaves a file out (x). The edits live in a `ChapterDraft`
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import ClassVar
 
 from rich.text import Text
@@ -149,7 +150,7 @@ class ChapterEditor(OptionList):
 
     def _edit(
         self,
-        change,  # Callable[[ChapterDraft], object]
+        change: Callable[[ChapterDraft], object],
         *,
         keep: int | None = None,
         files: bool = False,
