@@ -163,7 +163,7 @@ class AddBookScreen(ModalScreen[AddDecision]):
             self.query_one(f"#tag-{name}", Input).value = visible(preview.tags.get(name, ""))
         self.query_one("#tag-output", Input).value = visible(preview.output_name)
         self.query_one("#tag-folder", Input).value = visible(self._default_folder())
-        if self.focused is None:  # focused once filled, so its text is selected, to type over
+        if not isinstance(self.focused, Input | ChapterEditor):  # once filled: text selected
             self.query_one("#tag-title", Input).focus()
         self.query_one("#cover", Static).update(art or self._cover_words(preview))
         if not preview.error:
