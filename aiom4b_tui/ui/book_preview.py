@@ -23,24 +23,38 @@ from aiom4b_tui.core.scan import AudioFile, ScanError, scan_book
 if TYPE_CHECKING:
     from aiom4b_tui.core.settings import Settings
 
-TAG_FIELDS = ("title", "author", "narrator", "year", "genre")
+TAG_FIELDS = (
+    "title",
+    "subtitle",
+    "author",
+    "narrator",
+    "series",
+    "series_part",
+    "year",
+    "genre",
+    "description",
+)
 
 
 @dataclass(frozen=True)
 class PreviewFile:
-    """One source file: its path as shown (relative to its book folder), how long it plays."""
+    """One source file: its path as shown (relative to its book folder), how long it plays,
+    and its path as the job's options name it (`JobOptions.files`)."""
 
     name: str
     seconds: float
+    rel: str = ""
 
 
 @dataclass(frozen=True)
 class PreviewChapter:
-    """One chapter: its title, where it starts (estimated), and the file it is in."""
+    """One chapter: its title, where it starts (estimated), the file it is in and seconds
+    into that file."""
 
     title: str
     start: float
     file_index: int = 0
+    offset: float = 0.0
 
 
 @dataclass
@@ -84,8 +98,10 @@ def build_preview(
 
 def preview_of_plan(folders: list[Path], plan: BookPlan) -> BookPreview:
     """What the dialog shows of an engine plan."""
-    files = [PreviewFile(_shown_name(audio, folders), audio.duration) for audio in plan.files]
-    chapters = [PreviewChapter(c.title, c.start, c.file_index) for c in plan.chapters]
+    files = [
+        PreviewFile(_shown_name(audio, folders), audio.duration, audio.rel) for audio in plan.files
+    ]
+    chapters = [PreviewChapter(c.title, c.start, c.file_index, c.offset) for c in plan.chapters]
     notes = _skipped_note(plan)
     encoder = plan.encoder
     how = "AAC copied" if plan.copy else f"AAC {encoder.bitrate // 1000}k"

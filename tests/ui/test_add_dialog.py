@@ -12,7 +12,7 @@ from aiom4b_tui.core.jobs import JobService
 from aiom4b_tui.core.settings import Settings, load_settings
 from aiom4b_tui.ui.app import create_app
 from aiom4b_tui.ui.screen_text import screen_text
-from aiom4b_tui.ui.screens.add_book import AddBookScreen
+from aiom4b_tui.ui.screens.add_book import AddBookScreen, shown_path
 from tests.ui.conftest import wait_for
 
 BOOK_TAGS = {
@@ -63,27 +63,57 @@ async def test_the_dialog_shows_the_engines_chapters_tags_and_cover(data_dir, tm
             "The Spouter-Inn",
         ]
         text = screen_text(app)
-        assert "Loomings" in text and "The Spouter-Inn" in text
+        assert "Moby Dick" in text and "3 chapters" in text
         fields = {f.id: f.value for f in dialog.query(Input)}
         assert fields == {
             "tag-title": "Moby Dick",
+            "tag-subtitle": "",
             "tag-author": "Herman Melville",
             "tag-narrator": "Frank Muller",
+            "tag-series": "",
+            "tag-series_part": "",
             "tag-year": "1851",
             "tag-genre": "Classics",
+            "tag-description": "",
             "tag-output": "Herman Melville - Moby Dick",
+            "tag-folder": shown_path(settings.resolved_output_dir()),
         }
         assert dialog.preview.cover == root / "Moby Dick" / "cover.jpg"
         assert "▀" in text  # the cover, drawn
         assert "3 files" in text and "3 chapters" in text
         dialog.query_one("#tag-narrator", Input).value = "William Hootkins"
         dialog.query_one("#tag-output", Input).value = "Moby Dick (unabridged)"
+        dialog.query_one("#tag-series", Input).value = "Sea Stories"
+        dialog.query_one("#tag-series_part", Input).value = "2"
+        dialog.query_one("#tag-folder", Input).value = str(tmp_path / "finished")
         await pilot.press("ctrl+s")
         await wait_for(pilot, lambda: service.get_jobs())
     options = service.get_jobs()[0].job_options()
     assert options.tags.narrator == "William Hootkins"
     assert options.tags.author is None  # unchanged tags are left to the engine
     assert options.output_name == "Moby Dick (unabridged)"
+    assert (options.tags.series, options.tags.series_part) == ("Sea Stories", "2")
+    assert options.output_dir == tmp_path / "finished"
+    assert options.files is None and options.chapters is None  # nothing edited
+
+
+async def test_a_bad_year_keeps_the_dialog_open(data_dir, tmp_path):
+    root = tmp_path / "books"
+    tagged_book(root)
+    app = create_app(app_settings(data_dir, root), root, start_worker=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, lambda: app.main_screen.folder_tree.cursor_node is not None)
+        await pilot.press("a")
+        await wait_for(pilot, lambda: isinstance(app.screen, AddBookScreen))
+        dialog = app.screen
+        await wait_for(pilot, lambda: dialog.preview is not None, timeout=20)
+        dialog.query_one("#tag-year", Input).value = "abcd"
+        await pilot.press("ctrl+s")
+        await wait_for(
+            pilot, lambda: any("year must be YYYY" in n.message for n in app._notifications)
+        )
+        assert app.screen is dialog
+    assert app.service.get_jobs() == []
 
 
 async def test_a_folder_without_audio_says_so_and_is_not_queued(settings, library, service):

@@ -16,6 +16,7 @@ from uuid import UUID
 
 import imageio_ffmpeg
 import pytest
+from lookup_fakes import OPENLIBRARY_SEARCH, running_book_api
 from textual.widgets import Input
 
 from aiom4b_tui.core.models import JobStatus, WorkerDB
@@ -24,6 +25,8 @@ from aiom4b_tui.ui.app import AiomApp, create_app
 from aiom4b_tui.ui.screen_text import screen_text
 from aiom4b_tui.ui.screens.add_book import AddBookScreen
 from aiom4b_tui.ui.screens.job_details import JobDetailsScreen
+from aiom4b_tui.ui.screens.lookup_book import LookupScreen
+from aiom4b_tui.ui.widgets.chapter_editor import ChapterEditor
 from tests.ui.conftest import wait_for
 from tests.ui.job_rows_data import insert_job
 
@@ -244,3 +247,47 @@ def show(app: AiomApp, run_before):
         print(screen_text(app))
 
     return wrapped
+
+
+def test_add_dialog_chapter_editor(snap_compare, settings, library, service):
+    add_sample_jobs(service)
+    app = snapshot_app(settings, library)
+
+    async def run_before(pilot) -> None:
+        await settle(pilot, app)
+        await pilot.press("l", "a")
+        await wait_for(pilot, lambda: isinstance(app.screen, AddBookScreen))
+        dialog = app.screen
+        await wait_for(pilot, lambda: dialog.draft is not None)
+        dialog.query_one("#add-tabs").active = "tab-chapters"
+        dialog.query_one(ChapterEditor).focus()
+        await pilot.press("m", "end", "x")  # Part 1 and 2 merged, the last file left out
+        await wait_for(pilot, lambda: len(dialog.preview.files) == 2)
+        await pilot.pause(0.3)
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=show(app, run_before))
+
+
+def test_add_dialog_lookup_results(snap_compare, settings, library, service, monkeypatch):
+    add_sample_jobs(service)
+    app = snapshot_app(settings, library)
+    with running_book_api() as api:
+        api.route("/search.json", OPENLIBRARY_SEARCH)
+        for name in ("AIOM4B_AUDNEXUS_URL", "AIOM4B_OPENLIBRARY_URL", "AIOM4B_COVERS_URL"):
+            monkeypatch.setenv(name, api.url)
+
+        async def run_before(pilot) -> None:
+            await settle(pilot, app)
+            await pilot.press("l", "a")
+            await wait_for(pilot, lambda: isinstance(app.screen, AddBookScreen))
+            await wait_for(pilot, lambda: app.screen.draft is not None)
+            await pilot.press("ctrl+l")
+            await wait_for(pilot, lambda: isinstance(app.screen, LookupScreen))
+            lookup = app.screen
+            for field in lookup.query(Input):
+                field.cursor_blink = False
+            await pilot.press("enter")
+            await wait_for(pilot, lambda: lookup.matches, timeout=20)
+            await pilot.pause(0.3)
+
+        assert snap_compare(app, terminal_size=SIZE, run_before=show(app, run_before))

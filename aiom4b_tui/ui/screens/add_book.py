@@ -1,4 +1,6 @@
-"""The add dialog: the plan of one book before it is queued, with its tags to edit."""
+"""The add dialog: the plan of one book before it is queued. Tabs: Tags (the tags, the
+file name and the output folder, editable) and Chapters (the chapter editor); ctrl+l
+looks the book up and fills the tags (and offers the chapters) from what is chosen."""
 
 from __future__ import annotations
 
@@ -13,11 +15,21 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Input, Label, LoadingIndicator, Static
+from textual.widgets import (
+    Footer,
+    Input,
+    Label,
+    LoadingIndicator,
+    Static,
+    TabbedContent,
+    TabPane,
+)
 
 from aiom4b_tui.core.job_title import job_title
+from aiom4b_tui.core.lookup_audnexus import chapters_for_audio
+from aiom4b_tui.core.lookup_providers import BookMatch
 from aiom4b_tui.core.models import JobCreate
-from aiom4b_tui.core.options import JobOptions, TagOverrides
+from aiom4b_tui.core.options import ChapterEntry, JobOptions, TagOverrides
 from aiom4b_tui.core.safe_text import visible
 from aiom4b_tui.ui import formatting
 from aiom4b_tui.ui.book_preview import (
@@ -26,7 +38,11 @@ from aiom4b_tui.ui.book_preview import (
     build_preview,
     unreadable_preview,
 )
+from aiom4b_tui.ui.chapter_draft import ChapterDraft, DraftFile
 from aiom4b_tui.ui.cover import cover_text, default_ffmpeg
+from aiom4b_tui.ui.screens.confirm import ConfirmScreen
+from aiom4b_tui.ui.screens.lookup_book import LookupScreen
+from aiom4b_tui.ui.widgets.chapter_editor import ChapterEditor
 
 if TYPE_CHECKING:
     from aiom4b_tui.core.settings import Settings
@@ -36,6 +52,11 @@ QUEUE_ALL = "all"
 SKIP = "skip"
 CANCEL = "cancel"
 COVER_SIZE = (16, 8)  # cells wide, lines high
+FIELD_LABELS = {
+    "series_part": "Series part",
+    "output": "File name",
+    "folder": "Folder",
+}
 
 
 @dataclass(frozen=True)
@@ -53,6 +74,7 @@ class AddBookScreen(ModalScreen[AddDecision]):
         Binding("ctrl+s", "decide('queue')", "Queue"),
         Binding("ctrl+n", "decide('skip')", "Skip"),
         Binding("ctrl+a", "decide('all')", "Queue all"),
+        Binding("ctrl+l", "lookup", "Lookup"),
         Binding("escape", "decide('cancel')", "Cancel"),
     ]
 
@@ -70,6 +92,9 @@ class AddBookScreen(ModalScreen[AddDecision]):
         self.position = position
         self.shown_root = shown_root
         self.preview: BookPreview | None = None
+        self.found_tags: dict[str, str] = {}  # as first planned: unchanged ones are no override
+        self.extra_tags: dict[str, str] = {}  # from a lookup, beyond the form's fields
+        self.draft: ChapterDraft | None = None
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Skip and queue-all only make sense when several books are being added."""
@@ -82,17 +107,25 @@ class AddBookScreen(ModalScreen[AddDecision]):
         heading = "Add book" if count == 1 else f"Add book {index} of {count}"
         with Vertical(classes="dialog", id="add-dialog"):
             yield Label(f"{heading}: {self._folders_text()}", classes="question", markup=False)
-            with Horizontal(id="add-top"):
-                with Grid(id="tag-form"):
-                    for name in (*TAG_FIELDS, "output"):
-                        yield Label(name.capitalize(), classes="field-label")
-                        yield Input(id=f"tag-{name}", compact=True)
-                yield Static("", id="cover")
             yield Static("", id="book-facts")
             yield LoadingIndicator(id="add-loading")
-            with VerticalScroll(id="chapters", can_focus=True):
-                yield Static("", id="chapter-list")
+            with TabbedContent(id="add-tabs"):
+                with TabPane("Tags", id="tab-tags"), VerticalScroll(id="tag-scroll"):
+                    with Horizontal(id="add-top"):
+                        with Grid(id="tag-form", classes="field-grid"):
+                            yield from self._fields(TAG_FIELDS)
+                        yield Static("", id="cover")
+                    with Grid(id="output-form", classes="field-grid"):
+                        yield from self._fields(("output", "folder"))
+                with TabPane("Chapters", id="tab-chapters"):
+                    yield ChapterEditor(id="chapter-editor")
         yield Footer()
+
+    @staticmethod
+    def _fields(names: tuple[str, ...]) -> ComposeResult:
+        for name in names:
+            yield Label(FIELD_LABELS.get(name, name.capitalize()), classes="field-label")
+            yield Input(id=f"tag-{name}", compact=True)
 
     def _folders_text(self) -> str:
         names = []
@@ -105,7 +138,6 @@ class AddBookScreen(ModalScreen[AddDecision]):
         return formatting.ellipsize(visible(" + ".join(names)), 56)
 
     def on_mount(self) -> None:
-        self.query_one("#tag-title", Input).focus()
         self._load_preview()
 
     @work(thread=True, exclusive=True, group="add-preview")
@@ -125,13 +157,66 @@ class AddBookScreen(ModalScreen[AddDecision]):
         if not self.is_attached:
             return  # dismissed while the folders were being read
         self.preview = preview
+        self.found_tags = {k: visible(v) for k, v in preview.tags.items()}
         self.query_one("#add-loading").display = False
         for name in TAG_FIELDS:
             self.query_one(f"#tag-{name}", Input).value = visible(preview.tags.get(name, ""))
         self.query_one("#tag-output", Input).value = visible(preview.output_name)
+        self.query_one("#tag-folder", Input).value = visible(self._default_folder())
+        if not isinstance(self.focused, Input | ChapterEditor):  # once filled: text selected
+            self.query_one("#tag-title", Input).focus()
         self.query_one("#cover", Static).update(art or self._cover_words(preview))
-        self.query_one("#book-facts", Static).update(self._facts(preview))
-        self.query_one("#chapter-list", Static).update(self._chapters(preview))
+        if not preview.error:
+            self.draft = draft_of_preview(preview)
+            self.query_one(ChapterEditor).show_draft(self.draft)
+        self._show_facts()
+
+    def _default_folder(self) -> str:
+        return shown_path(self.settings.resolved_output_dir())
+
+    def _show_facts(self) -> None:
+        if self.preview is not None:
+            facts = self._facts(self.preview, self.draft)
+            self.query_one("#book-facts", Static).update(facts)
+
+    def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:
+        """The chapters tab hands its keys to the editor at once."""
+        if event.pane.id == "tab-chapters":
+            self.query_one(ChapterEditor).focus()
+
+    def on_chapter_editor_chapters_changed(self, message: ChapterEditor.ChaptersChanged) -> None:
+        self._show_facts()
+
+    def on_chapter_editor_files_changed(self, message: ChapterEditor.FilesChanged) -> None:
+        self._show_facts()
+        self._replan()
+
+    def _draft_options(self) -> JobOptions:
+        draft = self.draft
+        if draft is None:
+            return JobOptions()
+        return JobOptions(files=draft.chosen_files(), chapters=draft.chosen_chapters())
+
+    @work(thread=True, exclusive=True, group="add-replan", exit_on_error=False)
+    def _replan(self) -> None:
+        """Plan the book again with the files as the person ordered them."""
+        options = self._draft_options()
+        try:
+            preview = build_preview(self.folders, self.settings, options)
+        except Exception as exc:  # shown in the dialog rather than ending the app
+            preview = unreadable_preview(self.folders, f"{type(exc).__name__}: {exc}")
+        self.app.call_from_thread(self._show_replan, preview, options.files)
+
+    def _show_replan(self, preview: BookPreview, files: list[str] | None) -> None:
+        if not self.is_attached or self.draft is None or files != self.draft.chosen_files():
+            return  # dismissed, or the files changed again since: a newer plan comes
+        self.preview = preview
+        if not preview.error and not self.draft.chapters_edited:
+            self.draft.entries = entries_of_preview(preview)
+            editor = self.query_one(ChapterEditor)
+            row = editor.current_row()
+            editor.show_draft(self.draft, keep=(row.file, row.chapter) if row else None)
+        self._show_facts()
 
     @staticmethod
     def _cover_words(preview: BookPreview) -> Text:
@@ -140,32 +225,65 @@ class AddBookScreen(ModalScreen[AddDecision]):
         return Text(f"cover:\n{visible(preview.cover.name)}", style="dim")
 
     @staticmethod
-    def _facts(preview: BookPreview) -> Text:
+    def _facts(preview: BookPreview, draft: ChapterDraft | None) -> Text:
         if preview.error:
             return Text(f"Cannot make a book: {visible(preview.error)}", style="bold red")
-        files = "1 file" if len(preview.files) == 1 else f"{len(preview.files)} files"
+        count = len(draft.included()) if draft else len(preview.files)
+        seconds = draft.duration() if draft else preview.duration
+        chapters = len(draft.chapter_order()) if draft else len(preview.chapters)
+        share = seconds / preview.duration if preview.duration else 1.0
+        files = "1 file" if count == 1 else f"{count} files"
         facts = Text(
-            f"{files} · {formatting.book_length(preview.duration)} · "
-            f"{len(preview.chapters)} chapters · "
-            f"about {formatting.file_size(preview.expected_bytes)} · {preview.audio_format}"
+            f"{files} · {formatting.book_length(seconds)} · "
+            f"{chapters} chapter{'' if chapters == 1 else 's'} · "
+            f"about {formatting.file_size(preview.expected_bytes * share)} · "
+            f"{preview.audio_format}"
         )
         for note in preview.notes:
             facts.append(f"\n{visible(note)}", style="dim")
         return facts
 
-    @staticmethod
-    def _chapters(preview: BookPreview) -> Text:
-        text = Text()
-        for number, chapter in enumerate(preview.chapters, start=1):
-            file = preview.files[chapter.file_index]
-            text.append(f"{number:>3} ", style="dim")
-            text.append(f"{formatting.track_time(chapter.start):>8}  ", style="cyan")
-            text.append(formatting.ellipsize(visible(chapter.title), 34))
-            text.append(f"  {formatting.ellipsize(visible(file.name), 24)}\n", style="dim")
-        if not preview.chapters:
-            text.append("no chapters", style="dim")
-        text.rstrip()
-        return text
+    def action_lookup(self) -> None:
+        """Look the book up (ASIN, ISBN or title) and fill the form with what is chosen."""
+        if self.preview is None:
+            self.notify("Still reading the folders…")
+            return
+        title = self.query_one("#tag-title", Input).value
+        author = self.query_one("#tag-author", Input).value
+        db = self.app.service.db  # type: ignore[attr-defined]
+        self.app.push_screen(LookupScreen(db, title, author), self._use_match)
+
+    def _use_match(self, match: BookMatch | None) -> None:
+        if match is None:
+            return
+        tags = match.tags()
+        for name in TAG_FIELDS:
+            if tags.get(name):
+                self.query_one(f"#tag-{name}", Input).value = visible(tags[name])
+        self.extra_tags = {k: visible(v) for k, v in tags.items() if k not in TAG_FIELDS}
+        self.notify(f"Filled from {match.provider}: {visible(match.title)}", markup=False)
+        if match.chapters and self.draft is not None:
+            self._offer_chapters(match)
+
+    def _offer_chapters(self, match: BookMatch) -> None:
+        assert self.draft is not None
+        marks = chapters_for_audio(match, int(self.draft.duration() * 1000)) or []
+        draft = self.draft
+
+        def answered(use: bool | None) -> None:
+            if not use or draft is not self.draft:
+                return
+            try:
+                draft.replace_chapters([(ms / 1000, visible(title)) for ms, title in marks])
+            except ValueError as exc:
+                self.notify(str(exc), severity="warning", markup=False)
+                return
+            self.query_one(ChapterEditor).show_draft(draft)
+            self._show_facts()
+
+        question = f"Use the {len(marks)} chapter titles {match.provider} has?"
+        detail = "They replace the chapters in the Chapters tab (you can still edit them)."
+        self.app.push_screen(ConfirmScreen(question, "Use them", detail), answered)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         self.action_decide(QUEUE)
@@ -200,14 +318,21 @@ class AddBookScreen(ModalScreen[AddDecision]):
 
     def job_create(self) -> JobCreate:
         """The job as the form now says: tags that differ from what was found are overrides."""
-        found = {k: visible(v) for k, v in (self.preview.tags if self.preview else {}).items()}
+        found = self.found_tags
         values = {name: self.query_one(f"#tag-{name}", Input).value.strip() for name in TAG_FIELDS}
         overrides = {k: v for k, v in values.items() if v and v != found.get(k, "")}
+        overrides = self.extra_tags | overrides
         output = self.query_one("#tag-output", Input).value.strip()
         default_output = visible(self.preview.output_name) if self.preview else ""
+        typed = self.query_one("#tag-folder", Input).value.strip()
+        folder = Path(typed).expanduser() if typed else None
+        edits = self._draft_options()
         options = JobOptions(
+            output_dir=folder if folder != self.settings.resolved_output_dir() else None,
             output_name=output if output and output != default_output else None,
             tags=TagOverrides(**overrides),
+            files=edits.files,
+            chapters=edits.chapters,
         )
         return JobCreate(
             input_folders=self.folders,
@@ -224,3 +349,29 @@ def validation_text(exc: ValidationError) -> str:
         message = str(error.get("msg", "")).removeprefix("Value error, ")
         parts.append(f"{where.replace('_', ' ')}: {message}" if where else message)
     return "; ".join(parts)
+
+
+def draft_of_preview(preview: BookPreview) -> ChapterDraft:
+    """The editor's draft of a planned book: its files in order and its chapters."""
+    files = [DraftFile(f.rel, f.seconds) for f in preview.files]
+    return ChapterDraft(files, entries_of_preview(preview))
+
+
+def entries_of_preview(preview: BookPreview) -> list[ChapterEntry]:
+    """The preview's chapters as the job's options keep edited ones."""
+    return [
+        ChapterEntry(
+            title=chapter.title.strip() or f"Chapter {number}",
+            file=preview.files[chapter.file_index].rel,
+            offset=max(0.0, chapter.offset),
+        )
+        for number, chapter in enumerate(preview.chapters, 1)
+    ]
+
+
+def shown_path(path: Path) -> str:
+    """The path in full, with the home folder as ~."""
+    try:
+        return "~/" + path.relative_to(Path.home()).as_posix()
+    except ValueError:
+        return str(path)

@@ -144,6 +144,12 @@ class JobDetailsScreen(Screen[None]):
         rows += [(f"Tag {name}", visible(value)) for name, value in tags.items()]
         if options.output_name:
             rows.append(("Output name", visible(options.output_name)))
+        if options.output_dir:
+            rows.append(("Output folder", visible(str(options.output_dir))))
+        if options.files is not None:
+            rows.append(("Files", "\n".join(visible(f) for f in options.files)))
+        if options.chapters is not None:
+            rows.append(("Chapters", f"{len(options.chapters)}, as edited"))
         for label, value in rows:
             if value:
                 table.add_row(label, Text(value))
@@ -174,7 +180,11 @@ class JobDetailsScreen(Screen[None]):
             f"about {formatting.file_size(preview.expected_bytes)} · {preview.audio_format}\n",
             style="bold",
         )
-        tags = " · ".join(f"{k}: {visible(v)}" for k, v in preview.tags.items() if v)
+        tags = " · ".join(
+            f"{k.replace('_', ' ')}: {formatting.ellipsize(visible(v), 40)}"
+            for k, v in preview.tags.items()
+            if v
+        )
         text.append(f"{tags}\n\n", style="dim")
         for number, chapter in enumerate(preview.chapters, start=1):
             text.append(f"{number:>3} ", style="dim")
