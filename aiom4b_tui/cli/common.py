@@ -181,3 +181,22 @@ def print_json(data: Any) -> None:
     """Print `data` as indented JSON (datetimes as iso_time, paths and ids as strings);
     no control character is printed raw (all are JSON escapes)."""
     print(_escape_controls(json.dumps(data, indent=2, default=_json_default, ensure_ascii=False)))
+
+
+def positive_int(text: str) -> int:
+    """argparse type: a whole number of 1 or more."""
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be 1 or more")
+    return value
+
+
+def nonnegative_seconds(text: str) -> float:
+    """argparse type: a number of seconds, 0 or more."""
+    try:
+        value = float(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from exc
+    if value < 0:
+        raise argparse.ArgumentTypeError("must be 0 or more")
+    return value

@@ -26,6 +26,7 @@ from aiom4b_tui.cli.common import (
     CliError,
     add_data_dir,
     open_context,
+    positive_int,
     validation_message,
 )
 from aiom4b_tui.cli.queue_verbs import run_until_signalled
@@ -48,13 +49,6 @@ def parse_bitrate(text: str) -> int:
     if not 8_000 <= bits <= 512_000:
         raise argparse.ArgumentTypeError("bitrate must be between 8k and 512k")
     return bits
-
-
-def _positive_int(text: str) -> int:
-    value = int(text)
-    if value < 1:
-        raise argparse.ArgumentTypeError("must be 1 or more")
-    return value
 
 
 class ProgressDisplay:
@@ -166,5 +160,5 @@ def register(verbs: Any) -> None:
         choices=["aac", "libfdk_aac"],
         help="AAC encoder (default: libfdk_aac where ffmpeg has it, else aac)",
     )
-    p.add_argument("--jobs", type=_positive_int, help="ffmpeg processes (default: one per core)")
+    p.add_argument("--jobs", type=positive_int, help="ffmpeg processes (default: one per core)")
     p.set_defaults(func=cmd_convert)

@@ -19,6 +19,7 @@ from aiom4b_tui.cli.common import (
     CliError,
     add_data_dir,
     find_job,
+    nonnegative_seconds,
     open_context,
 )
 from aiom4b_tui.core.jobs import JobService, JobStateError
@@ -32,20 +33,6 @@ from aiom4b_tui.core.worker_id import current_worker_id
 
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
 CANCEL_WAIT_SECONDS = 5.0
-
-
-def _positive_int(text: str) -> int:
-    value = int(text)
-    if value < 1:
-        raise argparse.ArgumentTypeError("must be 1 or more")
-    return value
-
-
-def _seconds(text: str) -> float:
-    value = float(text)
-    if value < 0:
-        raise argparse.ArgumentTypeError("must be 0 or more")
-    return value
 
 
 def say(text: str) -> None:
@@ -154,7 +141,7 @@ def cmd_watch(args: argparse.Namespace) -> int:
 def _add_settle(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--settle",
-        type=_seconds,
+        type=nonnegative_seconds,
         default=SETTLE_SECONDS,
         metavar="SECONDS",
         help=f"quiet time before a folder is taken (default {SETTLE_SECONDS:g})",
@@ -172,7 +159,7 @@ def register(verbs: Any) -> None:
     p.add_argument("id")
     p.add_argument(
         "--wait",
-        type=_seconds,
+        type=nonnegative_seconds,
         default=CANCEL_WAIT_SECONDS,
         metavar="SECONDS",
         help=f"wait this long for a running job to stop (default {CANCEL_WAIT_SECONDS:g})",

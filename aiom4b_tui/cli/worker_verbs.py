@@ -30,7 +30,9 @@ from aiom4b_tui.cli.common import (
     add_data_dir,
     add_json,
     iso_time,
+    nonnegative_seconds,
     open_context,
+    positive_int,
     print_json,
 )
 from aiom4b_tui.cli.queue_verbs import announce_queued, event_printer, run_until_signalled, say
@@ -48,23 +50,6 @@ from aiom4b_tui.core.worker_process import DataDirWatch, run_worker
 from aiom4b_tui.core.worker_registry import PauseMode, WorkerInfo, WorkerRegistry
 
 STOP_WAIT_SECONDS = 15.0
-
-
-def _positive_int(text: str) -> int:
-    value = int(text)
-    if value < 1:
-        raise argparse.ArgumentTypeError("must be 1 or more")
-    return value
-
-
-def _seconds(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError as exc:
-        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from exc
-    if value < 0:
-        raise argparse.ArgumentTypeError("must be 0 or more")
-    return value
 
 
 def _idle_exit(args: argparse.Namespace, configured: float) -> float | None:
@@ -306,7 +291,7 @@ def report_started_worker(data_dir: Path) -> None:
 def _add_settle(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--settle",
-        type=_seconds,
+        type=nonnegative_seconds,
         default=SETTLE_SECONDS,
         metavar="SECONDS",
         help=f"quiet time before a folder is taken (default {SETTLE_SECONDS:g})",
@@ -320,12 +305,12 @@ def register(verbs: Any) -> None:
     )
     add_data_dir(p)
     p.add_argument("--once", action="store_true", help="exit when nothing is queued or running")
-    p.add_argument("--books", type=_positive_int, help="books at once (default: books_at_once)")
-    p.add_argument("--jobs", type=_positive_int, help="ffmpeg processes (default: one per core)")
+    p.add_argument("--books", type=positive_int, help="books at once (default: books_at_once)")
+    p.add_argument("--jobs", type=positive_int, help="ffmpeg processes (default: one per core)")
     p.add_argument("--watch", type=Path, metavar="INBOX", help="also watch this inbox")
     p.add_argument(
         "--idle-exit",
-        type=_seconds,
+        type=nonnegative_seconds,
         metavar="SECONDS",
         help="exit after this long with nothing queued or running (default: "
         "worker_idle_exit, 120; 0: never; --watch: never)",
@@ -349,7 +334,7 @@ def register(verbs: Any) -> None:
     a.add_argument("--all", action="store_true", help="stop every worker of the data dir")
     a.add_argument(
         "--wait",
-        type=_seconds,
+        type=nonnegative_seconds,
         default=STOP_WAIT_SECONDS,
         metavar="SECONDS",
         help=f"wait this long for them to stop (default {STOP_WAIT_SECONDS:g})",
