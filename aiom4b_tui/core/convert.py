@@ -102,11 +102,15 @@ async def convert_folders(
     keep_work: bool = False,
 ) -> Path:
     """Scan the folders (in a thread), plan the book, convert it; return the result's path."""
-    scan = await asyncio.to_thread(scan_book, [Path(f) for f in folders], ffmpeg=ffmpeg)
+    # Asking ffmpeg for its encoders is a process start (0.1 CPU-s for a Debian ffmpeg):
+    # it runs while the folders are scanned.
+    scan, encoders = await asyncio.gather(
+        asyncio.to_thread(scan_book, [Path(f) for f in folders], ffmpeg=ffmpeg),
+        asyncio.to_thread(ffmpeg_encoders, ffmpeg),
+    )
     for path, why in scan.skipped:
         if on_log:
             on_log(f"skipped {path.name}: {why}")
-    encoders = await asyncio.to_thread(ffmpeg_encoders, ffmpeg)
     silences = None
     if options.chapters_by_silence or options.max_chapter_minutes:
         silences = await detect_silences(

@@ -34,6 +34,7 @@ from aiom4b_tui.core.splice import (
     kept_packets,
     make_segment,
     plan_cuts,
+    plan_known_cuts,
 )
 from aiom4b_tui.core.timeline import PCM_FORMAT, DecodeError, Timeline
 from aiom4b_tui.core.work_ledger import WorkLedger
@@ -158,9 +159,8 @@ async def _encode_sliced(
     segment_seconds: float | None,
 ) -> EncodedBook:
     rate, total, ledger = plan.encoder.sample_rate, sliced.total, encoder.ledger
-    cuts = ledger.cuts(
-        "sliced", encoder.pool.size, segment_seconds, lambda n, s: plan_cuts(0, total, rate, n, s)
-    )
+    planner = functools.partial(plan_known_cuts, total, rate)
+    cuts = ledger.cuts("sliced", encoder.pool.size, segment_seconds, planner)
     await ledger.set_timeline(cuts, total)
     log(
         f"{len(plan.files)} MP3 files, {total / rate:.1f} s of audio, {len(cuts)} segments "

@@ -131,15 +131,9 @@ def _index(path: Path, mm: mmap.mmap) -> Mp3Index | None:
     if first + 4 > size or mm[first] != 0xFF:
         return None
     shape = (mm[first + 1], mm[first + 2] & 0x0C, mm[first + 3] >> 6 == 3)
-    pos = first
-    while pos + 4 <= size and mm[pos] == 0xFF:
-        frame = _SIZES[mm[pos + 1] << 8 | mm[pos + 2]]
-        if not frame or (mm[pos + 1], mm[pos + 2] & 0x0C, mm[pos + 3] >> 6 == 3) != shape:
-            break
-        if pos + frame > size:
-            return None  # a cut-off frame: let a real decode say what it holds
-        offsets.append(pos)
-        pos += frame
+    pos = _frame_offsets(mm, first, shape, offsets)
+    if pos > size:
+        return None  # a cut-off frame: let a real decode say what it holds
     if not offsets or not _only_tags_after(mm, pos):
         return None
     offsets.append(pos)
@@ -163,6 +157,26 @@ def _index(path: Path, mm: mmap.mmap) -> Mp3Index | None:
     return Mp3Index(
         path, rate, 1 if mono else 2, spf, offsets, delay + DECODER_DELAY, samples, len(mm)
     )
+
+
+def _frame_offsets(mm: mmap.mmap, pos: int, shape: tuple[int, int, bool], into: array) -> int:
+    """Append the offset of each frame of `shape` from `pos` on; return where they end.
+
+    The hot loop of indexing (a frame every 26 ms of audio): one table lookup per frame
+    on the header byte that carries bitrate, rate and padding, the rest compared as is.
+    """
+    b1, rate_bits, mono = shape
+    row = _SIZES[b1 << 8 : (b1 << 8) + 256]
+    sizes = [n if (b2 & 0x0C) == rate_bits else 0 for b2, n in enumerate(row)]
+    data = mm[:]  # bytes index faster than the mmap
+    size, append = len(data), into.append
+    while pos + 4 <= size and data[pos] == 0xFF and data[pos + 1] == b1:
+        frame = sizes[data[pos + 2]]
+        if not frame or (data[pos + 3] >= 0xC0) != mono:
+            break
+        append(pos)
+        pos += frame
+    return pos
 
 
 def _after_id3v2(mm: mmap.mmap) -> int:

@@ -12,6 +12,7 @@ from aiom4b_tui.core.splice import (
     kept_packets,
     make_segment,
     plan_cuts,
+    plan_known_cuts,
 )
 
 
@@ -99,3 +100,17 @@ def test_cuts_shrink_towards_the_end_so_slots_finish_together():
     fixed = plan_cuts(0, 10 * rate, rate, 2, seconds=2)
     assert fixed == list(range(0, 10 * rate, 2 * rate // 1024 * 1024))
     assert plan_cuts(4096, 4096 + 3 * rate, rate, 2, seconds=1)[0] == 4096
+
+
+def test_known_cuts_give_short_books_few_segments_and_no_tiny_tail():
+    rate = 44100
+    assert plan_known_cuts(120 * rate, rate, 2) == [0, 60 * rate // 1024 * 1024]
+    assert plan_known_cuts(30 * rate, rate, 2) == [0]
+    long = plan_known_cuts(14400 * rate, rate, 2)
+    lengths = [b - a for a, b in zip(long, [*long[1:], 14400 * rate], strict=True)]
+    assert all(c % 1024 == 0 for c in long) and long[0] == 0
+    assert lengths[0] == 300 * rate // 1024 * 1024  # no short first segment
+    assert all(a >= b for a, b in itertools.pairwise(lengths[:-1]))
+    assert min(lengths) >= 20 * rate and max(lengths[-3:]) <= 160 * rate
+    assert plan_known_cuts(14400 * rate, rate, 1) == plan_cuts(0, 14400 * rate, rate, 1)
+    assert plan_known_cuts(10 * rate, rate, 2, seconds=2) == plan_cuts(0, 10 * rate, rate, 2, 2)
