@@ -134,7 +134,8 @@ class _SegmentEncoder:
                 what=f"encoding segment {index + 1}",
             )
         seconds = segment.samples / enc.sample_rate
-        size, first, stop = _kept_bytes(part, segment, enc.priming)
+        # In a thread: the event loop meanwhile starts the next segment on the freed slot.
+        size, first, stop = await asyncio.to_thread(_kept_bytes, part, segment, enc.priming)
         done = DoneSegment(index, name, size, first, stop, seconds, segment.samples)
         out = await self.ledger.finish_segment(part, done)
         self.meter.update(index, seconds)
