@@ -241,10 +241,11 @@ def bench_layout(
 
 def record(rows: list[str], args: argparse.Namespace) -> None:
     """Append the run's rows to bench/RESULTS.md under a header naming the run."""
+    one = f" (one file: {args.one_minutes:g} min)" if args.layout != "files" else ""
     header = (
         f"\n### convert_bench {datetime.datetime.now(datetime.UTC):%Y-%m-%d %H:%M} UTC: "
-        f"ffmpeg {args.version}, {args.files} x {args.minutes:g} min MP3 "
-        f"(one file: {args.one_minutes:g} min), encoder {args.encoder}, {args.slots} slots\n\n"
+        f"ffmpeg {args.version}, {args.files} x {args.minutes:g} min MP3{one}, "
+        f"encoder {args.encoder}, {args.slots} slots\n\n"
         "| started (UTC) | ffmpeg | layout | round (order) | load before/after | single pass "
         "| per-file, `-c copy` join | ours |\n|---|---|---|---|---|---|---|---|\n"
     )
