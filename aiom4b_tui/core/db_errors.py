@@ -81,13 +81,33 @@ def _explain_one(
     if isinstance(exc, DatabaseTooNewError):
         return str(exc)
     if isinstance(exc, OSError) and not isinstance(exc, sqlite3.Error):
-        return _os_message(exc, where)
+        return _unwritable_database(exc, db_path) or _os_message(exc, where)
     if isinstance(exc, sqlite3.Error):
         return _sqlite_message(exc, where, db_path, busy_timeout)
     if isinstance(exc, DatabaseError) and exc.__cause__ is None:
         return str(exc)
     if isinstance(exc, sa_exc.TimeoutError):
         return "no database connection came free in time: try again"
+    return None
+
+
+def _unwritable_database(exc: OSError, db_path: Path) -> str | None:
+    """The database file, or a folder it needs, that this user may not create: named
+    with the database, since that is what could not be opened."""
+    if exc.errno not in (errno.EACCES, errno.EPERM, errno.EROFS) or not exc.filename:
+        return None
+    name = Path(exc.filename)
+    if name == db_path:
+        return (
+            f"cannot create the database {db_path} ({exc.strerror}): check the owner and "
+            f"permissions of {db_path.parent}"
+        )
+    if name in db_path.parents:
+        what = "write" if name.exists() else "make the folder"
+        return (
+            f"cannot open the database {db_path}: cannot {what} {name} ({exc.strerror}): "
+            "check its owner and permissions"
+        )
     return None
 
 

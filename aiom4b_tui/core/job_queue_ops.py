@@ -90,6 +90,16 @@ class QueueOperations:
             session.commit()
         return self._reload(job_id)
 
+    def any_claimable(self, exclude: Collection[UUID] = ()) -> bool:
+        """True when a queued job (not one of `exclude`) waits: the idle poll. One read
+        that stops at the first row of ix_jobs_status_created_at, whatever the table's
+        size (count_by_status would scan every row)."""
+        query = select(JobDB.id).where(JobDB.status == JobStatus.QUEUED)
+        if exclude:
+            query = query.where(col(JobDB.id).not_in(list(exclude)))
+        with self.db.session() as session:
+            return session.exec(query.limit(1)).first() is not None
+
     def _queued_page(self, exclude: Collection[UUID]) -> list[JobDB]:
         """The oldest queued jobs (CLAIM_PAGE of them), for a claim to choose from."""
         query = select(JobDB).where(JobDB.status == JobStatus.QUEUED)

@@ -144,3 +144,31 @@ def test_watched_job_is_created_once_per_folder(service, tmp_path):
     assert second is None
     assert service.watched_folder_known(str(folder))
     assert len(service.get_jobs()) == 1
+
+
+def test_any_claimable_sees_only_queued_jobs_not_excluded(service, tmp_path):
+    assert not service.any_claimable()
+    first, second = queue_jobs(service, tmp_path, 2)
+    assert service.any_claimable()
+    assert service.any_claimable(exclude=[first.id])
+    assert not service.any_claimable(exclude=[first.id, second.id])
+    service.claim_job(first.id, "host:1")
+    service.request_cancel(second.id)
+    assert not service.any_claimable()  # one running, one cancelled: nothing to take
+
+
+def _plan(service, sql: str) -> str:
+    """The query plan of `sql` on the service's back end, as one text."""
+    with service.db.engine.connect() as conn:
+        if service.db.is_postgres:
+            conn.exec_driver_sql("SET enable_seqscan = off")  # the index if there is one
+            rows = conn.exec_driver_sql(f"EXPLAIN {sql}")
+        else:
+            rows = conn.exec_driver_sql(f"EXPLAIN QUERY PLAN {sql}")
+        return "\n".join(" ".join(str(part) for part in row) for row in rows)
+
+
+def test_the_idle_poll_is_answered_from_the_status_index(service, tmp_path):
+    queue_jobs(service, tmp_path, 3)
+    plan = _plan(service, "SELECT jobs.id FROM jobs WHERE jobs.status = 'queued' LIMIT 1")
+    assert "ix_jobs_status_created_at" in plan, plan

@@ -256,3 +256,28 @@ async def test_start_recovers_a_dead_workers_job_and_clears_old_ones(env, tmp_pa
     assert f"recovered: worker {this_host()}:{child.pid} was gone" in row.log
     assert removed == [orphan.id.hex]  # once it completed, not at its recovery
     assert service.get_job(old.id) is None
+
+
+async def test_an_idle_runner_polls_without_counting_the_table(env, tmp_path):
+    settings, service = env
+    polls: list[str] = []
+    real_poll = service.any_claimable
+
+    def counted_poll(*args, **kwargs):
+        polls.append("poll")
+        return real_poll(*args, **kwargs)
+
+    def no_count():
+        raise AssertionError("the idle poll counted the jobs table")
+
+    service.any_claimable = counted_poll
+    service.count_by_status = no_count
+    work = FakeWork()
+    runner = make_runner(settings, service, work, poll_interval=0.05)
+    task = asyncio.create_task(runner.run(idle_exit=5))
+    await until(lambda: len(polls) >= 3)
+    (job,) = queue_jobs(service, tmp_path, 1)  # seen by the next poll, then run
+    runner.wake()
+    await asyncio.wait_for(task, timeout=30)  # idle again after it: exits
+    assert service.get_job(job.id).status is JobStatus.COMPLETED
+    assert work.runs == [job.title]

@@ -1,0 +1,54 @@
+"""The runner's claim loop: while it has free slots and is not paused, take the oldest
+queued job this host can see and start it.
+
+Idle polling is cheap: one indexed read (`any_claimable`: is there a queued job at all?)
+before a claim, which takes the write lock (SQLite) or a row lock (PostgreSQL) only
+when there is something to take.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+
+from aiom4b_tui.core.models import JobDB
+from aiom4b_tui.core.runner_context import RunnerContext
+
+_log = logging.getLogger(__name__)
+
+
+class ClaimLoop:
+    """Fills a runner's free slots (`books` at once) from the queue, unless paused."""
+
+    def __init__(self, ctx: RunnerContext, books: int, start: Callable[[JobDB], None]) -> None:
+        self.ctx = ctx
+        self.books = books
+        self.paused = False
+        self._start = start
+
+    async def fill_slots(self) -> tuple[bool, bool]:
+        """Claim queued jobs while there are free slots; returns whether any was claimed
+        and whether any job was seen waiting in the queue."""
+        ctx = self.ctx
+        claimed = queued = False
+        while not ctx.stop_requested.is_set():
+            try:
+                queued = await asyncio.to_thread(ctx.service.any_claimable)
+                if not queued or self.paused or len(ctx.active) >= self.books:
+                    break
+                job = await asyncio.to_thread(
+                    ctx.service.claim_next,
+                    ctx.worker_id,
+                    accept=ctx.sight.accept,
+                    exclude=ctx.sight.refused_ids(),
+                )
+            except Exception:
+                _log.exception("claiming a job failed")
+                queued = True  # unknown: not idle
+                break
+            if job is None:
+                break
+            self._start(job)
+            claimed = True
+        return claimed, queued
