@@ -10,9 +10,10 @@ Prints, for an 80x24 headless terminal:
 Key response is what a person feels: each key is sent from a thread, as a terminal's
 input thread sends it, and timed from then to the end of the first screen update after
 its action ran (the update rendered to terminal bytes, as a real terminal gets them).
-A second column keeps the earlier measure: the same key until the app is idle again
-(`pilot.press`'s wait). Keys start once both books run and stop if one of them ends, so
-every key is timed while both convert; the event loop's lag is sampled meanwhile.
+With `--idle`, a second column keeps the earlier measure: the same key until the app is
+idle again (`pilot.press`'s wait; it slows the keys down). Keys start once both books
+run and stop if one of them ends, so every key is timed while both convert; the event
+loop's lag is sampled meanwhile. `--worker-nice 0,10` alternates the worker's priority.
 
 `--keys 20 --minutes 2` is a quick check that the script runs, not a measurement.
 `--profile FILE` writes a pyinstrument profile of the event loop's thread during the
@@ -133,8 +134,9 @@ class KeyTimer:
     terminal would get, which the headless driver otherwise skips.
     """
 
-    def __init__(self, app) -> None:
+    def __init__(self, app, *, with_idle: bool) -> None:
         self.app = app
+        self.with_idle = with_idle  # also time each key to idle (slow: up to 2 s a key)
         self.loop = asyncio.get_running_loop()
         self.paint: list[float] = []
         self.idle: list[float] = []
@@ -193,10 +195,13 @@ class KeyTimer:
             event = events.Key(key, KEY_CHARACTERS.get(key, key if len(key) == 1 else None))
             event.set_sender(self.app)
             driver.send_message(event)
-            idle = asyncio.run_coroutine_threadsafe(self._until_idle(), self.loop)
+            idle = None
+            if self.with_idle:
+                idle = asyncio.run_coroutine_threadsafe(self._until_idle(), self.loop)
             if not self._painted.wait(PAINT_TIMEOUT):
                 self.missed += 1
-            self.idle.append(idle.result(PAINT_TIMEOUT) - start)
+            if idle is not None:
+                self.idle.append(idle.result(PAINT_TIMEOUT) - start)
             self._sent_at = None
             time.sleep(KEY_GAP)
         return keys
@@ -259,7 +264,11 @@ class Run:
         return [
             f"  {len(self.paint)} keys ({self.how}); TUI process CPU {self.cpu:.0%} of a core",
             f"  key to repaint   p50/p90/p99/worst ms: {self._figures(self.paint)}",
-            f"  key to idle      p50/p90/p99/worst ms: {self._figures(self.idle)}",
+            *(
+                [f"  key to idle      p50/p90/p99/worst ms: {self._figures(self.idle)}"]
+                if self.idle
+                else []
+            ),
             f"  event loop lag   p50/p90/p99/worst ms: {self._figures(self.lags)}",
         ]
 
@@ -288,7 +297,7 @@ async def key_times(
             await until(pilot, converting, timeout=180)
             app.main_screen.jobs.table.focus()
             await pilot.pause(0.5)
-            timer = KeyTimer(app)
+            timer = KeyTimer(app, with_idle=options.idle)
             stop = asyncio.Event()
             stalls = open(options.stalls, "w") if options.stalls else None  # noqa: SIM115
             sampler = asyncio.create_task(sample_lag(stop, lags, stalls))
@@ -357,20 +366,29 @@ async def main(options: argparse.Namespace) -> None:
         folders = make_library(root / "convert", 2, options.minutes)
         print("key response, 2 books in a worker (goal: p99 <= 100 ms):")
         for n in range(options.runs):
-            run = await key_times(root / f"busy{n}", folders, options.keys, options)
-            print(f" run {n + 1}:")
-            print("\n".join(run.lines()))
-            if run.missed:
-                print(f"  {run.missed} keys ran an action but no repaint followed")
+            for nice in options.worker_nice.split(","):  # alternated: the load drifts
+                os.environ["AIOM4B_WORKER_NICE"] = nice.strip()
+                busy = root / f"busy{n}-{nice.strip()}"
+                run = await key_times(busy, folders, options.keys, options)
+                print(f" run {n + 1}, worker_nice {nice.strip()}:", flush=True)
+                print("\n".join(run.lines()), flush=True)
+                if run.missed:
+                    print(f"  {run.missed} keys ran an action but no repaint followed")
 
 
 def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--keys", type=int, default=240, help="keys to press (default 240)")
     parser.add_argument(
-        "--minutes", type=float, default=360.0, help="length of each book (default 360)"
+        "--minutes", type=float, default=720.0, help="length of each book (default 720)"
     )
     parser.add_argument("--runs", type=int, default=1, help="key runs, each on a new queue")
+    parser.add_argument(
+        "--worker-nice", default="10", help="the worker's nice; several (0,10) alternate"
+    )
+    parser.add_argument(
+        "--idle", action="store_true", help="also time keys to idle (the earlier measure)"
+    )
     parser.add_argument("--keys-only", action="store_true", help="skip the start-up figures")
     parser.add_argument("--profile", metavar="FILE", help="pyinstrument profile of the keys")
     parser.add_argument("--stalls", metavar="FILE", help="every thread's stack at each stall")
