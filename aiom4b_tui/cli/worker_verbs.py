@@ -43,6 +43,7 @@ from aiom4b_tui.core.worker_control import (
     WORKER_LOG,
     ensure_worker,
     lock_holder,
+    lower_priority,
     try_lock,
 )
 from aiom4b_tui.core.worker_id import this_host
@@ -83,6 +84,9 @@ def cmd_worker(args: argparse.Namespace) -> int:
             holder = lock_holder(ctx.settings.data_dir)
             say(f"a worker already runs for this data dir (pid {holder}); starting another")
         _log_to(sys.stdout)
+        lowered = lower_priority(ctx.settings.worker_nice)
+        if lowered:
+            say(lowered)
         try:
             return _serve(args, ctx, inbox)
         finally:

@@ -5,7 +5,8 @@ runs, with its pid written in the file; the lock goes with the process however i
 Clients (the TUI, `aiom4b add`) call `ensure_worker`: when nobody holds the lock, it
 starts `aiom4b worker --auto` in a session of its own (no terminal: closing the SSH
 connection or quitting the TUI does not touch it), its output appended to
-`<data dir>/worker.log` (rotated at WORKER_LOG_MAX_BYTES).
+`<data dir>/worker.log` (rotated at WORKER_LOG_MAX_BYTES). A worker runs at a lower CPU
+priority (`lower_priority`), so the terminal it serves answers while its ffmpeg work.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 LOCK_FILE = "worker.lock"
+AUTOGROUP = Path("/proc/self/autogroup")
 WORKER_LOG = "worker.log"
 WORKER_LOG_MAX_BYTES = 5 * 1024 * 1024
 WORKER_LOG_KEPT = 3
@@ -129,3 +131,26 @@ def ensure_worker(data_dir: Path) -> int | None:
     if lock_holder(data_dir) is not None:
         return None
     return spawn_worker(data_dir, "--auto")
+
+
+def lower_priority(nice: int, autogroup: Path = AUTOGROUP) -> str | None:
+    """Run this process, and every process it starts from now on, at `nice` (0-19) or
+    lower priority; returns what changed, for the log, or None.
+
+    Where the kernel groups processes by session (autogroup, the default on many
+    distributions), a process's nice ranks it only within its own session. A worker
+    spawned detached leads its own session, so its session's group is lowered too:
+    otherwise its ffmpeg would still take as much CPU as the terminal's session.
+    """
+    if nice <= 0:
+        return None
+    nice = max(nice, os.getpriority(os.PRIO_PROCESS, 0))
+    os.setpriority(os.PRIO_PROCESS, 0, nice)
+    done = f"CPU priority: nice {nice}"
+    if os.getsid(0) == os.getpid():
+        try:
+            autogroup.write_text(f"{nice}\n")
+            done += " (and its session's scheduling group)"
+        except OSError:
+            pass  # no autogroup in this kernel, or it is not ours to change
+    return done

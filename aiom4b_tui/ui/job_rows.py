@@ -1,7 +1,9 @@
 """How one job reads as a row of the queue table: its columns and the text of each cell.
 
 Pure functions of a `JobDB` and the time now, so the table can compare a row's new cells
-with its old ones and repaint only those that changed.
+with its old ones and repaint only those that changed. Two layouts, both within 80
+columns: `COLUMNS`, and `HOST_COLUMNS` with the host that runs or ran each book (for a
+queue worked by more than one host).
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from rich.text import Text
 
 from aiom4b_tui.core.models import JobDB, JobStatus
 from aiom4b_tui.core.safe_text import visible
+from aiom4b_tui.core.worker_id import WorkerId
 from aiom4b_tui.ui import formatting
 
 FAILED_MARK = "failed:"
@@ -34,6 +37,15 @@ COLUMNS: tuple[Column, ...] = (
     # A bar, speed and time left while running; the book's file when done; the reason
     # when failed. One column, so the table fits 80 columns and a reason has room.
     Column("progress", "Progress", 30),
+    Column("elapsed", "Time", 5),
+)
+# The same in the same 78 cells, with the host: a running bar with its speed and time
+# left still fits the narrower progress column.
+HOST_COLUMNS: tuple[Column, ...] = (
+    Column("status", "Status", 11),
+    Column("title", "Title", 19),
+    Column("host", "Host", 8),
+    Column("progress", "Progress", 25),
     Column("elapsed", "Time", 5),
 )
 
@@ -109,15 +121,35 @@ def progress_text(job: JobDB) -> Text:
     return Text("")
 
 
-def job_cells(job: JobDB, now: datetime) -> Cells:
-    """Every cell of a job's row, in the order of `COLUMNS`."""
-    title_width = COLUMNS[1].width
-    return (
-        status_text(job),
-        Text(formatting.ellipsize(display_title(job), title_width)),
-        progress_text(job),
-        Text(formatting.clock_time(elapsed_seconds(job, now))),
-    )
+def host_of(job: JobDB) -> str:
+    """The host of the worker that runs or ran the job (its `host:pid`); "" for a queued
+    job or one no worker has taken."""
+    if job.status is JobStatus.QUEUED:
+        return ""
+    worker = WorkerId.parse(job.worker)
+    return visible(worker.host) if worker is not None else ""
+
+
+def columns_for(with_host: bool) -> tuple[Column, ...]:
+    """The table's columns, with or without the host."""
+    return HOST_COLUMNS if with_host else COLUMNS
+
+
+def job_cells(job: JobDB, now: datetime, columns: tuple[Column, ...] = COLUMNS) -> Cells:
+    """Every cell of a job's row, in the order of `columns`."""
+    cells = []
+    for column in columns:
+        if column.key == "status":
+            cells.append(status_text(job))
+        elif column.key == "title":
+            cells.append(Text(formatting.ellipsize(display_title(job), column.width)))
+        elif column.key == "host":
+            cells.append(Text(formatting.ellipsize(host_of(job), column.width), style="dim"))
+        elif column.key == "progress":
+            cells.append(progress_text(job))
+        else:
+            cells.append(Text(formatting.clock_time(elapsed_seconds(job, now))))
+    return tuple(cells)
 
 
 def matches_text(job: JobDB, needle: str) -> bool:

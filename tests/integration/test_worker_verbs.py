@@ -5,6 +5,7 @@ against a worker converting a real book."""
 from __future__ import annotations
 
 import json
+import os
 import re
 import signal
 import subprocess
@@ -14,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from aiom4b_tui.core.models import JobCreate, JobOptions, JobStatus
-from aiom4b_tui.core.worker_control import lock_holder
+from aiom4b_tui.core.worker_control import ensure_worker, lock_holder
 from aiom4b_tui.core.worker_id import pid_alive, this_host
 from tests.queue_helpers import (
     aiom4b,
@@ -137,6 +138,20 @@ def test_add_starts_a_detached_worker_that_makes_the_book(queue, tiny_book, monk
     wait_for(lambda: not pid_alive(int(match.group(1))), timeout=30)  # idle: it left
     assert Path(service.get_job(job.id).output_file).is_file()
     assert "completed:" in (data / "worker.log").read_text()
+
+
+def test_a_started_worker_and_its_ffmpeg_run_at_a_lower_cpu_priority(queue, monkeypatch):
+    data, _service, _out = queue
+    monkeypatch.setenv("AIOM4B_WORKER_NICE", "10")  # the default, which tests turn off
+    pid = ensure_worker(data)  # as the TUI and `add` start one
+    assert pid is not None
+    wait_for(lambda: lock_holder(data) == pid, timeout=60)
+    assert os.getpriority(os.PRIO_PROCESS, pid) >= 10  # what it starts inherits it
+    autogroup = Path(f"/proc/{pid}/autogroup")
+    if autogroup.exists():  # a kernel that schedules sessions as groups
+        assert int(autogroup.read_text().split("nice")[1]) >= 10
+    wait_for(lambda: not pid_alive(pid), timeout=60)  # idle: it left
+    assert re.search(r"CPU priority: nice 1\d", (data / "worker.log").read_text())
 
 
 def test_pause_lets_the_running_book_finish_and_starts_no_other(

@@ -1,7 +1,9 @@
-"""The worker lock: one holder per data dir, seen by other processes; log rotation."""
+"""The worker lock: one holder per data dir, seen by other processes; log rotation; the
+worker's lower CPU priority."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -44,3 +46,49 @@ def test_the_log_rotates_past_its_size(tmp_path: Path) -> None:
     assert log.exists()
     rotate_log(log, max_bytes=50)
     assert not log.exists() and (tmp_path / "worker.log.1").read_text() == "x" * 100
+
+
+LOWER_AND_REPORT = (
+    "import os, subprocess, sys\n"
+    "from pathlib import Path\n"
+    "from aiom4b_tui.core.worker_control import lower_priority\n"
+    "said = lower_priority(int(sys.argv[1]), Path(sys.argv[2]))\n"
+    "child = 'import os; print(os.getpriority(os.PRIO_PROCESS, 0))'\n"
+    "nice = subprocess.run([sys.executable, '-c', child], capture_output=True, text=True)\n"
+    "print(nice.stdout.strip(), said, sep='|')\n"
+)
+
+
+def lowered(nice: int, autogroup: Path, *, own_session: bool) -> tuple[int, str]:
+    """In a new process: lower_priority(nice); the nice its child then has, and what it said."""
+    done = subprocess.run(
+        [sys.executable, "-c", LOWER_AND_REPORT, str(nice), str(autogroup)],
+        capture_output=True,
+        text=True,
+        check=True,
+        start_new_session=own_session,
+    )
+    child_nice, said = done.stdout.strip().split("|")
+    return int(child_nice), said
+
+
+def test_a_worker_and_what_it_starts_run_at_its_nice(tmp_path: Path) -> None:
+    started_at = os.getpriority(os.PRIO_PROCESS, 0)  # tests may run niced already
+    group = tmp_path / "autogroup"  # stands for /proc/self/autogroup
+    child_nice, said = lowered(12, group, own_session=False)
+    assert child_nice == max(12, started_at)
+    assert said == f"CPU priority: nice {child_nice}"
+    assert not group.exists()  # a worker in a terminal's session leaves the session alone
+
+
+def test_a_detached_worker_lowers_its_sessions_group_too(tmp_path: Path) -> None:
+    group = tmp_path / "autogroup"
+    child_nice, said = lowered(12, group, own_session=True)
+    assert group.read_text().strip() == str(child_nice)
+    assert said.endswith("(and its session's scheduling group)")
+
+
+def test_nice_0_leaves_the_priority_as_it_was(tmp_path: Path) -> None:
+    child_nice, said = lowered(0, tmp_path / "autogroup", own_session=True)
+    assert child_nice == os.getpriority(os.PRIO_PROCESS, 0)
+    assert said == "None"

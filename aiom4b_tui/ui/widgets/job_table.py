@@ -3,6 +3,8 @@
 Rows are keyed by job id. An update compares a row's new cells with the ones shown and
 repaints only those that changed, without re-measuring columns (their widths are fixed).
 The table holds pages of the job list and asks for the next one as the cursor nears its end.
+Once its rows name more than one host, it gains a Host column (for good: a queue worked
+by several hosts stays one).
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from textual.widgets import DataTable
 
 from aiom4b_tui.core.models import JobDB, JobStatus
 from aiom4b_tui.ui.job_filter import JobFilter
-from aiom4b_tui.ui.job_rows import COLUMNS, Cells, job_cells
+from aiom4b_tui.ui.job_rows import Cells, Column, columns_for, host_of, job_cells
 
 PAGE_SIZE = 200
 # Ask for the next page when the cursor is this close to the last loaded row.
@@ -49,9 +51,19 @@ class JobTable(DataTable):
         self.complete = False
         self._waiting_for_page = False
         self._to_last = False  # End was pressed: follow the pages to the last job
+        self.hosts: set[str] = set()  # the hosts named by the rows seen so far
+        self.with_host = False
+
+    @property
+    def layout(self) -> tuple[Column, ...]:
+        """The columns shown."""
+        return columns_for(self.with_host)
 
     def on_mount(self) -> None:
-        for column in COLUMNS:
+        self._add_columns()
+
+    def _add_columns(self) -> None:
+        for column in self.layout:
             self.add_column(column.label, width=column.width, key=column.key)
 
     def selected_job(self) -> JobDB | None:
@@ -97,10 +109,35 @@ class JobTable(DataTable):
         self.move_cursor(row=max(self.row_count - 1, 0), animate=False)
 
     def _append(self, job: JobDB, now: datetime) -> None:
-        cells = job_cells(job, now)
+        self._note_host(job, now)
+        cells = job_cells(job, now, self.layout)
         self.jobs[job.id] = job
         self._cells[job.id] = cells
         self.add_row(*cells, key=str(job.id))
+
+    def _note_host(self, job: JobDB, now: datetime) -> bool:
+        """Take in the job's host; True when that added the Host column (rows redrawn)."""
+        host = host_of(job)
+        if not host or host in self.hosts:
+            return False
+        self.hosts.add(host)
+        if len(self.hosts) < 2 or self.with_host:
+            return False
+        self.with_host = True
+        self._redraw(now)
+        return True
+
+    def _redraw(self, now: datetime) -> None:
+        """Every row again in the current layout, the cursor on the same row."""
+        row = self.cursor_row
+        self.clear(columns=True)
+        self._add_columns()
+        self._cells.clear()
+        for job in self.jobs.values():
+            self._cells[job.id] = job_cells(job, now, self.layout)
+            self.add_row(*self._cells[job.id], key=str(job.id))
+        if self.row_count:
+            self.move_cursor(row=min(row, self.row_count - 1), animate=False)
 
     def apply_changes(self, jobs: list[JobDB], now: datetime) -> list[JobDB]:
         """Update the rows of changed jobs in place; returns new jobs the table should gain."""
@@ -124,13 +161,15 @@ class JobTable(DataTable):
 
     def update_job(self, job: JobDB, now: datetime) -> None:
         """Repaint only the cells of this job's row that changed."""
-        old = self._cells.get(job.id)
-        cells = job_cells(job, now)
         self.jobs[job.id] = job
+        if self._note_host(job, now):
+            return  # every row was redrawn, this one with it
+        old = self._cells.get(job.id)
+        cells = job_cells(job, now, self.layout)
         if old == cells:
             return
         self._cells[job.id] = cells
-        for column, new, before in zip(COLUMNS, cells, old or (), strict=False):
+        for column, new, before in zip(self.layout, cells, old or (), strict=False):
             if new != before:
                 self.update_cell(str(job.id), column.key, new)
 
