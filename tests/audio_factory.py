@@ -88,24 +88,49 @@ def make_continuous_book(
     codec: str = "mp3",
     names: Sequence[str] | None = None,
 ) -> list[Path]:
-    """One tone cut into files of the given sample counts (in reading order)."""
+    """One tone cut into files of the given sample counts (in reading order).
+
+    The audio make_tone would write file by file, made by one ffmpeg per BATCH files: a
+    book of hundreds of files costs a few processes, not one each.
+    """
     folder.mkdir(parents=True, exist_ok=True)
-    paths, position = [], 0
-    for index, count in enumerate(sample_counts):
-        name = names[index] if names else f"{index + 1:02d}.{codec}"
-        paths.append(
-            make_tone(
-                folder / name,
-                0,
-                rate=rate,
-                channels=channels,
-                codec=codec,
-                samples=count,
-                start_seconds=position / rate,
-            )
-        )
-        position += count
+    paths = [
+        folder / (names[i] if names else f"{i + 1:02d}.{codec}") for i in range(len(sample_counts))
+    ]
+    position = 0
+    for first in range(0, len(paths), BATCH):
+        counts = sample_counts[first : first + BATCH]
+        _write_slices(paths[first : first + BATCH], counts, position, rate, channels, codec)
+        position += sum(counts)
     return paths
+
+
+BATCH = 200  # files per ffmpeg: well under the open-files limit
+
+
+def _write_slices(
+    paths: Sequence[Path],
+    counts: Sequence[int],
+    start: int,
+    rate: int,
+    channels: int,
+    codec: str,
+) -> None:
+    """Files of `counts` samples cut in order from the tone, `start` samples into it."""
+    total = sum(counts)
+    expr = tone_expr(440, start / rate, channels)
+    cmd = [ffmpeg_exe(), "-hide_banner", "-nostdin", "-v", "error", "-y"]
+    cmd += ["-f", "lavfi", "-i", f"aevalsrc={expr}:s={rate}:d={total / rate + 0.1!r}"]
+    graph = ["[0:a]asplit=" + str(len(counts)) + "".join(f"[s{i}]" for i in range(len(counts)))]
+    offset = 0
+    for i, count in enumerate(counts):
+        trim = f"atrim=start_sample={offset}:end_sample={offset + count},asetpts=PTS-STARTPTS"
+        graph.append(f"[s{i}]{trim}[o{i}]")
+        offset += count
+    cmd += ["-filter_complex", ";".join(graph)]
+    for i, path in enumerate(paths):
+        cmd += ["-map", f"[o{i}]", *CODEC_ARGS[codec], str(path)]
+    subprocess.run(cmd, check=True, capture_output=True)
 
 
 def make_aac_book(folder: Path, sample_counts: Sequence[int]) -> list[Path]:

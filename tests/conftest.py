@@ -34,3 +34,25 @@ def ffmpeg() -> str:
     from aiom4b_tui.core.ffmpeg import find_ffmpeg
 
     return find_ffmpeg()
+
+
+# Under pytest-xdist (`-n 2 --dist loadgroup`, the README's test command) these files run
+# one after another on one xdist worker: each starts worker processes on long books and
+# acts mid-conversion with time limits (a cancel ends ffmpeg within 2 s, a lease runs
+# out), and each shares its generated books through module-scoped fixtures. Every
+# other test is handed out on its own.
+WORKER_PROCESS_FILES = frozenset(
+    {
+        "tests/integration/test_queue_workers.py",
+        "tests/integration/test_worker_resume.py",
+        "tests/integration/test_worker_verbs.py",
+        "tests/postgres/test_pg_fleet.py",
+    }
+)
+
+
+@pytest.hookimpl(tryfirst=True)  # before xdist reads the groups into the node ids
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        if item.nodeid.split("::", 1)[0] in WORKER_PROCESS_FILES:
+            item.add_marker(pytest.mark.xdist_group("worker-processes"))

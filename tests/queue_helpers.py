@@ -131,13 +131,9 @@ def processes_mentioning(marker: str) -> list[int]:
 
 def make_book(folder: Path, files: int, seconds: float) -> Path:
     """A book folder of `files` mono 22.05 kHz MP3s of `seconds` each (one continuous tone)."""
-    from audio_factory import make_tone
+    from audio_factory import make_continuous_book
 
-    folder.mkdir(parents=True, exist_ok=True)
-    for i in range(files):
-        make_tone(
-            folder / f"{i + 1:02d}.mp3", seconds, rate=22050, channels=1, start_seconds=i * seconds
-        )
+    make_continuous_book(folder, [round(seconds * 22050)] * files, rate=22050, channels=1)
     return folder
 
 

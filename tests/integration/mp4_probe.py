@@ -46,6 +46,26 @@ def decoded_samples(path: Path, channels: int) -> int:
     return len(data) // (2 * channels)
 
 
+def decoded_samples_each(paths: list[Path], channels: int, batch: int = 100) -> list[int]:
+    """decoded_samples of every file, decoded by one ffmpeg per `batch` files (each input
+    to a raw file of its own, whose size gives its length)."""
+    import tempfile
+
+    counts: list[int] = []
+    for first in range(0, len(paths), batch):
+        group = paths[first : first + batch]
+        with tempfile.TemporaryDirectory() as raw:
+            cmd = [ffmpeg_exe(), "-hide_banner", "-nostdin", "-v", "error"]
+            for path in group:
+                cmd += ["-i", str(path)]
+            for n in range(len(group)):
+                cmd += ["-map", f"{n}:a:0", "-f", "s16le", f"{raw}/{n}.raw"]
+            subprocess.run(cmd, check=True, capture_output=True)
+            sizes = [Path(f"{raw}/{n}.raw").stat().st_size for n in range(len(group))]
+        counts += [size // (2 * channels) for size in sizes]
+    return counts
+
+
 def mediainfo_menu(path: Path) -> list[str] | None:
     """The chapter titles of mediainfo's first menu (None when mediainfo is absent)."""
     exe = shutil.which("mediainfo")

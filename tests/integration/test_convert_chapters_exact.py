@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from audio_factory import make_continuous_book
 from engine_helpers import convert
-from mp4_probe import decoded_samples, ffmpeg_chapters
+from mp4_probe import decoded_samples, decoded_samples_each, ffmpeg_chapters
 
 from aiom4b_tui.core.mp4_book import file_brand
 from aiom4b_tui.core.mp4_chapters import chapter_starts_in_units, has_nero_chapters
@@ -20,7 +20,7 @@ async def test_books_past_255_files_convert_with_exact_chapters(tmp_path: Path, 
     rate = 22050
     counts = [4000 + 37 * (n % 11) for n in range(files)]  # tiny MP3s fool the probe
     sources = make_continuous_book(tmp_path / "src", counts, rate=rate, channels=1)
-    lengths = [decoded_samples(path, 1) for path in sources]  # what each source decodes to
+    lengths = decoded_samples_each(sources, 1)  # what each source decodes to
     out = await convert([tmp_path / "src"], tmp_path / "out", ffmpeg)
     assert not has_nero_chapters(out)
     timescale, found = chapter_starts_in_units(out)

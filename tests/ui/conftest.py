@@ -4,6 +4,7 @@ the app built by `create_app`, and a helper to wait for what the app shows."""
 from __future__ import annotations
 
 import asyncio
+import shutil
 import subprocess
 from collections.abc import Callable
 from pathlib import Path
@@ -46,10 +47,10 @@ def make_mp3(path: Path, seconds: float = 2.0, title: str | None = None, **tags:
     return path
 
 
-@pytest.fixture
-def library(tmp_path: Path) -> Path:
-    """A library with two short books and a folder without audio."""
-    root = tmp_path / "Audiobooks"
+@pytest.fixture(scope="session")
+def library_audio(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The library's MP3s, made once a session; `library` copies them for each test."""
+    root = tmp_path_factory.mktemp("library-audio")
     for number in (1, 2, 10):
         make_mp3(
             root / "Dune" / f"{number:d} part.mp3",
@@ -62,6 +63,18 @@ def library(tmp_path: Path) -> Path:
             genre="Science Fiction",
         )
     make_mp3(root / "Emma" / "01.mp3", 1.5, album="Emma", artist="Jane Austen")
+    return root
+
+
+@pytest.fixture
+def library(tmp_path: Path, library_audio: Path) -> Path:
+    """A library with two short books and a folder without audio (fresh files and
+    folders, as if just made)."""
+    root = tmp_path / "Audiobooks"
+    for source in sorted(library_audio.rglob("*.mp3")):
+        target = root / source.relative_to(library_audio)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(source, target)
     (root / "Notes").mkdir()
     (root / "Notes" / "readme.txt").write_text("not audio")
     (root / ".hidden").mkdir()
