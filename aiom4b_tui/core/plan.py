@@ -259,3 +259,12 @@ def output_file_name(tags: dict[str, str], wanted: str | None = None) -> str:
 def numbered_path(path: Path, n: int) -> Path:
     """`path` with ` (n)` before its suffix (n=1: `path` itself)."""
     return path if n <= 1 else path.with_name(f"{path.stem} ({n}){path.suffix}")
+
+
+def first_free_path(path: Path) -> Path:
+    """`path`, or the first `path (n)` no file holds: the name the book is placed at."""
+    for n in range(1, 1000):
+        candidate = numbered_path(path, n)
+        if not candidate.exists():
+            return candidate
+    return numbered_path(path, 1000)
