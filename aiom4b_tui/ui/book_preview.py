@@ -76,6 +76,8 @@ class BookPreview:
     audio_format: str = ""  # e.g. "AAC 64k mono"
     notes: list[str] = field(default_factory=list)
     error: str | None = None
+    sources: list[AudioFile] = field(default_factory=list)  # as scanned: the cover candidates'
+    output_path: Path | None = None  # where the worker would place it (before " (2)")
 
 
 def build_preview(
@@ -116,6 +118,8 @@ def preview_of_plan(folders: list[Path], plan: BookPlan) -> BookPreview:
         expected_bytes=int(plan.duration * encoder.bitrate / 8),
         audio_format=f"{how} {_channels(encoder.channels)}",
         notes=notes,
+        sources=list(plan.files),
+        output_path=plan.output_path,
     )
 
 

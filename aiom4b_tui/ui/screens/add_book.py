@@ -1,6 +1,7 @@
 """The add dialog: the plan of one book before it is queued. Tabs: Tags (the tags, the
-file name and the output folder, editable) and Chapters (the chapter editor); ctrl+l
-looks the book up and fills the tags (and offers the chapters) from what is chosen."""
+file name and the output folder, editable), Chapters (the chapter editor) and Cover (the
+cover picker); ctrl+l looks the book up and fills the tags (and offers the chapters and
+the cover) from what is chosen. A book whose .m4b is already there asks: new name or skip."""
 
 from __future__ import annotations
 
@@ -29,7 +30,9 @@ from aiom4b_tui.core.job_title import job_title
 from aiom4b_tui.core.lookup_audnexus import chapters_for_audio
 from aiom4b_tui.core.lookup_providers import BookMatch
 from aiom4b_tui.core.models import JobCreate
+from aiom4b_tui.core.naming import output_path
 from aiom4b_tui.core.options import ChapterEntry, JobOptions, TagOverrides
+from aiom4b_tui.core.plan import first_free_path, output_file_name
 from aiom4b_tui.core.safe_text import visible
 from aiom4b_tui.ui import formatting
 from aiom4b_tui.ui.book_preview import (
@@ -39,15 +42,19 @@ from aiom4b_tui.ui.book_preview import (
     unreadable_preview,
 )
 from aiom4b_tui.ui.chapter_draft import ChapterDraft, DraftFile
-from aiom4b_tui.ui.cover import cover_text, default_ffmpeg
+from aiom4b_tui.ui.cover import half_block_text
 from aiom4b_tui.ui.screens.confirm import ConfirmScreen
 from aiom4b_tui.ui.screens.lookup_book import LookupScreen
+from aiom4b_tui.ui.screens.output_exists import OutputExistsScreen
 from aiom4b_tui.ui.widgets.chapter_editor import ChapterEditor
+from aiom4b_tui.ui.widgets.cover_picker import CoverPicker, DrawnCover, draw_cover
 
 if TYPE_CHECKING:
+    from aiom4b_tui.core.cover import CoverCandidate
     from aiom4b_tui.core.settings import Settings
 
 QUEUE = "queue"
+RENAME = "rename"
 QUEUE_ALL = "all"
 SKIP = "skip"
 CANCEL = "cancel"
@@ -95,6 +102,7 @@ class AddBookScreen(ModalScreen[AddDecision]):
         self.found_tags: dict[str, str] = {}  # as first planned: unchanged ones are no override
         self.extra_tags: dict[str, str] = {}  # from a lookup, beyond the form's fields
         self.draft: ChapterDraft | None = None
+        self.covers_listed = False  # the cover picker holds the book's candidates
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Skip and queue-all only make sense when several books are being added."""
@@ -119,6 +127,8 @@ class AddBookScreen(ModalScreen[AddDecision]):
                         yield from self._fields(("output", "folder"))
                 with TabPane("Chapters", id="tab-chapters"):
                     yield ChapterEditor(id="chapter-editor")
+                with TabPane("Cover", id="tab-cover"):
+                    yield CoverPicker(id="cover-picker")
         yield Footer()
 
     @staticmethod
@@ -142,18 +152,17 @@ class AddBookScreen(ModalScreen[AddDecision]):
 
     @work(thread=True, exclusive=True, group="add-preview")
     def _load_preview(self) -> None:
-        """Scan and plan the book (and draw the cover) away from the event loop."""
+        """Scan and plan the book (and find and draw its covers) away from the event loop."""
         try:
             preview = build_preview(self.folders, self.settings)
         except Exception as exc:  # shown in the dialog rather than ending the app
             preview = unreadable_preview(self.folders, f"{type(exc).__name__}: {exc}")
-        art = None
-        if preview.cover is not None:
-            ffmpeg = default_ffmpeg(getattr(self.settings, "ffmpeg", None))
-            art = cover_text(preview.cover, ffmpeg, *COVER_SIZE)
-        self.app.call_from_thread(self._show_preview, preview, art)
+        candidates, drawn = book_covers(preview)
+        self.app.call_from_thread(self._show_preview, preview, candidates, drawn)
 
-    def _show_preview(self, preview: BookPreview, art: Text | None) -> None:
+    def _show_preview(
+        self, preview: BookPreview, candidates: list[CoverCandidate], drawn: DrawnCover | None
+    ) -> None:
         if not self.is_attached:
             return  # dismissed while the folders were being read
         self.preview = preview
@@ -165,7 +174,9 @@ class AddBookScreen(ModalScreen[AddDecision]):
         self.query_one("#tag-folder", Input).value = visible(self._default_folder())
         if not isinstance(self.focused, Input | ChapterEditor):  # once filled: text selected
             self.query_one("#tag-title", Input).focus()
-        self.query_one("#cover", Static).update(art or self._cover_words(preview))
+        self._show_small_cover(drawn)
+        self.query_one(CoverPicker).show_choices(candidates, preview.cover, drawn)
+        self.covers_listed = not preview.error
         if not preview.error:
             self.draft = draft_of_preview(preview)
             self.query_one(ChapterEditor).show_draft(self.draft)
@@ -180,9 +191,11 @@ class AddBookScreen(ModalScreen[AddDecision]):
             self.query_one("#book-facts", Static).update(facts)
 
     def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:
-        """The chapters tab hands its keys to the editor at once."""
+        """The chapters and cover tabs hand their keys to their lists at once."""
         if event.pane.id == "tab-chapters":
             self.query_one(ChapterEditor).focus()
+        elif event.pane.id == "tab-cover":
+            self.query_one(CoverPicker).choices.focus()
 
     def on_chapter_editor_chapters_changed(self, message: ChapterEditor.ChaptersChanged) -> None:
         self._show_facts()
@@ -218,11 +231,19 @@ class AddBookScreen(ModalScreen[AddDecision]):
             editor.show_draft(self.draft, keep=(row.file, row.chapter) if row else None)
         self._show_facts()
 
-    @staticmethod
-    def _cover_words(preview: BookPreview) -> Text:
-        if preview.cover is None:
-            return Text("no cover", style="dim")
-        return Text(f"cover:\n{visible(preview.cover.name)}", style="dim")
+    def _show_small_cover(self, drawn: DrawnCover | None) -> None:
+        """The chosen cover beside the tags, as half blocks."""
+        cover = self.query_one("#cover", Static)
+        if drawn is None or drawn.candidate is None:
+            cover.update(Text("no cover", style="dim"))
+        elif drawn.picture is None:
+            name = visible(drawn.candidate.path.name)
+            cover.update(Text(f"cover:\n{name}", style="dim"))
+        else:
+            cover.update(half_block_text(drawn.picture, *COVER_SIZE))
+
+    def on_cover_picker_chosen(self, message: CoverPicker.Chosen) -> None:
+        self._show_small_cover(message.drawn)
 
     @staticmethod
     def _facts(preview: BookPreview, draft: ChapterDraft | None) -> Text:
@@ -256,6 +277,8 @@ class AddBookScreen(ModalScreen[AddDecision]):
     def _use_match(self, match: BookMatch | None) -> None:
         if match is None:
             return
+        if match.cover_url:
+            self._fetch_cover(match)
         tags = match.tags()
         for name in TAG_FIELDS:
             if tags.get(name):
@@ -264,6 +287,36 @@ class AddBookScreen(ModalScreen[AddDecision]):
         self.notify(f"Filled from {match.provider}: {visible(match.title)}", markup=False)
         if match.chapters and self.draft is not None:
             self._offer_chapters(match)
+
+    @work(thread=True, exclusive=True, group="add-cover", exit_on_error=False)
+    def _fetch_cover(self, match: BookMatch) -> None:
+        """Download the match's cover (cached in the data dir) and offer it."""
+        from aiom4b_tui.core.cover import cover_candidates
+        from aiom4b_tui.core.lookup_cache import covers_dir, open_book_lookup
+        from aiom4b_tui.core.lookup_providers import MetadataLookupError
+
+        db = self.app.service.db  # type: ignore[attr-defined]
+        try:
+            with open_book_lookup(db) as lookup:
+                path = lookup.download_cover(match, covers_dir(self.settings))
+        except (MetadataLookupError, OSError) as exc:
+            self.app.call_from_thread(
+                self.notify,
+                visible(str(exc)),
+                title="No cover downloaded",
+                severity="warning",
+                markup=False,
+            )
+            return
+        found = cover_candidates([], lookup_cover=path) if path else []
+        if found:
+            self.app.call_from_thread(self._offer_cover, found[0], match.provider)
+
+    def _offer_cover(self, candidate: CoverCandidate, provider: str) -> None:
+        if not self.is_attached or not self.covers_listed:
+            return
+        self.query_one(CoverPicker).add_candidate(candidate)
+        self.notify(f"Cover from {provider} chosen ({candidate.size_text}): see the Cover tab")
 
     def _offer_chapters(self, match: BookMatch) -> None:
         assert self.draft is not None
@@ -312,9 +365,43 @@ class AddBookScreen(ModalScreen[AddDecision]):
                     markup=False,
                 )
                 return
+            existing = self.existing_output(job)
+            if existing is not None:
+                self._ask_new_name_or_skip(action, job, existing)
+                return
             self.dismiss(AddDecision(action, job))
         else:
             self.dismiss(AddDecision(action))
+
+    def existing_output(self, job: JobCreate) -> Path | None:
+        """The file already where this job's book would go (None: the place is free)."""
+        preview = self.preview
+        if preview is None or preview.output_path is None:
+            return None
+        options = job.options
+        root = Path(options.output_dir or self.settings.resolved_output_dir())
+        tags = {k: v for k, v in preview.tags.items() if v}
+        tags |= {k: v for k, v in options.tags.model_dump().items() if v}
+        try:
+            if options.output_name:
+                wanted = root / output_file_name(tags, options.output_name)
+            else:
+                wanted = output_path(root, options.template, tags)
+        except (KeyError, ValueError):
+            return None
+        return wanted if wanted.exists() else None
+
+    def _ask_new_name_or_skip(self, action: str, job: JobCreate, existing: Path) -> None:
+        free = first_free_path(existing)
+
+        def answered(choice: str | None) -> None:
+            if choice == RENAME:
+                named = job.options.model_copy(update={"output_name": free.stem})
+                self.dismiss(AddDecision(action, job.model_copy(update={"options": named})))
+            elif choice == SKIP:
+                self.dismiss(AddDecision(SKIP))
+
+        self.app.push_screen(OutputExistsScreen(existing, free), answered)
 
     def job_create(self) -> JobCreate:
         """The job as the form now says: tags that differ from what was found are overrides."""
@@ -327,18 +414,34 @@ class AddBookScreen(ModalScreen[AddDecision]):
         typed = self.query_one("#tag-folder", Input).value.strip()
         folder = Path(typed).expanduser() if typed else None
         edits = self._draft_options()
+        picker = self.query_one(CoverPicker)
+        chosen = picker.chosen.path if picker.chosen is not None else None
         options = JobOptions(
             output_dir=folder if folder != self.settings.resolved_output_dir() else None,
             output_name=output if output and output != default_output else None,
             tags=TagOverrides(**overrides),
             files=edits.files,
             chapters=edits.chapters,
+            cover=chosen,
+            no_cover=self.covers_listed and chosen is None and bool(picker.candidates),
         )
         return JobCreate(
             input_folders=self.folders,
             title=job_title(self.folders, options),
             options=options,
         )
+
+
+def book_covers(preview: BookPreview) -> tuple[list[CoverCandidate], DrawnCover | None]:
+    """The book's cover candidates and the plan's own cover drawn (blocking: it reads
+    the pictures)."""
+    if preview.error:
+        return [], None
+    from aiom4b_tui.core.cover import cover_candidates
+
+    candidates = cover_candidates(preview.folders, preview.sources)
+    chosen = next((c for c in candidates if c.path == preview.cover), None)
+    return candidates, draw_cover(chosen) if chosen is not None else None
 
 
 def validation_text(exc: ValidationError) -> str:
