@@ -82,6 +82,7 @@ class AddBookScreen(ModalScreen[AddDecision]):
         Binding("ctrl+n", "decide('skip')", "Skip"),
         Binding("ctrl+a", "decide('all')", "Queue all"),
         Binding("ctrl+l", "lookup", "Lookup"),
+        Binding("ctrl+t", "next_tab", "Next tab"),
         Binding("escape", "decide('cancel')", "Cancel"),
     ]
 
@@ -196,6 +197,15 @@ class AddBookScreen(ModalScreen[AddDecision]):
             self.query_one(ChapterEditor).focus()
         elif event.pane.id == "tab-cover":
             self.query_one(CoverPicker).choices.focus()
+
+    def action_next_tab(self) -> None:
+        """Tags → Chapters → Cover → Tags."""
+        tabs = self.query_one("#add-tabs", TabbedContent)
+        order = [pane.id for pane in tabs.query(TabPane)]
+        at = order.index(tabs.active) if tabs.active in order else -1
+        tabs.active = order[(at + 1) % len(order)] or order[0]
+        if tabs.active == "tab-tags":
+            self.query_one("#tag-title", Input).focus()
 
     def on_chapter_editor_chapters_changed(self, message: ChapterEditor.ChaptersChanged) -> None:
         self._show_facts()

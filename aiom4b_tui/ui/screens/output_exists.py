@@ -10,7 +10,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, Label
+from textual.widgets import Button, Static
 
 from aiom4b_tui.core.safe_text import visible
 
@@ -34,17 +34,19 @@ class OutputExistsScreen(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog small", id="output-exists-dialog"):
-            yield Label(
+            yield Static(
                 f"{visible(self.existing.name)} is already in {visible(str(self.existing.parent))}",
                 classes="question",
                 markup=False,
             )
-            yield Label(
-                "It is kept as it is. Name the new book otherwise, or skip this book.",
+            yield Static(
+                f"It stays as it is. The new book can be {visible(self.free.name)}, "
+                "or this book is skipped.",
                 classes="hint",
+                markup=False,
             )
             with Horizontal(classes="buttons"):
-                yield Button(f"Name it {visible(self.free.name)} (r)", id=RENAME, variant="primary")
+                yield Button("New name (r)", id=RENAME, variant="primary")
                 yield Button("Skip (s)", id=SKIP)
                 yield Button("Back (esc)", id="back")
 

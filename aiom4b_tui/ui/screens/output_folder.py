@@ -11,7 +11,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Input, Label
+from textual.widgets import Input, Label, Static
 
 from aiom4b_tui.core.safe_text import visible
 
@@ -41,9 +41,9 @@ class OutputFolderScreen(ModalScreen[Path | None]):
         with Vertical(classes="dialog small", id="output-folder-dialog"):
             yield Label("Where should finished books go?", classes="question")
             yield Input(self.default, id="output-folder", compact=True)
-            yield Label(
-                f"enter: use this folder (made if missing; saved in {config}) · "
-                "escape: ask next time",
+            yield Static(
+                "enter: use this folder (made if missing) · escape: ask next time\n"
+                f"saved as output_dir in {config}",
                 classes="hint",
                 markup=False,
             )
