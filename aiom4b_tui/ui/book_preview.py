@@ -101,7 +101,8 @@ def build_preview(
 def preview_of_plan(folders: list[Path], plan: BookPlan) -> BookPreview:
     """What the dialog shows of an engine plan."""
     files = [
-        PreviewFile(_shown_name(audio, folders), audio.duration, audio.rel) for audio in plan.files
+        PreviewFile(_shown_name(audio, folders), audio.duration, audio.job_name)
+        for audio in plan.files
     ]
     chapters = [PreviewChapter(c.title, c.start, c.file_index, c.offset) for c in plan.chapters]
     notes = _skipped_note(plan)
