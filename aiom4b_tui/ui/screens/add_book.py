@@ -193,19 +193,24 @@ class AddBookScreen(ModalScreen[AddDecision]):
 
     def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:
         """The chapters and cover tabs hand their keys to their lists at once."""
-        if event.pane.id == "tab-chapters":
+        if event.pane.id == self.query_one("#add-tabs", TabbedContent).active:
+            self._focus_tab(event.pane.id)  # not a tab already left again (ctrl+t ctrl+t)
+
+    def _focus_tab(self, pane_id: str | None) -> None:
+        if pane_id == "tab-chapters":
             self.query_one(ChapterEditor).focus()
-        elif event.pane.id == "tab-cover":
+        elif pane_id == "tab-cover":
             self.query_one(CoverPicker).choices.focus()
+        elif pane_id == "tab-tags" and not isinstance(self.focused, Input):
+            self.query_one("#tag-title", Input).focus()
 
     def action_next_tab(self) -> None:
         """Tags → Chapters → Cover → Tags."""
         tabs = self.query_one("#add-tabs", TabbedContent)
-        order = [pane.id for pane in tabs.query(TabPane)]
+        order = [pane.id for pane in tabs.query(TabPane) if pane.id]
         at = order.index(tabs.active) if tabs.active in order else -1
-        tabs.active = order[(at + 1) % len(order)] or order[0]
-        if tabs.active == "tab-tags":
-            self.query_one("#tag-title", Input).focus()
+        tabs.active = order[(at + 1) % len(order)]
+        self._focus_tab(tabs.active)
 
     def on_chapter_editor_chapters_changed(self, message: ChapterEditor.ChaptersChanged) -> None:
         self._show_facts()

@@ -40,7 +40,8 @@ class OutputExistsScreen(ModalScreen[str | None]):
                 markup=False,
             )
             yield Static(
-                f"It stays as it is. The new book can be {visible(self.free.name)}, "
+                "It stays as it is. The new book can have the next free name,\n"
+                f"  {visible(self.free.name)}\n"
                 "or this book is skipped.",
                 classes="hint",
                 markup=False,

@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from aiom4b_tui.core.cover import CoverCandidate
 
 ART_SIZE = (24, 10)  # cells wide, lines high
-KIND_WORDS = {"folder": "", "embedded": "", "lookup": "looked up: ", "file": "file: "}
+KIND_WORDS = {"file": "file: "}  # the others' labels say where they are from
 
 
 @dataclass(frozen=True)
