@@ -13,6 +13,7 @@ from __future__ import annotations
 import io
 import os
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -24,17 +25,26 @@ if TYPE_CHECKING:
     from PIL.Image import Image
     from textual.widget import Widget
 
-GRAPHICS_ENV = "AIOM4B_GRAPHICS"  # "off": half blocks even where graphics would work
+GRAPHICS_ENV = "AIOM4B_GRAPHICS"  # "off": half blocks; "on": ask any terminal
+# Terminals known to show Sixel or Kitty graphics, by what they set in the environment;
+# others are not asked (each unanswered question costs 0.1 s before the first screen).
+GRAPHICS_TERMS = ("kitty", "foot", "mlterm", "wezterm", "contour", "ghostty", "xterm-sixel")
+GRAPHICS_PROGRAMS = ("wezterm", "iterm.app", "ghostty", "contour", "mintty", "konsole")
+GRAPHICS_MARKERS = ("KITTY_WINDOW_ID", "KONSOLE_VERSION", "WEZTERM_EXECUTABLE", "WT_SESSION")
 _graphics: str | None = None  # "sixel" or "kitty" once detected
 
 
 def detect_graphics() -> str | None:
-    """Ask the terminal whether it shows Sixel or Kitty graphics (at most ~0.2 s, only on
-    a terminal, not under tmux or screen, which pass neither on). Call before the app runs."""
+    """Ask the terminal whether it shows Sixel or Kitty graphics (at most ~0.2 s): only a
+    terminal known for them (or any, with AIOM4B_GRAPHICS=on), never under tmux or screen,
+    which pass neither on. Call before the app runs."""
     global _graphics
-    if os.environ.get(GRAPHICS_ENV, "").lower() in ("off", "no", "0", "halfblocks"):
+    wanted = os.environ.get(GRAPHICS_ENV, "").lower()
+    if wanted in ("off", "no", "0", "halfblocks"):
         return None
     if os.environ.get("TMUX") or os.environ.get("TERM", "").startswith(("screen", "tmux")):
+        return None
+    if wanted not in ("on", "yes", "1") and not may_show_graphics(os.environ):
         return None
     if not (
         sys.__stdout__ and sys.__stdout__.isatty() and sys.__stdin__ and sys.__stdin__.isatty()
@@ -49,6 +59,17 @@ def detect_graphics() -> str | None:
         return None
     _graphics = {SixelImage: "sixel", KittyImage: "kitty"}.get(Chosen)
     return _graphics
+
+
+def may_show_graphics(env: Mapping[str, str]) -> bool:
+    """True when the environment names a terminal that shows Sixel or Kitty graphics."""
+    term = env.get("TERM", "").lower()
+    program = env.get("TERM_PROGRAM", "").lower()
+    return (
+        any(name in term for name in GRAPHICS_TERMS)
+        or program in GRAPHICS_PROGRAMS
+        or any(env.get(marker) for marker in GRAPHICS_MARKERS)
+    )
 
 
 def graphics() -> str | None:

@@ -211,3 +211,26 @@ async def test_a_headless_app_never_asks(settings, library):
         await wait_for(pilot, lambda: app.main_screen.folder_tree.cursor_node is not None)
         await pilot.pause(0.3)
         assert not isinstance(app.screen, OutputFolderScreen)
+
+
+async def test_where_the_terminal_shows_graphics_the_cover_is_a_picture_widget(
+    data_dir, tmp_path, monkeypatch
+):
+    from textual_image.widget._base import Image as GraphicsImage
+
+    from aiom4b_tui.ui import cover
+
+    monkeypatch.setattr(cover, "_graphics", "kitty")  # as detect_graphics finds in kitty
+    root = tmp_path / "books"
+    pictured_book(root)
+    app = create_app(load_settings(data_dir, library_dir=root), root, start_worker=False)
+    async with app.run_test(size=SIZE) as pilot:
+        _dialog, picker = await open_cover_tab(pilot, app)
+        await wait_for(pilot, lambda: picker.query(".cover-pixels"))
+        pixels = picker.query_one(".cover-pixels")
+        assert isinstance(pixels, GraphicsImage) and pixels.image.size[0] > 24
+        assert not picker.query_one("#cover-art").display
+        await pilot.press("end")  # no cover: the words again, no picture
+        await wait_for(pilot, lambda: not picker.query(".cover-pixels"))
+        assert picker.query_one("#cover-art").display
+        assert "no cover" in screen_text(app)

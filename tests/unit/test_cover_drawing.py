@@ -9,7 +9,13 @@ from pathlib import Path
 from PIL import Image
 
 from aiom4b_tui.core.cover import CoverCandidate
-from aiom4b_tui.ui.cover import detect_graphics, graphics, half_block_text, load_picture
+from aiom4b_tui.ui.cover import (
+    detect_graphics,
+    graphics,
+    half_block_text,
+    load_picture,
+    may_show_graphics,
+)
 from aiom4b_tui.ui.widgets.cover_picker import choice_line, describe
 
 
@@ -46,6 +52,14 @@ def test_no_graphics_without_a_terminal_or_when_turned_off(monkeypatch):
     assert detect_graphics() is None and graphics() is None  # pytest: not a terminal
     monkeypatch.setenv("AIOM4B_GRAPHICS", "off")
     assert detect_graphics() is None
+
+
+def test_only_terminals_known_for_graphics_are_asked():
+    assert may_show_graphics({"TERM": "xterm-kitty"})
+    assert may_show_graphics({"TERM": "xterm-256color", "TERM_PROGRAM": "WezTerm"})
+    assert may_show_graphics({"TERM": "xterm-256color", "KONSOLE_VERSION": "230805"})
+    assert not may_show_graphics({"TERM": "xterm-256color"})
+    assert not may_show_graphics({"TERM": "linux"})
 
 
 def test_the_words_beside_the_cover():
