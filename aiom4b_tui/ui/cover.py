@@ -11,6 +11,7 @@ and `half_block_text` from a worker thread.
 from __future__ import annotations
 
 import io
+import logging
 import os
 import sys
 from collections.abc import Mapping
@@ -50,6 +51,8 @@ def detect_graphics() -> str | None:
         sys.__stdout__ and sys.__stdout__.isatty() and sys.__stdin__ and sys.__stdin__.isatty()
     ):
         return None
+    # Its warnings ("assuming VT340 sizes") would be printed under the app's first screen.
+    logging.getLogger("textual_image").setLevel(logging.ERROR)
     try:
         import textual_image.widget  # noqa: F401 (asks the terminal its cell size once)
         from textual_image.renderable import Image as Chosen

@@ -37,3 +37,9 @@ def test_a_broken_file_is_left_as_it_is(tmp_path: Path):
     with pytest.raises(SettingsError, match="not valid TOML"):
         save_setting(tmp_path, "output_dir", "/books")
     assert config.read_text() == "bitrate = = 1\n"
+
+
+def test_a_folder_written_with_a_tilde_is_the_home_folder(tmp_path: Path, monkeypatch):
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    save_setting(tmp_path, "output_dir", "~/Audiobooks")
+    assert load_settings(tmp_path).output_dir == tmp_path / "home" / "Audiobooks"
