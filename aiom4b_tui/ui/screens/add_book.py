@@ -27,27 +27,31 @@ from textual.widgets import (
 )
 
 from aiom4b_tui.core.job_title import job_title
-from aiom4b_tui.core.lookup_audnexus import chapters_for_audio
-from aiom4b_tui.core.lookup_providers import BookMatch
 from aiom4b_tui.core.models import JobCreate
-from aiom4b_tui.core.naming import output_path
-from aiom4b_tui.core.options import ChapterEntry, JobOptions, TagOverrides
-from aiom4b_tui.core.plan import first_free_path, output_file_name
+from aiom4b_tui.core.options import JobOptions, TagOverrides
+from aiom4b_tui.core.plan import first_free_path
 from aiom4b_tui.core.safe_text import visible
 from aiom4b_tui.ui import formatting
+from aiom4b_tui.ui.add_book_parts import (
+    book_covers,
+    draft_of_preview,
+    entries_of_preview,
+    planned_output,
+    shown_path,
+    validation_text,
+)
 from aiom4b_tui.ui.book_preview import (
     TAG_FIELDS,
     BookPreview,
     build_preview,
     unreadable_preview,
 )
-from aiom4b_tui.ui.chapter_draft import ChapterDraft, DraftFile
+from aiom4b_tui.ui.chapter_draft import ChapterDraft
 from aiom4b_tui.ui.cover import half_block_text
-from aiom4b_tui.ui.screens.confirm import ConfirmScreen
-from aiom4b_tui.ui.screens.lookup_book import LookupScreen
+from aiom4b_tui.ui.screens.add_book_lookup import LookupFill
 from aiom4b_tui.ui.screens.output_exists import OutputExistsScreen
 from aiom4b_tui.ui.widgets.chapter_editor import ChapterEditor
-from aiom4b_tui.ui.widgets.cover_picker import CoverPicker, DrawnCover, draw_cover
+from aiom4b_tui.ui.widgets.cover_picker import CoverPicker, DrawnCover
 
 if TYPE_CHECKING:
     from aiom4b_tui.core.cover import CoverCandidate
@@ -74,7 +78,7 @@ class AddDecision:
     job: JobCreate | None = None
 
 
-class AddBookScreen(ModalScreen[AddDecision]):
+class AddBookScreen(LookupFill, ModalScreen[AddDecision]):
     """Shows the plan of one book from `folders` and returns an `AddDecision`."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -279,80 +283,6 @@ class AddBookScreen(ModalScreen[AddDecision]):
             facts.append(f"\n{visible(note)}", style="dim")
         return facts
 
-    def action_lookup(self) -> None:
-        """Look the book up (ASIN, ISBN or title) and fill the form with what is chosen."""
-        if self.preview is None:
-            self.notify("Still reading the folders…")
-            return
-        title = self.query_one("#tag-title", Input).value
-        author = self.query_one("#tag-author", Input).value
-        db = self.app.service.db  # type: ignore[attr-defined]
-        self.app.push_screen(LookupScreen(db, title, author), self._use_match)
-
-    def _use_match(self, match: BookMatch | None) -> None:
-        if match is None:
-            return
-        if match.cover_url:
-            self._fetch_cover(match)
-        tags = match.tags()
-        for name in TAG_FIELDS:
-            if tags.get(name):
-                self.query_one(f"#tag-{name}", Input).value = visible(tags[name])
-        self.extra_tags = {k: visible(v) for k, v in tags.items() if k not in TAG_FIELDS}
-        self.notify(f"Filled from {match.provider}: {visible(match.title)}", markup=False)
-        if match.chapters and self.draft is not None:
-            self._offer_chapters(match)
-
-    @work(thread=True, exclusive=True, group="add-cover", exit_on_error=False)
-    def _fetch_cover(self, match: BookMatch) -> None:
-        """Download the match's cover (cached in the data dir) and offer it."""
-        from aiom4b_tui.core.cover import cover_candidates
-        from aiom4b_tui.core.lookup_cache import covers_dir, open_book_lookup
-        from aiom4b_tui.core.lookup_providers import MetadataLookupError
-
-        db = self.app.service.db  # type: ignore[attr-defined]
-        try:
-            with open_book_lookup(db) as lookup:
-                path = lookup.download_cover(match, covers_dir(self.settings))
-        except (MetadataLookupError, OSError) as exc:
-            self.app.call_from_thread(
-                self.notify,
-                visible(str(exc)),
-                title="No cover downloaded",
-                severity="warning",
-                markup=False,
-            )
-            return
-        found = cover_candidates([], lookup_cover=path) if path else []
-        if found:
-            self.app.call_from_thread(self._offer_cover, found[0], match.provider)
-
-    def _offer_cover(self, candidate: CoverCandidate, provider: str) -> None:
-        if not self.is_attached or not self.covers_listed:
-            return
-        self.query_one(CoverPicker).add_candidate(candidate)
-        self.notify(f"Cover from {provider} chosen ({candidate.size_text}): see the Cover tab")
-
-    def _offer_chapters(self, match: BookMatch) -> None:
-        assert self.draft is not None
-        marks = chapters_for_audio(match, int(self.draft.duration() * 1000)) or []
-        draft = self.draft
-
-        def answered(use: bool | None) -> None:
-            if not use or draft is not self.draft:
-                return
-            try:
-                draft.replace_chapters([(ms / 1000, visible(title)) for ms, title in marks])
-            except ValueError as exc:
-                self.notify(str(exc), severity="warning", markup=False)
-                return
-            self.query_one(ChapterEditor).show_draft(draft)
-            self._show_facts()
-
-        question = f"Use the {len(marks)} chapter titles {match.provider} has?"
-        detail = "They replace the chapters in the Chapters tab (you can still edit them)."
-        self.app.push_screen(ConfirmScreen(question, "Use them", detail), answered)
-
     def on_input_submitted(self, event: Input.Submitted) -> None:
         self.action_decide(QUEUE)
 
@@ -390,21 +320,10 @@ class AddBookScreen(ModalScreen[AddDecision]):
 
     def existing_output(self, job: JobCreate) -> Path | None:
         """The file already where this job's book would go (None: the place is free)."""
-        preview = self.preview
-        if preview is None or preview.output_path is None:
+        if self.preview is None:
             return None
-        options = job.options
-        root = Path(options.output_dir or self.settings.resolved_output_dir())
-        tags = {k: v for k, v in preview.tags.items() if v}
-        tags |= {k: v for k, v in options.tags.model_dump().items() if v}
-        try:
-            if options.output_name:
-                wanted = root / output_file_name(tags, options.output_name)
-            else:
-                wanted = output_path(root, options.template, tags)
-        except (KeyError, ValueError):
-            return None
-        return wanted if wanted.exists() else None
+        wanted = planned_output(self.preview, job.options, self.settings.resolved_output_dir())
+        return wanted if wanted is not None and wanted.exists() else None
 
     def _ask_new_name_or_skip(self, action: str, job: JobCreate, existing: Path) -> None:
         free = first_free_path(existing)
@@ -445,51 +364,3 @@ class AddBookScreen(ModalScreen[AddDecision]):
             title=job_title(self.folders, options),
             options=options,
         )
-
-
-def book_covers(preview: BookPreview) -> tuple[list[CoverCandidate], DrawnCover | None]:
-    """The book's cover candidates and the plan's own cover drawn (blocking: it reads
-    the pictures)."""
-    if preview.error:
-        return [], None
-    from aiom4b_tui.core.cover import cover_candidates
-
-    candidates = cover_candidates(preview.folders, preview.sources)
-    chosen = next((c for c in candidates if c.path == preview.cover), None)
-    return candidates, draw_cover(chosen) if chosen is not None else None
-
-
-def validation_text(exc: ValidationError) -> str:
-    """A refused value as a person reads it: "year: use YYYY or YYYY-MM-DD"."""
-    parts = []
-    for error in exc.errors():
-        where = " ".join(str(p) for p in error.get("loc", ()) if not isinstance(p, int))
-        message = str(error.get("msg", "")).removeprefix("Value error, ")
-        parts.append(f"{where.replace('_', ' ')}: {message}" if where else message)
-    return "; ".join(parts)
-
-
-def draft_of_preview(preview: BookPreview) -> ChapterDraft:
-    """The editor's draft of a planned book: its files in order and its chapters."""
-    files = [DraftFile(f.rel, f.seconds) for f in preview.files]
-    return ChapterDraft(files, entries_of_preview(preview))
-
-
-def entries_of_preview(preview: BookPreview) -> list[ChapterEntry]:
-    """The preview's chapters as the job's options keep edited ones."""
-    return [
-        ChapterEntry(
-            title=chapter.title.strip() or f"Chapter {number}",
-            file=preview.files[chapter.file_index].rel,
-            offset=max(0.0, chapter.offset),
-        )
-        for number, chapter in enumerate(preview.chapters, 1)
-    ]
-
-
-def shown_path(path: Path) -> str:
-    """The path in full, with the home folder as ~."""
-    try:
-        return "~/" + path.relative_to(Path.home()).as_posix()
-    except ValueError:
-        return str(path)
