@@ -27,6 +27,11 @@ from tests.ui.conftest import wait_for
 SIZE = (80, 24)
 
 
+async def wait_long(pilot, condition) -> None:
+    """wait_for with room for a loaded machine (the tests share two cores)."""
+    await wait_for(pilot, condition, timeout=30)
+
+
 def pictured_book(root: Path) -> Path:
     """Two MP3s with one embedded picture (red, 120x90) and a large folder image."""
     folder = root / "Kestrel"
@@ -40,14 +45,14 @@ def pictured_book(root: Path) -> Path:
 
 
 async def open_cover_tab(pilot, app) -> tuple[AddBookScreen, CoverPicker]:
-    await wait_for(pilot, lambda: app.main_screen.folder_tree.cursor_node is not None)
+    await wait_long(pilot, lambda: app.main_screen.folder_tree.cursor_node is not None)
     await pilot.press("a")
-    await wait_for(pilot, lambda: isinstance(app.screen, AddBookScreen))
+    await wait_long(pilot, lambda: isinstance(app.screen, AddBookScreen))
     dialog = app.screen
-    await wait_for(pilot, lambda: dialog.covers_listed, timeout=30)
+    await wait_long(pilot, lambda: dialog.covers_listed)
     await pilot.press("ctrl+t", "ctrl+t")  # Tags → Chapters → Cover
     picker = dialog.query_one(CoverPicker)
-    await wait_for(pilot, lambda: picker.choices.has_focus)
+    await wait_long(pilot, lambda: picker.choices.has_focus)
     return dialog, picker
 
 
@@ -66,23 +71,23 @@ async def test_the_cover_tab_lists_draws_and_keeps_the_choice(data_dir, tmp_path
         assert "2000×1500 px" in text and "scaled to 1400×1050 px in the book" in text
         assert "no cover" in text and "▀" in text  # the folder's cover, drawn
         await pilot.press("down")  # the embedded picture
-        await wait_for(pilot, lambda: "120×90 px ·" in screen_text(app))
+        await wait_long(pilot, lambda: "120×90 px ·" in screen_text(app))
         assert picker.chosen is not None and picker.chosen.path == book / "01.mp3"
         await pilot.press("down")  # no cover
-        await wait_for(pilot, lambda: "The book will have no cover." in screen_text(app))
+        await wait_long(pilot, lambda: "The book will have no cover." in screen_text(app))
         # a path typed in: refused when it is not a picture, else listed and chosen
         field = picker.query_one("#cover-path", Input)
         field.focus()
         field.value = str(book / "01.mp3")
         await pilot.press("enter")
-        await wait_for(pilot, lambda: any("not a JPEG" in n.message for n in app._notifications))
+        await wait_long(pilot, lambda: any("not a JPEG" in n.message for n in app._notifications))
         assert isinstance(app.screen, AddBookScreen) and app.service.get_jobs() == []
         field.value = str(typed)
         await pilot.press("enter")
-        await wait_for(pilot, lambda: picker.chosen is not None and picker.chosen.path == typed)
+        await wait_long(pilot, lambda: picker.chosen is not None and picker.chosen.path == typed)
         assert "file: " in screen_text(app) and "64×48 px" in screen_text(app)
         await pilot.press("ctrl+s")
-        await wait_for(pilot, lambda: app.service.get_jobs())
+        await wait_long(pilot, lambda: app.service.get_jobs())
     options = app.service.get_jobs()[0].job_options()
     assert options.cover == typed and not options.no_cover
 
@@ -94,9 +99,9 @@ async def test_no_cover_is_kept_as_such(data_dir, tmp_path):
     async with app.run_test(size=SIZE) as pilot:
         _dialog, picker = await open_cover_tab(pilot, app)
         await pilot.press("end")
-        await wait_for(pilot, lambda: picker.chosen is None)
+        await wait_long(pilot, lambda: picker.chosen is None)
         await pilot.press("ctrl+s")
-        await wait_for(pilot, lambda: app.service.get_jobs())
+        await wait_long(pilot, lambda: app.service.get_jobs())
     options = app.service.get_jobs()[0].job_options()
     assert options.no_cover and options.cover is None
 
@@ -121,20 +126,20 @@ async def test_the_lookups_cover_is_downloaded_listed_and_chosen(data_dir, tmp_p
         async with app.run_test(size=SIZE) as pilot:
             dialog, picker = await open_cover_tab(pilot, app)
             await pilot.press("ctrl+l")
-            await wait_for(pilot, lambda: isinstance(app.screen, LookupScreen))
+            await wait_long(pilot, lambda: isinstance(app.screen, LookupScreen))
             lookup = app.screen
             lookup.query_one("#lookup-query", Input).value = ASIN
             lookup.query_one("#lookup-query", Input).focus()
             await pilot.press("enter")
-            await wait_for(pilot, lambda: lookup.matches, timeout=20)
+            await wait_long(pilot, lambda: lookup.matches)
             await pilot.press("enter")
-            await wait_for(pilot, lambda: app.screen is dialog)
-            await wait_for(pilot, lambda: picker.chosen and picker.chosen.kind == "lookup", 20)
+            await wait_long(pilot, lambda: app.screen is dialog)
+            await wait_long(pilot, lambda: picker.chosen and picker.chosen.kind == "lookup")
             assert picker.chosen.path.parent == settings.data_dir / "covers"
             assert "looked up  500×500 px" in screen_text(app)
             assert api.count("/img/k.jpg") == 1
             await pilot.press("ctrl+s")
-            await wait_for(pilot, lambda: app.service.get_jobs())
+            await wait_long(pilot, lambda: app.service.get_jobs())
     options = app.service.get_jobs()[0].job_options()
     assert options.cover is not None and options.cover.read_bytes() == jpeg(500, 500)
 
@@ -150,13 +155,13 @@ async def test_an_existing_book_asks_new_name_or_skip(data_dir, tmp_path, answer
     settings = load_settings(data_dir, library_dir=root, output_dir=out)
     app = create_app(settings, root, start_worker=False)
     async with app.run_test(size=SIZE) as pilot:
-        await wait_for(pilot, lambda: app.main_screen.folder_tree.cursor_node is not None)
+        await wait_long(pilot, lambda: app.main_screen.folder_tree.cursor_node is not None)
         await pilot.press("a")
-        await wait_for(pilot, lambda: isinstance(app.screen, AddBookScreen))
+        await wait_long(pilot, lambda: isinstance(app.screen, AddBookScreen))
         dialog = app.screen
-        await wait_for(pilot, lambda: dialog.covers_listed, timeout=30)
+        await wait_long(pilot, lambda: dialog.covers_listed)
         await pilot.press("ctrl+s")
-        await wait_for(pilot, lambda: isinstance(app.screen, OutputExistsScreen))
+        await wait_long(pilot, lambda: isinstance(app.screen, OutputExistsScreen))
         text = screen_text(app)
         assert "Ada Wren - Kestrel.m4b is already in" in text
         assert "Ada Wren - Kestrel (3).m4b" in text
@@ -178,20 +183,20 @@ async def test_the_first_run_asks_where_books_go_once(data_dir, tmp_path, librar
     assert settings.output_dir is None
     app = create_app(settings, library, start_worker=False, ask_output_dir=True)
     async with app.run_test(size=SIZE) as pilot:
-        await wait_for(pilot, lambda: isinstance(app.screen, OutputFolderScreen))
+        await wait_long(pilot, lambda: isinstance(app.screen, OutputFolderScreen))
         text = screen_text(app)
         assert "Where should finished books go?" in text and "~/Audiobooks" in text
         await pilot.press("escape")  # later: nothing saved
-        await wait_for(pilot, lambda: not isinstance(app.screen, OutputFolderScreen))
+        await wait_long(pilot, lambda: not isinstance(app.screen, OutputFolderScreen))
     assert not (data_dir / "config.toml").exists() and settings.output_dir is None
 
     app = create_app(settings, library, start_worker=False, ask_output_dir=True)
     chosen = tmp_path / "Finished Books"
     async with app.run_test(size=SIZE) as pilot:
-        await wait_for(pilot, lambda: isinstance(app.screen, OutputFolderScreen))
+        await wait_long(pilot, lambda: isinstance(app.screen, OutputFolderScreen))
         app.screen.query_one("#output-folder", Input).value = str(chosen)
         await pilot.press("enter")
-        await wait_for(pilot, lambda: "finished books go to" in screen_text(app))
+        await wait_long(pilot, lambda: "finished books go to" in screen_text(app))
     assert chosen.is_dir() and settings.output_dir == chosen
     saved = tomllib.loads((data_dir / "config.toml").read_text())
     assert saved["output_dir"] == str(chosen)
@@ -200,7 +205,7 @@ async def test_the_first_run_asks_where_books_go_once(data_dir, tmp_path, librar
     assert again.output_dir == chosen
     app = create_app(again, library, start_worker=False, ask_output_dir=True)
     async with app.run_test(size=SIZE) as pilot:
-        await wait_for(pilot, lambda: app.main_screen.folder_tree.cursor_node is not None)
+        await wait_long(pilot, lambda: app.main_screen.folder_tree.cursor_node is not None)
         await pilot.pause(0.3)
         assert not isinstance(app.screen, OutputFolderScreen)  # asked once
 
@@ -208,7 +213,7 @@ async def test_the_first_run_asks_where_books_go_once(data_dir, tmp_path, librar
 async def test_a_headless_app_never_asks(settings, library):
     app = create_app(settings, library, start_worker=False)
     async with app.run_test(size=SIZE) as pilot:
-        await wait_for(pilot, lambda: app.main_screen.folder_tree.cursor_node is not None)
+        await wait_long(pilot, lambda: app.main_screen.folder_tree.cursor_node is not None)
         await pilot.pause(0.3)
         assert not isinstance(app.screen, OutputFolderScreen)
 
@@ -226,11 +231,11 @@ async def test_where_the_terminal_shows_graphics_the_cover_is_a_picture_widget(
     app = create_app(load_settings(data_dir, library_dir=root), root, start_worker=False)
     async with app.run_test(size=SIZE) as pilot:
         _dialog, picker = await open_cover_tab(pilot, app)
-        await wait_for(pilot, lambda: picker.query(".cover-pixels"))
+        await wait_long(pilot, lambda: picker.query(".cover-pixels"))
         pixels = picker.query_one(".cover-pixels")
         assert isinstance(pixels, GraphicsImage) and pixels.image.size[0] > 24
         assert not picker.query_one("#cover-art").display
         await pilot.press("end")  # no cover: the words again, no picture
-        await wait_for(pilot, lambda: not picker.query(".cover-pixels"))
+        await wait_long(pilot, lambda: not picker.query(".cover-pixels"))
         assert picker.query_one("#cover-art").display
         assert "no cover" in screen_text(app)
