@@ -13,6 +13,7 @@ from aiom4b_tui.cli.common import EXIT_USAGE, CliError, validation_message
 from aiom4b_tui.core.models import JobOptions
 from aiom4b_tui.core.options import DEFAULT_TEMPLATE, TagOverrides
 
+NO_COVER = "none"
 TAG_FLAGS = {
     "author": "author(s), separated by commas",
     "narrator": "narrator(s), separated by commas",
@@ -31,6 +32,20 @@ def _existing_file(text: str) -> Path:
     return path.resolve()
 
 
+def _cover(text: str) -> Path | str:
+    """--cover FILE (an image, or an audio file with a picture in it) or `none`."""
+    if text.strip().lower() == NO_COVER:
+        return NO_COVER
+    path = _existing_file(text)
+    from aiom4b_tui.core.cover import CoverError, load_cover  # Pillow: only when asked
+
+    try:
+        load_cover(path)
+    except CoverError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from exc
+    return path
+
+
 def _minutes(text: str) -> float:
     try:
         value = float(text)
@@ -46,7 +61,13 @@ def add_book_flags(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--name", help="title of the book (tag) and name of the .m4b")
     for name, what in TAG_FLAGS.items():
         parser.add_argument("--" + name.replace("_", "-"), dest=f"tag_{name}", help=what)
-    parser.add_argument("--cover", type=_existing_file, metavar="FILE", help="cover image")
+    parser.add_argument(
+        "--cover",
+        type=_cover,
+        metavar="FILE|none",
+        help="cover: an image, or an audio file whose picture to use; none: no cover "
+        "(default: the folder's cover image, else the first embedded picture)",
+    )
     parser.add_argument(
         "--chapters",
         type=_existing_file,
@@ -98,7 +119,8 @@ def book_options(args: argparse.Namespace, **others: Any) -> JobOptions:
         return JobOptions(
             output_name=args.name,
             tags=tags,
-            cover=args.cover,
+            cover=None if args.cover == NO_COVER else args.cover,
+            no_cover=args.cover == NO_COVER,
             chapters_file=args.chapters,
             chapters_by_silence=args.chapters_by_silence,
             max_chapter_minutes=args.max_chapter_length,

@@ -29,6 +29,7 @@ from aiom4b_tui.cli.common import (
     positive_int,
     validation_message,
 )
+from aiom4b_tui.cli.output_exists import add_if_exists_flag, output_folder_note, settle_existing
 from aiom4b_tui.cli.queue_verbs import run_until_signalled
 from aiom4b_tui.core.job_title import job_title
 from aiom4b_tui.core.models import JobCreate, JobStatus
@@ -112,6 +113,10 @@ def cmd_convert(args: argparse.Namespace) -> int:
     """Make one book of the given folders now; print the path of the .m4b."""
     job_data = _job_data(args)
     with open_context(args, ffmpeg_processes=args.jobs) as ctx:
+        if not settle_existing(job_data, ctx.settings, args.if_exists, sys.stderr):
+            return EXIT_OK
+        if note := output_folder_note(ctx.settings, job_data):
+            print(note, file=sys.stderr)
         job = ctx.service.create_job(job_data)
         display = ProgressDisplay(sys.stderr)
         runner = QueueRunner(ctx.service, ctx.settings, books=1, on_event=display)
@@ -161,4 +166,5 @@ def register(verbs: Any) -> None:
         help="AAC encoder (default: libfdk_aac where ffmpeg has it, else aac)",
     )
     p.add_argument("--jobs", type=positive_int, help="ffmpeg processes (default: one per core)")
+    add_if_exists_flag(p)
     p.set_defaults(func=cmd_convert)

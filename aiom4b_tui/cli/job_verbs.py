@@ -25,6 +25,7 @@ from aiom4b_tui.cli.common import (
     print_json,
     validation_message,
 )
+from aiom4b_tui.cli.output_exists import add_if_exists_flag, output_folder_note, settle_existing
 from aiom4b_tui.core.book_check import missing_audio
 from aiom4b_tui.core.db_postgres import PgDumpMissingError
 from aiom4b_tui.core.job_title import job_title
@@ -140,6 +141,11 @@ def cmd_add(args: argparse.Namespace) -> int:
     if no_audio is not None:
         raise CliError(visible(no_audio), EXIT_USAGE)
     with open_context(args) as ctx:
+        said = sys.stderr if args.json else sys.stdout
+        if not settle_existing(job_data, ctx.settings, args.if_exists, said):
+            return EXIT_OK
+        if note := output_folder_note(ctx.settings, job_data):
+            print(note, file=sys.stderr)
         job = ctx.service.to_conversion_job(ctx.service.create_job(job_data))
         data_dir = ctx.settings.data_dir
     if args.json:
@@ -217,6 +223,7 @@ def register(verbs: Any) -> None:
     add_book_flags(p)
     p.add_argument("--output-dir", type=Path, help="folder for the .m4b")
     p.add_argument("--no-worker", action="store_true", help="only queue it; start no worker")
+    add_if_exists_flag(p)
     p.set_defaults(func=cmd_add)
 
     p = verbs.add_parser("rm", help="delete a job (id or unique prefix)")

@@ -40,12 +40,12 @@ def book_chapters(
 
 
 def chosen_files(files: Sequence[AudioFile], chosen: Sequence[str] | None) -> list[AudioFile]:
-    """The sources in the order the job gives (by relative path), without those left out;
+    """The sources in the order the job gives (by `job_name`), without those left out;
     every file when it gives none. ScanError when none of its files is there."""
     if chosen is None:
         return list(files)
-    by_rel = {f.rel: f for f in files}
-    picked = [by_rel[rel] for rel in dict.fromkeys(chosen) if rel in by_rel]
+    indices = dict.fromkeys(i for i in file_indices(files, chosen) if i is not None)
+    picked = [files[index] for index in indices]
     if not picked:
         raise ScanError("none of the files chosen for the book is in its folders any more")
     return picked
@@ -55,7 +55,10 @@ def chapters_from_entries(
     files: list[AudioFile], entries: Sequence[ChapterEntry]
 ) -> list[PlannedChapter]:
     """Edited chapters, placed on their files (those of files left out are dropped)."""
-    index_of = {f.rel: i for i, f in enumerate(files)}
+    names = list(dict.fromkeys(e.file for e in entries))
+    index_of = {
+        n: i for n, i in zip(names, file_indices(files, names), strict=True) if i is not None
+    }
     starts = [0.0]
     for audio in files:
         starts.append(starts[-1] + audio.duration)
@@ -72,6 +75,26 @@ def chapters_from_entries(
     if placed[0].start > 0:  # the book starts with the first chapter
         placed[0] = PlannedChapter(placed[0].title, 0, 0.0, 0.0)
     return placed
+
+
+def file_indices(files: Sequence[AudioFile], names: Sequence[str]) -> list[int | None]:
+    """The index of the file each name of a job's options stands for (None: gone): by
+    `job_name`; else, for options written before a book of several folders named its
+    files by folder too, the first file not yet named whose path in its folder it is."""
+    by_name = {audio.job_name: index for index, audio in enumerate(files)}
+    by_rel: dict[str, list[int]] = {}
+    for index, audio in enumerate(files):
+        by_rel.setdefault(audio.rel, []).append(index)
+    named: set[int] = set()
+    found: list[int | None] = []
+    for name in names:
+        index = by_name.get(name)
+        if index is None:
+            index = next((i for i in by_rel.get(name, ()) if i not in named), None)
+        if index is not None:
+            named.add(index)
+        found.append(index)
+    return found
 
 
 def plan_chapters(files: list[AudioFile]) -> list[PlannedChapter]:

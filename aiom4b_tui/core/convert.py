@@ -50,7 +50,7 @@ from aiom4b_tui.core.safe_text import visible
 from aiom4b_tui.core.scan import scan_book
 from aiom4b_tui.core.silence import detect_silences
 from aiom4b_tui.core.splice import FRAME, ADTSError
-from aiom4b_tui.core.tags import embedded_picture, write_mp4_tags
+from aiom4b_tui.core.tags import write_mp4_tags
 from aiom4b_tui.core.timeline import DecodeError
 from aiom4b_tui.core.work_ledger import ResumeMismatch, WorkLedger, drop_scratch, open_work
 from aiom4b_tui.core.work_manifest import plan_fingerprint
@@ -221,7 +221,13 @@ async def _convert_resuming(
                 raise ConversionError(f"the encoded audio does not fit the plan: {exc}") from exc
             log(f"starting over: {exc}")
             continue
-        placed = await asyncio.to_thread(place_result, result, plan.output_path)
+        if plan.overwrite and plan.output_path.exists():
+            log(f"replacing {visible(str(plan.output_path))}: the job asks to overwrite it")
+        placed = await asyncio.to_thread(
+            place_result, result, plan.output_path, overwrite=plan.overwrite
+        )
+        if placed != plan.output_path:
+            log(f"{visible(plan.output_path.name)} exists: named {visible(placed.name)}")
         if keep_work:
             await ledger.mark_placed(placed)
         return placed
@@ -366,19 +372,11 @@ async def _mux(
 
 
 def cover_bytes(plan: BookPlan, work: Path) -> bytes | None:
-    """The cover image: the folder's image, else the first embedded picture (kept in work)."""
-    data = None
-    if plan.cover is not None:
-        try:
-            data = plan.cover.read_bytes()
-        except OSError:
-            data = None
-    if data is None and plan.picture_file is not None:
-        data = embedded_picture(plan.picture_file)
-    if data:
-        suffix = ".png" if data[:4] == b"\x89PNG" else ".jpg"
-        (work / f"cover{suffix}").write_bytes(data)
-    return data
+    """The cover for the book (core/cover.py): the chosen or folder image, else the first
+    embedded picture; over 1400 px scaled down on a copy kept in `work`, never in place."""
+    from aiom4b_tui.core.cover import first_cover  # Pillow: only once a book is tagged
+
+    return first_cover([plan.cover, plan.picture_file], work)
 
 
 def verify_result(result: Path, book: EncodedBook, plan: BookPlan, starts: list[int]) -> None:
@@ -415,11 +413,15 @@ def verify_result(result: Path, book: EncodedBook, plan: BookPlan, starts: list[
             raise ConversionError(f"chapter {title!r} is misplaced in the result")
 
 
-def place_result(result: Path, wanted: Path) -> Path:
-    """Move the result to `wanted`, or `wanted (2)`, … — never over an existing file.
-    It gets the settings' file mode (core/file_modes.py) first, whatever the umask."""
+def place_result(result: Path, wanted: Path, *, overwrite: bool = False) -> Path:
+    """Move the result to `wanted`, or `wanted (2)`, … — never over an existing file,
+    unless `overwrite` (the job asked for it). It gets the settings' file mode
+    (core/file_modes.py) first, whatever the umask."""
     file_modes.set_file_mode(result)
     file_modes.make_dirs(wanted.parent)
+    if overwrite:
+        os.replace(result, wanted)
+        return wanted
     for n in range(1, 1000):
         target = numbered_path(wanted, n)
         try:

@@ -13,7 +13,7 @@ import string
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 DEFAULT_TEMPLATE = "{author} - {title}"
 TEMPLATE_FIELDS = frozenset(
@@ -122,7 +122,15 @@ class JobOptions(BaseModel):
         default=None, description=f"file name template, default {DEFAULT_TEMPLATE!r}"
     )
     tags: TagOverrides = Field(default_factory=TagOverrides)
-    cover: Path | None = Field(default=None, description="image file for the cover")
+    cover: Path | None = Field(
+        default=None,
+        description="the cover: an image file, or an audio file whose embedded picture it is",
+    )
+    no_cover: bool = Field(default=False, description="make the book without a cover")
+    overwrite: bool = Field(
+        default=False,
+        description="replace a file already at the output path (else the book is named X (2))",
+    )
     chapters_file: Path | None = Field(
         default=None, description="chapters.txt, ffmetadata, .cue or chapter JSON"
     )
@@ -156,3 +164,9 @@ class JobOptions(BaseModel):
     @classmethod
     def _template_known_fields(cls, value: str | None) -> str | None:
         return None if value is None else check_template(value)
+
+    @model_validator(mode="after")
+    def _one_cover_choice(self) -> JobOptions:
+        if self.no_cover and self.cover is not None:
+            raise ValueError("a cover file and no cover at once: choose one")
+        return self

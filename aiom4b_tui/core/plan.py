@@ -70,7 +70,7 @@ class BookPlan:
     chapters: list[PlannedChapter]
     tags: dict[str, str]  # title album author narrator year genre description subtitle
     # series series_part publisher language asin isbn comment (those known)
-    cover: Path | None  # an image file
+    cover: Path | None  # an image file, or an audio file whose embedded picture was chosen
     picture_file: Path | None  # else a source whose embedded picture becomes the cover
     encoder: EncoderSettings
     copy: bool  # AAC sources of one format: joined without re-encoding
@@ -78,6 +78,7 @@ class BookPlan:
     duration: float  # estimated, seconds
     skipped: list[tuple[Path, str]] = field(default_factory=list)
     output_root: Path | None = None  # the output folder (the template may add folders)
+    overwrite: bool = False  # replace a file at output_path (else: "X (2)", never over it)
 
     @property
     def output_folder(self) -> Path:
@@ -121,8 +122,8 @@ def make_plan(
         files=files,
         chapters=book_chapters(files, options, chapter_marks, silences),
         tags=tags,
-        cover=Path(options.cover) if options.cover else scan.cover,
-        picture_file=scan.picture_file,
+        cover=chosen_cover(scan, options),
+        picture_file=None if options.no_cover else scan.picture_file,
         encoder=encoder,
         copy=copy,
         output_path=(
@@ -133,7 +134,16 @@ def make_plan(
         duration=sum(f.duration for f in files),
         skipped=list(scan.skipped),
         output_root=out_dir,
+        overwrite=options.overwrite,
     )
+
+
+def chosen_cover(scan: BookScan, options: JobOptions) -> Path | None:
+    """The cover file the job chose, else the folder's cover image (None: no cover, or
+    none but the sources' embedded pictures)."""
+    if options.no_cover:
+        return None
+    return Path(options.cover) if options.cover else scan.cover
 
 
 def book_tags(
@@ -249,3 +259,12 @@ def output_file_name(tags: dict[str, str], wanted: str | None = None) -> str:
 def numbered_path(path: Path, n: int) -> Path:
     """`path` with ` (n)` before its suffix (n=1: `path` itself)."""
     return path if n <= 1 else path.with_name(f"{path.stem} ({n}){path.suffix}")
+
+
+def first_free_path(path: Path) -> Path:
+    """`path`, or the first `path (n)` no file holds: the name the book is placed at."""
+    for n in range(1, 1000):
+        candidate = numbered_path(path, n)
+        if not candidate.exists():
+            return candidate
+    return numbered_path(path, 1000)

@@ -8,6 +8,7 @@ special files (FIFOs, devices) are skipped without being opened.
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import os
 import subprocess
@@ -71,6 +72,14 @@ class AudioFile:
     tags: dict[str, str] = field(default_factory=dict, hash=False, compare=False)
     chapters: tuple[tuple[float, str], ...] = ()  # (start seconds, title) of its own
     has_picture: bool = False
+    # How a job's options name it (JobOptions.files, ChapterEntry.file): `rel`, or in a
+    # book of several folders its path from their common parent (CD1/01.mp3, CD2/01.mp3).
+    key: str = ""
+
+    @property
+    def job_name(self) -> str:
+        """The file's name in a job's options: unique within its book."""
+        return self.key or self.rel
 
 
 @dataclass
@@ -132,8 +141,18 @@ def scan_book(folders: Sequence[Path], *, ffmpeg: str | None = None) -> BookScan
             more = f"; {len(skipped) - 3} more" if len(skipped) > 3 else ""
             raise ScanError(f"no audio files in {names} (skipped {shown}{more})")
         raise ScanError(f"no audio files in {names}: the folder is empty")
+    files = with_job_names(files, folders)
     picture_file = None if cover else next((f.path for f in files if f.has_picture), None)
     return BookScan(list(map(Path, folders)), files, skipped, cover, picture_file)
+
+
+def with_job_names(files: list[AudioFile], folders: Sequence[Path]) -> list[AudioFile]:
+    """The files of a book made of several folders, each keyed by its path from the
+    folders' common parent, so two folders' `01.mp3` are two names in a job's options."""
+    if len(folders) < 2:
+        return files
+    common = Path(os.path.commonpath([str(Path(f).absolute()) for f in folders]))
+    return [dataclasses.replace(f, key=f.path.relative_to(common).as_posix()) for f in files]
 
 
 def list_audio(

@@ -129,6 +129,9 @@ class Settings(BaseSettings):
     file_mode: int = 0o644  # mode of finished books
     dir_mode: int = 0o755  # mode of the folders we make for books (work folders, output)
 
+    _folders_expanded = field_validator("library_dir", "inbox_dir", "output_dir")(
+        lambda value: value.expanduser() if value is not None else None
+    )
     _modes_parsed = field_validator("file_mode", "dir_mode", mode="before")(parse_mode)
     _modes_checked = field_validator("file_mode", "dir_mode")(_check_mode)
     # The job database: unset, the SQLite file in the data dir; postgresql+psycopg://…, a

@@ -15,7 +15,7 @@ import time
 from collections.abc import Callable, Iterable
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import work
 from textual.app import App, SystemCommand
@@ -26,11 +26,13 @@ from aiom4b_tui.core.models import JobStatus, utcnow
 from aiom4b_tui.core.safe_text import visible
 from aiom4b_tui.core.watch import SETTLE_SECONDS
 from aiom4b_tui.core.worker_registry import PauseMode
+from aiom4b_tui.ui.cover import detect_graphics
 from aiom4b_tui.ui.messages import WorkFailed
 from aiom4b_tui.ui.reported import reported
 from aiom4b_tui.ui.screens.confirm import ConfirmScreen
 from aiom4b_tui.ui.screens.help import HelpScreen
 from aiom4b_tui.ui.screens.main import MainScreen
+from aiom4b_tui.ui.screens.output_folder import OutputFolderScreen, should_ask
 from aiom4b_tui.ui.screens.pause import PauseScreen
 from aiom4b_tui.ui.styles import style_paths
 from aiom4b_tui.ui.worker_link import WorkerLink
@@ -74,8 +76,10 @@ class AiomApp(App[int]):
         clock: Clock = utcnow,
         start_worker: bool = True,
         inbox_settle: float = SETTLE_SECONDS,
+        ask_output_dir: bool | None = None,
     ) -> None:
         super().__init__()
+        self.ask_output_dir = ask_output_dir  # None: ask unless headless (tests)
         self.settings = settings
         self.service = service
         self.library_root = library_root
@@ -100,6 +104,19 @@ class AiomApp(App[int]):
         with contextlib.suppress(RuntimeError, ValueError, NotImplementedError):
             # Only possible on the main thread's loop; the terminal is gone: just end.
             asyncio.get_running_loop().add_signal_handler(signal.SIGHUP, self.exit, 0)
+        ask = not self.is_headless if self.ask_output_dir is None else self.ask_output_dir
+        if ask and should_ask(self.settings):
+            self.push_screen(OutputFolderScreen(self.settings), self._output_folder_chosen)
+
+    def _output_folder_chosen(self, folder: Path | None) -> None:
+        if folder is not None and self.main_screen.is_attached:
+            self.main_screen.log_line(f"finished books go to {visible(str(folder))}")
+
+    def run(self, *args: Any, **kwargs: Any) -> int | None:
+        """Run in this terminal: covers get real pixels where it can show them (asked
+        here, as Textual's own input reading would swallow the terminal's answer)."""
+        detect_graphics()
+        return super().run(*args, **kwargs)
 
     def on_unmount(self) -> None:
         with contextlib.suppress(RuntimeError, ValueError, NotImplementedError):
@@ -183,6 +200,7 @@ def create_app(
     clock: Clock = utcnow,
     start_worker: bool = True,
     inbox_settle: float = SETTLE_SECONDS,
+    ask_output_dir: bool | None = None,
 ) -> AiomApp:
     """The app for these settings; the folder picker opens at `start_path` (else the library).
 
@@ -201,4 +219,5 @@ def create_app(
         clock=clock,
         start_worker=start_worker,
         inbox_settle=inbox_settle,
+        ask_output_dir=ask_output_dir,
     )

@@ -76,6 +76,8 @@ class BookPreview:
     audio_format: str = ""  # e.g. "AAC 64k mono"
     notes: list[str] = field(default_factory=list)
     error: str | None = None
+    sources: list[AudioFile] = field(default_factory=list)  # as scanned: the cover candidates'
+    output_path: Path | None = None  # where the worker would place it (before " (2)")
 
 
 def build_preview(
@@ -99,7 +101,8 @@ def build_preview(
 def preview_of_plan(folders: list[Path], plan: BookPlan) -> BookPreview:
     """What the dialog shows of an engine plan."""
     files = [
-        PreviewFile(_shown_name(audio, folders), audio.duration, audio.rel) for audio in plan.files
+        PreviewFile(_shown_name(audio, folders), audio.duration, audio.job_name)
+        for audio in plan.files
     ]
     chapters = [PreviewChapter(c.title, c.start, c.file_index, c.offset) for c in plan.chapters]
     notes = _skipped_note(plan)
@@ -116,6 +119,8 @@ def preview_of_plan(folders: list[Path], plan: BookPlan) -> BookPreview:
         expected_bytes=int(plan.duration * encoder.bitrate / 8),
         audio_format=f"{how} {_channels(encoder.channels)}",
         notes=notes,
+        sources=list(plan.files),
+        output_path=plan.output_path,
     )
 
 

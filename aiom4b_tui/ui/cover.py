@@ -1,87 +1,148 @@
-"""A book's cover drawn with half blocks (`▀`, two pixels a cell), decoded by ffmpeg.
+"""A book's cover as the terminal can show it: real pixels (Sixel or Kitty graphics,
+through `textual-image`) where the terminal says it can, else half blocks (`▀`, two
+pixels a cell) that any terminal with colour shows.
 
-No imaging library needed: ffmpeg scales the image (or an audio file's attached picture)
-to a few dozen pixels and hands back raw RGB. Rich maps the colours down to 256 (or 16)
-when the terminal has no truecolor. Blocking: call it from a worker thread.
+Graphics are asked of the terminal once, before the app starts (`detect_graphics`):
+once Textual owns the terminal its answers cannot be read. Without that call, as in
+tests and snapshots, covers are half blocks. Decoding is blocking: call `load_picture`
+and `half_block_text` from a worker thread.
 """
 
 from __future__ import annotations
 
-import subprocess
+import io
+import logging
+import os
+import sys
+from collections.abc import Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rich.color import Color
 from rich.style import Style
 from rich.text import Text
 
+if TYPE_CHECKING:
+    from PIL.Image import Image
+    from textual.widget import Widget
 
-def default_ffmpeg(configured: str | None = None) -> str | None:
-    """The ffmpeg to use: the configured one, the engine's choice, or imageio-ffmpeg's."""
-    if configured:
-        return configured
+GRAPHICS_ENV = "AIOM4B_GRAPHICS"  # "off": half blocks; "on": ask any terminal
+# Terminals known to show Sixel or Kitty graphics, by what they set in the environment;
+# others are not asked (each unanswered question costs 0.1 s before the first screen).
+GRAPHICS_TERMS = ("kitty", "foot", "mlterm", "wezterm", "contour", "ghostty", "xterm-sixel")
+GRAPHICS_PROGRAMS = ("wezterm", "iterm.app", "ghostty", "contour", "mintty", "konsole")
+GRAPHICS_MARKERS = ("KITTY_WINDOW_ID", "KONSOLE_VERSION", "WEZTERM_EXECUTABLE", "WT_SESSION")
+_graphics: str | None = None  # "sixel" or "kitty" once detected
+
+
+def detect_graphics() -> str | None:
+    """Ask the terminal whether it shows Sixel or Kitty graphics (at most ~0.2 s): only a
+    terminal known for them (or any, with AIOM4B_GRAPHICS=on), never under tmux or screen,
+    which pass neither on. Call before the app runs."""
+    global _graphics
+    wanted = os.environ.get(GRAPHICS_ENV, "").lower()
+    if wanted in ("off", "no", "0", "halfblocks"):
+        return None
+    if os.environ.get("TMUX") or os.environ.get("TERM", "").startswith(("screen", "tmux")):
+        return None
+    if wanted not in ("on", "yes", "1") and not may_show_graphics(os.environ):
+        return None
+    if not (
+        sys.__stdout__ and sys.__stdout__.isatty() and sys.__stdin__ and sys.__stdin__.isatty()
+    ):
+        return None
+    # Its warnings ("assuming VT340 sizes") would be printed under the app's first screen.
+    logging.getLogger("textual_image").setLevel(logging.ERROR)
     try:
-        from aiom4b_tui.core.ffmpeg import find_ffmpeg
+        import textual_image.widget  # noqa: F401 (asks the terminal its cell size once)
+        from textual_image.renderable import Image as Chosen
+        from textual_image.renderable.sixel import Image as SixelImage
+        from textual_image.renderable.tgp import Image as KittyImage
+    except Exception:  # no package, or a terminal that answers oddly: half blocks
+        return None
+    _graphics = {SixelImage: "sixel", KittyImage: "kitty"}.get(Chosen)
+    return _graphics
 
-        return find_ffmpeg(None)
-    except Exception:
-        pass
+
+def may_show_graphics(env: Mapping[str, str]) -> bool:
+    """True when the environment names a terminal that shows Sixel or Kitty graphics."""
+    term = env.get("TERM", "").lower()
+    program = env.get("TERM_PROGRAM", "").lower()
+    return (
+        any(name in term for name in GRAPHICS_TERMS)
+        or program in GRAPHICS_PROGRAMS
+        or any(env.get(marker) for marker in GRAPHICS_MARKERS)
+    )
+
+
+def graphics() -> str | None:
+    """ "sixel" or "kitty" when covers are drawn with real pixels, else None."""
+    return _graphics
+
+
+def graphics_widget(picture: Image, widget_id: str | None = None) -> Widget | None:
+    """A widget drawing `picture` with real pixels, or None when the terminal cannot."""
+    if _graphics is None:
+        return None
+    from textual_image.widget import Image as GraphicsImage
+
+    return GraphicsImage(picture, id=widget_id)
+
+
+def load_picture(data: bytes) -> Image | None:
+    """The picture decoded (RGB), or None when it is not one Pillow reads."""
+    from PIL import Image as PILImage
+
     try:
-        import imageio_ffmpeg
-
-        return imageio_ffmpeg.get_ffmpeg_exe()
-    except Exception:
+        with PILImage.open(io.BytesIO(data)) as image:
+            image.draft("RGB", (512, 512))  # JPEG: decode at a fraction of the size
+            return image.convert("RGB")
+    except (OSError, SyntaxError, ValueError, PILImage.DecompressionBombError):
         return None
 
 
-def decode_pixels(source: Path, ffmpeg: str, width: int, height: int) -> bytes | None:
-    """RGB bytes of `source` scaled to width x height, or None when ffmpeg cannot read it."""
-    args = [
-        ffmpeg,
-        "-v",
-        "error",
-        "-i",
-        str(source),
-        "-an",
-        "-frames:v",
-        "1",
-        "-vf",
-        f"scale={width}:{height}",
-        "-f",
-        "rawvideo",
-        "-pix_fmt",
-        "rgb24",
-        "-",
-    ]
-    try:
-        done = subprocess.run(args, capture_output=True, timeout=10, check=False)
-    except (OSError, subprocess.TimeoutExpired):
-        return None
-    expected = width * height * 3
-    if done.returncode != 0 or len(done.stdout) < expected:
-        return None
-    return done.stdout[:expected]
+def half_block_text(picture: Image, cells_wide: int, lines: int) -> Text:
+    """The picture fitted into `cells_wide` x `lines` cells (its shape kept, centred), two
+    pixel rows a line: the upper one as `▀`'s colour, the lower one as its background."""
+    from PIL import Image as PILImage
 
-
-def half_block_text(pixels: bytes, width: int, height: int) -> Text:
-    """Two rows of pixels per line of text: the upper one as `▀`, the lower as its background."""
-    text = Text()
-    for row in range(0, height - 1, 2):
-        for col in range(width):
-            top = (row * width + col) * 3
-            bottom = ((row + 1) * width + col) * 3
-            style = Style(
-                color=Color.from_rgb(*pixels[top : top + 3]),
-                bgcolor=Color.from_rgb(*pixels[bottom : bottom + 3]),
-            )
-            text.append("▀", style)
-        text.append("\n")
-    text.rstrip()
+    box_w, box_h = cells_wide, lines * 2
+    scale = min(box_w / picture.width, box_h / picture.height)
+    width = max(1, round(picture.width * scale))
+    height = max(1, round(picture.height * scale))
+    small = picture.resize((width, height), PILImage.Resampling.BOX)
+    pixels = small.load()
+    left, top = (box_w - width) // 2, (box_h - height) // 2
+    text = Text(no_wrap=True, overflow="crop")
+    for line in range(lines):
+        for col in range(box_w):
+            upper = _pixel(pixels, col - left, line * 2 - top, width, height)
+            lower = _pixel(pixels, col - left, line * 2 + 1 - top, width, height)
+            if upper is None and lower is None:
+                text.append(" ")
+            elif upper is None:
+                text.append("▄", Style(color=Color.from_rgb(*lower)))  # type: ignore[misc]
+            else:
+                bg = Color.from_rgb(*lower) if lower is not None else None
+                text.append("▀", Style(color=Color.from_rgb(*upper), bgcolor=bg))
+        if line < lines - 1:
+            text.append("\n")
     return text
 
 
-def cover_text(source: Path, ffmpeg: str | None, cells_wide: int, lines: int) -> Text | None:
-    """The cover as text art `cells_wide` x `lines`, or None when it cannot be drawn."""
-    if ffmpeg is None:
+def _pixel(pixels, x: int, y: int, width: int, height: int) -> tuple[int, int, int] | None:
+    if 0 <= x < width and 0 <= y < height:
+        return pixels[x, y][:3]
+    return None
+
+
+def cover_text(source: Path, cells_wide: int, lines: int) -> Text | None:
+    """The cover of `source` (an image, or an audio file's embedded picture) as half
+    blocks, or None when it cannot be read."""
+    from aiom4b_tui.core.cover import CoverError, load_cover
+
+    try:
+        picture = load_picture(load_cover(source))
+    except CoverError:
         return None
-    pixels = decode_pixels(source, ffmpeg, cells_wide, lines * 2)
-    return half_block_text(pixels, cells_wide, lines * 2) if pixels else None
+    return half_block_text(picture, cells_wide, lines) if picture is not None else None

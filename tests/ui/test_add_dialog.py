@@ -77,6 +77,7 @@ async def test_the_dialog_shows_the_engines_chapters_tags_and_cover(data_dir, tm
             "tag-description": "",
             "tag-output": "Herman Melville - Moby Dick",
             "tag-folder": shown_path(settings.resolved_output_dir()),
+            "cover-path": "",
         }
         assert dialog.preview.cover == root / "Moby Dick" / "cover.jpg"
         assert "▀" in text  # the cover, drawn
@@ -95,6 +96,7 @@ async def test_the_dialog_shows_the_engines_chapters_tags_and_cover(data_dir, tm
     assert (options.tags.series, options.tags.series_part) == ("Sea Stories", "2")
     assert options.output_dir == tmp_path / "finished"
     assert options.files is None and options.chapters is None  # nothing edited
+    assert options.cover == root / "Moby Dick" / "cover.jpg"  # what the dialog showed
 
 
 async def test_a_bad_year_keeps_the_dialog_open(data_dir, tmp_path):

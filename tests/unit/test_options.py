@@ -51,3 +51,9 @@ def test_old_json_still_loads_and_unknown_keys_are_refused():
         JobOptions.model_validate({"colour": "red"})
     round_trip = JobOptions(tags=TagOverrides(series="S", series_part="2"), template="{title}")
     assert JobOptions.model_validate_json(round_trip.model_dump_json()) == round_trip
+
+
+def test_a_cover_file_and_no_cover_at_once_are_refused(tmp_path):
+    assert JobOptions(no_cover=True).cover is None
+    with pytest.raises(ValidationError, match="choose one"):
+        JobOptions(cover=tmp_path / "a.jpg", no_cover=True)

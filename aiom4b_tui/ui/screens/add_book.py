@@ -1,6 +1,7 @@
 """The add dialog: the plan of one book before it is queued. Tabs: Tags (the tags, the
-file name and the output folder, editable) and Chapters (the chapter editor); ctrl+l
-looks the book up and fills the tags (and offers the chapters) from what is chosen."""
+file name and the output folder, editable), Chapters (the chapter editor) and Cover (the
+cover picker); ctrl+l looks the book up and fills the tags (and offers the chapters and
+the cover) from what is chosen. A book whose .m4b is already there asks: new name or skip."""
 
 from __future__ import annotations
 
@@ -26,28 +27,38 @@ from textual.widgets import (
 )
 
 from aiom4b_tui.core.job_title import job_title
-from aiom4b_tui.core.lookup_audnexus import chapters_for_audio
-from aiom4b_tui.core.lookup_providers import BookMatch
 from aiom4b_tui.core.models import JobCreate
-from aiom4b_tui.core.options import ChapterEntry, JobOptions, TagOverrides
+from aiom4b_tui.core.options import JobOptions, TagOverrides
+from aiom4b_tui.core.plan import first_free_path
 from aiom4b_tui.core.safe_text import visible
 from aiom4b_tui.ui import formatting
+from aiom4b_tui.ui.add_book_parts import (
+    book_covers,
+    draft_of_preview,
+    entries_of_preview,
+    planned_output,
+    shown_path,
+    validation_text,
+)
 from aiom4b_tui.ui.book_preview import (
     TAG_FIELDS,
     BookPreview,
     build_preview,
     unreadable_preview,
 )
-from aiom4b_tui.ui.chapter_draft import ChapterDraft, DraftFile
-from aiom4b_tui.ui.cover import cover_text, default_ffmpeg
-from aiom4b_tui.ui.screens.confirm import ConfirmScreen
-from aiom4b_tui.ui.screens.lookup_book import LookupScreen
+from aiom4b_tui.ui.chapter_draft import ChapterDraft
+from aiom4b_tui.ui.cover import half_block_text
+from aiom4b_tui.ui.screens.add_book_lookup import LookupFill
+from aiom4b_tui.ui.screens.output_exists import OutputExistsScreen
 from aiom4b_tui.ui.widgets.chapter_editor import ChapterEditor
+from aiom4b_tui.ui.widgets.cover_picker import CoverPicker, DrawnCover
 
 if TYPE_CHECKING:
+    from aiom4b_tui.core.cover import CoverCandidate
     from aiom4b_tui.core.settings import Settings
 
 QUEUE = "queue"
+RENAME = "rename"
 QUEUE_ALL = "all"
 SKIP = "skip"
 CANCEL = "cancel"
@@ -67,7 +78,7 @@ class AddDecision:
     job: JobCreate | None = None
 
 
-class AddBookScreen(ModalScreen[AddDecision]):
+class AddBookScreen(LookupFill, ModalScreen[AddDecision]):
     """Shows the plan of one book from `folders` and returns an `AddDecision`."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -75,6 +86,7 @@ class AddBookScreen(ModalScreen[AddDecision]):
         Binding("ctrl+n", "decide('skip')", "Skip"),
         Binding("ctrl+a", "decide('all')", "Queue all"),
         Binding("ctrl+l", "lookup", "Lookup"),
+        Binding("ctrl+t", "next_tab", "Next tab"),
         Binding("escape", "decide('cancel')", "Cancel"),
     ]
 
@@ -95,6 +107,7 @@ class AddBookScreen(ModalScreen[AddDecision]):
         self.found_tags: dict[str, str] = {}  # as first planned: unchanged ones are no override
         self.extra_tags: dict[str, str] = {}  # from a lookup, beyond the form's fields
         self.draft: ChapterDraft | None = None
+        self.covers_listed = False  # the cover picker holds the book's candidates
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Skip and queue-all only make sense when several books are being added."""
@@ -119,6 +132,8 @@ class AddBookScreen(ModalScreen[AddDecision]):
                         yield from self._fields(("output", "folder"))
                 with TabPane("Chapters", id="tab-chapters"):
                     yield ChapterEditor(id="chapter-editor")
+                with TabPane("Cover", id="tab-cover"):
+                    yield CoverPicker(id="cover-picker")
         yield Footer()
 
     @staticmethod
@@ -142,18 +157,17 @@ class AddBookScreen(ModalScreen[AddDecision]):
 
     @work(thread=True, exclusive=True, group="add-preview")
     def _load_preview(self) -> None:
-        """Scan and plan the book (and draw the cover) away from the event loop."""
+        """Scan and plan the book (and find and draw its covers) away from the event loop."""
         try:
             preview = build_preview(self.folders, self.settings)
         except Exception as exc:  # shown in the dialog rather than ending the app
             preview = unreadable_preview(self.folders, f"{type(exc).__name__}: {exc}")
-        art = None
-        if preview.cover is not None:
-            ffmpeg = default_ffmpeg(getattr(self.settings, "ffmpeg", None))
-            art = cover_text(preview.cover, ffmpeg, *COVER_SIZE)
-        self.app.call_from_thread(self._show_preview, preview, art)
+        candidates, drawn = book_covers(preview)
+        self.app.call_from_thread(self._show_preview, preview, candidates, drawn)
 
-    def _show_preview(self, preview: BookPreview, art: Text | None) -> None:
+    def _show_preview(
+        self, preview: BookPreview, candidates: list[CoverCandidate], drawn: DrawnCover | None
+    ) -> None:
         if not self.is_attached:
             return  # dismissed while the folders were being read
         self.preview = preview
@@ -165,7 +179,9 @@ class AddBookScreen(ModalScreen[AddDecision]):
         self.query_one("#tag-folder", Input).value = visible(self._default_folder())
         if not isinstance(self.focused, Input | ChapterEditor):  # once filled: text selected
             self.query_one("#tag-title", Input).focus()
-        self.query_one("#cover", Static).update(art or self._cover_words(preview))
+        self._show_small_cover(drawn)
+        self.query_one(CoverPicker).show_choices(candidates, preview.cover, drawn)
+        self.covers_listed = not preview.error
         if not preview.error:
             self.draft = draft_of_preview(preview)
             self.query_one(ChapterEditor).show_draft(self.draft)
@@ -180,9 +196,25 @@ class AddBookScreen(ModalScreen[AddDecision]):
             self.query_one("#book-facts", Static).update(facts)
 
     def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:
-        """The chapters tab hands its keys to the editor at once."""
-        if event.pane.id == "tab-chapters":
+        """The chapters and cover tabs hand their keys to their lists at once."""
+        if event.pane.id == self.query_one("#add-tabs", TabbedContent).active:
+            self._focus_tab(event.pane.id)  # not a tab already left again (ctrl+t ctrl+t)
+
+    def _focus_tab(self, pane_id: str | None) -> None:
+        if pane_id == "tab-chapters":
             self.query_one(ChapterEditor).focus()
+        elif pane_id == "tab-cover":
+            self.query_one(CoverPicker).choices.focus()
+        elif pane_id == "tab-tags" and not isinstance(self.focused, Input):
+            self.query_one("#tag-title", Input).focus()
+
+    def action_next_tab(self) -> None:
+        """Tags → Chapters → Cover → Tags."""
+        tabs = self.query_one("#add-tabs", TabbedContent)
+        order = [pane.id for pane in tabs.query(TabPane) if pane.id]
+        at = order.index(tabs.active) if tabs.active in order else -1
+        tabs.active = order[(at + 1) % len(order)]
+        self._focus_tab(tabs.active)
 
     def on_chapter_editor_chapters_changed(self, message: ChapterEditor.ChaptersChanged) -> None:
         self._show_facts()
@@ -218,11 +250,19 @@ class AddBookScreen(ModalScreen[AddDecision]):
             editor.show_draft(self.draft, keep=(row.file, row.chapter) if row else None)
         self._show_facts()
 
-    @staticmethod
-    def _cover_words(preview: BookPreview) -> Text:
-        if preview.cover is None:
-            return Text("no cover", style="dim")
-        return Text(f"cover:\n{visible(preview.cover.name)}", style="dim")
+    def _show_small_cover(self, drawn: DrawnCover | None) -> None:
+        """The chosen cover beside the tags, as half blocks."""
+        cover = self.query_one("#cover", Static)
+        if drawn is None or drawn.candidate is None:
+            cover.update(Text("no cover", style="dim"))
+        elif drawn.picture is None:
+            name = visible(drawn.candidate.path.name)
+            cover.update(Text(f"cover:\n{name}", style="dim"))
+        else:
+            cover.update(half_block_text(drawn.picture, *COVER_SIZE))
+
+    def on_cover_picker_chosen(self, message: CoverPicker.Chosen) -> None:
+        self._show_small_cover(message.drawn)
 
     @staticmethod
     def _facts(preview: BookPreview, draft: ChapterDraft | None) -> Text:
@@ -242,48 +282,6 @@ class AddBookScreen(ModalScreen[AddDecision]):
         for note in preview.notes:
             facts.append(f"\n{visible(note)}", style="dim")
         return facts
-
-    def action_lookup(self) -> None:
-        """Look the book up (ASIN, ISBN or title) and fill the form with what is chosen."""
-        if self.preview is None:
-            self.notify("Still reading the folders…")
-            return
-        title = self.query_one("#tag-title", Input).value
-        author = self.query_one("#tag-author", Input).value
-        db = self.app.service.db  # type: ignore[attr-defined]
-        self.app.push_screen(LookupScreen(db, title, author), self._use_match)
-
-    def _use_match(self, match: BookMatch | None) -> None:
-        if match is None:
-            return
-        tags = match.tags()
-        for name in TAG_FIELDS:
-            if tags.get(name):
-                self.query_one(f"#tag-{name}", Input).value = visible(tags[name])
-        self.extra_tags = {k: visible(v) for k, v in tags.items() if k not in TAG_FIELDS}
-        self.notify(f"Filled from {match.provider}: {visible(match.title)}", markup=False)
-        if match.chapters and self.draft is not None:
-            self._offer_chapters(match)
-
-    def _offer_chapters(self, match: BookMatch) -> None:
-        assert self.draft is not None
-        marks = chapters_for_audio(match, int(self.draft.duration() * 1000)) or []
-        draft = self.draft
-
-        def answered(use: bool | None) -> None:
-            if not use or draft is not self.draft:
-                return
-            try:
-                draft.replace_chapters([(ms / 1000, visible(title)) for ms, title in marks])
-            except ValueError as exc:
-                self.notify(str(exc), severity="warning", markup=False)
-                return
-            self.query_one(ChapterEditor).show_draft(draft)
-            self._show_facts()
-
-        question = f"Use the {len(marks)} chapter titles {match.provider} has?"
-        detail = "They replace the chapters in the Chapters tab (you can still edit them)."
-        self.app.push_screen(ConfirmScreen(question, "Use them", detail), answered)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         self.action_decide(QUEUE)
@@ -312,9 +310,32 @@ class AddBookScreen(ModalScreen[AddDecision]):
                     markup=False,
                 )
                 return
+            existing = self.existing_output(job)
+            if existing is not None:
+                self._ask_new_name_or_skip(action, job, existing)
+                return
             self.dismiss(AddDecision(action, job))
         else:
             self.dismiss(AddDecision(action))
+
+    def existing_output(self, job: JobCreate) -> Path | None:
+        """The file already where this job's book would go (None: the place is free)."""
+        if self.preview is None:
+            return None
+        wanted = planned_output(self.preview, job.options, self.settings.resolved_output_dir())
+        return wanted if wanted is not None and wanted.exists() else None
+
+    def _ask_new_name_or_skip(self, action: str, job: JobCreate, existing: Path) -> None:
+        free = first_free_path(existing)
+
+        def answered(choice: str | None) -> None:
+            if choice == RENAME:
+                named = job.options.model_copy(update={"output_name": free.stem})
+                self.dismiss(AddDecision(action, job.model_copy(update={"options": named})))
+            elif choice == SKIP:
+                self.dismiss(AddDecision(SKIP))
+
+        self.app.push_screen(OutputExistsScreen(existing, free), answered)
 
     def job_create(self) -> JobCreate:
         """The job as the form now says: tags that differ from what was found are overrides."""
@@ -327,51 +348,19 @@ class AddBookScreen(ModalScreen[AddDecision]):
         typed = self.query_one("#tag-folder", Input).value.strip()
         folder = Path(typed).expanduser() if typed else None
         edits = self._draft_options()
+        picker = self.query_one(CoverPicker)
+        chosen = picker.chosen.path if picker.chosen is not None else None
         options = JobOptions(
             output_dir=folder if folder != self.settings.resolved_output_dir() else None,
             output_name=output if output and output != default_output else None,
             tags=TagOverrides(**overrides),
             files=edits.files,
             chapters=edits.chapters,
+            cover=chosen,
+            no_cover=self.covers_listed and chosen is None and bool(picker.candidates),
         )
         return JobCreate(
             input_folders=self.folders,
             title=job_title(self.folders, options),
             options=options,
         )
-
-
-def validation_text(exc: ValidationError) -> str:
-    """A refused value as a person reads it: "year: use YYYY or YYYY-MM-DD"."""
-    parts = []
-    for error in exc.errors():
-        where = " ".join(str(p) for p in error.get("loc", ()) if not isinstance(p, int))
-        message = str(error.get("msg", "")).removeprefix("Value error, ")
-        parts.append(f"{where.replace('_', ' ')}: {message}" if where else message)
-    return "; ".join(parts)
-
-
-def draft_of_preview(preview: BookPreview) -> ChapterDraft:
-    """The editor's draft of a planned book: its files in order and its chapters."""
-    files = [DraftFile(f.rel, f.seconds) for f in preview.files]
-    return ChapterDraft(files, entries_of_preview(preview))
-
-
-def entries_of_preview(preview: BookPreview) -> list[ChapterEntry]:
-    """The preview's chapters as the job's options keep edited ones."""
-    return [
-        ChapterEntry(
-            title=chapter.title.strip() or f"Chapter {number}",
-            file=preview.files[chapter.file_index].rel,
-            offset=max(0.0, chapter.offset),
-        )
-        for number, chapter in enumerate(preview.chapters, 1)
-    ]
-
-
-def shown_path(path: Path) -> str:
-    """The path in full, with the home folder as ~."""
-    try:
-        return "~/" + path.relative_to(Path.home()).as_posix()
-    except ValueError:
-        return str(path)

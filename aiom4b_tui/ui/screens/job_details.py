@@ -146,6 +146,10 @@ class JobDetailsScreen(Screen[None]):
             rows.append(("Output name", visible(options.output_name)))
         if options.output_dir:
             rows.append(("Output folder", visible(str(options.output_dir))))
+        if options.cover is not None or options.no_cover:
+            rows.append(("Cover", "none" if options.no_cover else visible(str(options.cover))))
+        if options.overwrite:
+            rows.append(("If it exists", "replace it"))
         if options.files is not None:
             rows.append(("Files", "\n".join(visible(f) for f in options.files)))
         if options.chapters is not None:

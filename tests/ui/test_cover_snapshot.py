@@ -1,0 +1,40 @@
+"""Snapshot at 80x24 of the add dialog's Cover tab: the folder's cover drawn with half
+blocks (snapshots never ask the terminal for graphics), its size, the choices."""
+
+from __future__ import annotations
+
+from textual.widgets import Input
+
+from aiom4b_tui.ui.screens.add_book import AddBookScreen
+from aiom4b_tui.ui.widgets.cover_picker import CoverPicker
+from tests.ui.conftest import wait_for
+from tests.ui.test_snapshots import (  # noqa: F401 (fixed_place_and_zone: autouse fixture)
+    SIZE,
+    add_sample_jobs,
+    fixed_place_and_zone,
+    make_cover,
+    settle,
+    show,
+    snapshot_app,
+)
+
+
+def test_add_dialog_cover_tab(snap_compare, settings, library, service):
+    add_sample_jobs(service)
+    make_cover(library / "Dune" / "cover.png")
+    app = snapshot_app(settings, library)
+
+    async def run_before(pilot) -> None:
+        await settle(pilot, app)
+        await pilot.press("l", "a")
+        await wait_for(pilot, lambda: isinstance(app.screen, AddBookScreen))
+        dialog = app.screen
+        await wait_for(pilot, lambda: dialog.covers_listed, timeout=30)
+        for field in dialog.query(Input):
+            field.cursor_blink = False
+        await pilot.press("ctrl+t", "ctrl+t")
+        picker = dialog.query_one(CoverPicker)
+        await wait_for(pilot, lambda: picker.choices.has_focus)
+        await pilot.pause(0.3)
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=show(app, run_before))
