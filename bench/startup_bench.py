@@ -55,7 +55,7 @@ GOALS = {
 }
 FIRST_SCREEN_MARK = b"Jobs"  # the jobs pane's title, drawn with the first screen
 FIRST_ROW_MARK = b"Book 0"  # a seeded job's title in the table
-TUI_TIMEOUT = 60.0
+TUI_TIMEOUT = 300.0  # a loaded machine starts the old code slowly
 
 
 def aiom4b_command() -> list[str]:
