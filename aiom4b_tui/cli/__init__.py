@@ -1,6 +1,9 @@
 """The `aiom4b` command: the TUI by default, and headless verbs for scripts and servers.
 
 Exit codes: 0 ok, 2 bad usage or bad input, 1 any other failure.
+
+Starting is light: the parsers (cli/verb_parsers.py) import no verb; a verb's module, the
+settings and the database load when that verb runs, textual when the TUI opens.
 """
 
 from __future__ import annotations
@@ -11,32 +14,9 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from aiom4b_tui import __version__
-from aiom4b_tui.cli import job_verbs
-from aiom4b_tui.cli.common import (
-    EXIT_INTERRUPTED,
-    EXIT_OK,
-    EXIT_USAGE,
-    CliError,
-    add_data_dir,
-    as_cli_error,
-    load_cli_settings,
-    open_cli_database,
-)
+from aiom4b_tui.cli.args import EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, CliError, add_data_dir
+from aiom4b_tui.cli.verb_parsers import register_verbs
 from aiom4b_tui.core.safe_text import visible
-
-VERB_MODULES = (job_verbs,)
-
-
-def _optional_verb_modules() -> tuple[object, ...]:
-    """Verb modules of the parts that may be absent in a partial build."""
-    found = []
-    for name in ("convert_verb", "queue_verbs", "chapters_verb", "lookup_verb", "fleet_verbs"):
-        try:
-            found.append(__import__(f"aiom4b_tui.cli.{name}", fromlist=["register"]))
-        except ModuleNotFoundError as exc:
-            if exc.name != f"aiom4b_tui.cli.{name}":
-                raise
-    return tuple(found)
 
 
 def build_verb_parser() -> argparse.ArgumentParser:
@@ -45,8 +25,7 @@ def build_verb_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"aiom4b {__version__}")
     add_data_dir(parser, top_level=True)
     verbs = parser.add_subparsers(dest="verb", metavar="VERB", required=True)
-    for module in VERB_MODULES + _optional_verb_modules():
-        module.register(verbs)  # type: ignore[attr-defined]
+    register_verbs(verbs)
     return parser
 
 
@@ -75,6 +54,7 @@ def _first_positional(argv: Sequence[str]) -> str | None:
 
 
 def _run_tui(args: argparse.Namespace) -> int:
+    from aiom4b_tui.cli.common import as_cli_error, load_cli_settings, open_cli_database
     from aiom4b_tui.ui import run_tui
 
     settings = load_cli_settings(args.data_dir, database_url=args.database_url)
@@ -127,6 +107,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return exc.exit_code
     except Exception as exc:
         # The database or the settings failing outside a verb's context: one sentence.
+        from aiom4b_tui.cli.common import as_cli_error
+
         error = as_cli_error(exc, _data_dir_of(argv))
         if not isinstance(error, CliError):
             raise

@@ -1,17 +1,22 @@
 """The flags that shape a book, shared by `add` and `convert`: tags, series, cover,
-chapters and the file name template, turned into JobOptions (bad values exit 2)."""
+chapters and the file name template, turned into JobOptions (bad values exit 2).
+
+Light at import (the parser of every verb is built from it): the models load when
+`book_options` runs.
+"""
 
 from __future__ import annotations
 
 import argparse
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from pydantic import ValidationError
+if TYPE_CHECKING:
+    from aiom4b_tui.core.models import JobOptions
 
-from aiom4b_tui.cli.common import EXIT_USAGE, CliError, validation_message
-from aiom4b_tui.core.models import JobOptions
-from aiom4b_tui.core.options import DEFAULT_TEMPLATE, TagOverrides
+# core.options.DEFAULT_TEMPLATE, for the help text without importing the models;
+# tests/unit/test_cli_light_start.py keeps the two equal.
+DEFAULT_TEMPLATE = "{author} - {title}"
 
 NO_COVER = "none"
 TAG_FLAGS = {
@@ -105,6 +110,12 @@ def add_book_flags(parser: argparse.ArgumentParser) -> None:
 
 def book_options(args: argparse.Namespace, **others: Any) -> JobOptions:
     """JobOptions from the book flags (and `others`); CliError (exit 2) on a bad value."""
+    from pydantic import ValidationError
+
+    from aiom4b_tui.cli.common import EXIT_USAGE, CliError, validation_message
+    from aiom4b_tui.core.models import JobOptions
+    from aiom4b_tui.core.options import TagOverrides
+
     try:
         values = {n: getattr(args, f"tag_{n}", None) for n in TAG_FLAGS}
         tags = TagOverrides(title=args.name, **values)

@@ -7,11 +7,9 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import Any
 
 from aiom4b_tui.cli.common import EXIT_FAILURE, EXIT_OK, EXIT_USAGE, CliError
 from aiom4b_tui.core.chapter_files import (
-    FORMATS,
     ChapterFileError,
     ChapterMark,
     format_chapters,
@@ -61,12 +59,3 @@ def _set(book: Path, source: Path) -> int:
     set_book_chapters(book, [m.title for m in marks], [m.start for m in marks])
     print(f"{len(marks)} chapters set in {visible(str(book))}")
     return EXIT_OK
-
-
-def register(verbs: Any) -> None:
-    """Add the chapters verb to the `aiom4b` parser."""
-    p = verbs.add_parser("chapters", help="print a book's chapters, or set them from a file")
-    p.add_argument("book", type=Path, metavar="BOOK.m4b")
-    p.add_argument("--format", choices=FORMATS, default="txt", help="output format (txt)")
-    p.add_argument("--set", type=Path, metavar="FILE", help="replace the chapters from FILE")
-    p.set_defaults(func=cmd_chapters)

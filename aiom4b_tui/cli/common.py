@@ -1,4 +1,5 @@
-"""What the verbs share: the --data-dir option, opening the database, errors, output."""
+"""What the verbs share when they run: settings, the database, errors as sentences, output
+(the parser's part, and CliError, live in cli/args.py)."""
 
 from __future__ import annotations
 
@@ -14,54 +15,24 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from aiom4b_tui.cli.args import (
+    EXIT_FAILURE,
+    EXIT_INTERRUPTED,
+    EXIT_OK,
+    EXIT_USAGE,
+    CliError,
+    add_data_dir,
+    add_database_url,
+    add_json,
+    nonnegative_seconds,
+    positive_int,
+)
 from aiom4b_tui.core import file_modes
 from aiom4b_tui.core.db import Database, open_settings_database
 from aiom4b_tui.core.db_errors import explain
 from aiom4b_tui.core.jobs import AmbiguousJobIdError, JobNotFoundError, JobService
 from aiom4b_tui.core.models import JobDB
 from aiom4b_tui.core.settings import Settings, SettingsError, load_settings
-
-EXIT_OK = 0
-EXIT_FAILURE = 1
-EXIT_USAGE = 2
-EXIT_INTERRUPTED = 130  # Ctrl-C, as shells report a process ended by SIGINT
-
-
-class CliError(Exception):
-    """A failure to report in one line, with the exit code to leave with."""
-
-    def __init__(self, message: str, exit_code: int = EXIT_FAILURE) -> None:
-        super().__init__(message)
-        self.exit_code = exit_code
-
-
-def add_data_dir(parser: argparse.ArgumentParser, *, top_level: bool = False) -> None:
-    """Add --data-dir; on a verb it does not reset a value given before the verb."""
-    parser.add_argument(
-        "--data-dir",
-        type=Path,
-        default=None if top_level else argparse.SUPPRESS,
-        help="data dir (database, output, backups); default: $AIOM4B_DATA_DIR, "
-        "the checkout's data/, or the user data dir",
-    )
-    add_database_url(parser, top_level=top_level)
-
-
-def add_database_url(parser: argparse.ArgumentParser, *, top_level: bool = False) -> None:
-    """Add --database-url (a shared PostgreSQL queue); every verb that takes --data-dir."""
-    parser.add_argument(
-        "--database-url",
-        default=None if top_level else argparse.SUPPRESS,
-        metavar="URL",
-        help="postgresql+psycopg://user:password@host/db for a queue shared by several "
-        "hosts; default: $AIOM4B_DATABASE_URL, database_url, or the data dir's SQLite file",
-    )
-
-
-def add_json(parser: argparse.ArgumentParser) -> None:
-    """Add --json, for verbs that list."""
-    parser.add_argument("--json", action="store_true", help="print JSON")
-
 
 # Fields whose messages already name the folder or file: no field name in front.
 _SELF_NAMING_FIELDS = frozenset({"input_folders"})
@@ -183,20 +154,25 @@ def print_json(data: Any) -> None:
     print(_escape_controls(json.dumps(data, indent=2, default=_json_default, ensure_ascii=False)))
 
 
-def positive_int(text: str) -> int:
-    """argparse type: a whole number of 1 or more."""
-    value = int(text)
-    if value < 1:
-        raise argparse.ArgumentTypeError("must be 1 or more")
-    return value
-
-
-def nonnegative_seconds(text: str) -> float:
-    """argparse type: a number of seconds, 0 or more."""
-    try:
-        value = float(text)
-    except ValueError as exc:
-        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from exc
-    if value < 0:
-        raise argparse.ArgumentTypeError("must be 0 or more")
-    return value
+# The light names of cli/args.py stay importable from here too.
+__all__ = [
+    "EXIT_FAILURE",
+    "EXIT_INTERRUPTED",
+    "EXIT_OK",
+    "EXIT_USAGE",
+    "CliError",
+    "Context",
+    "add_data_dir",
+    "add_database_url",
+    "add_json",
+    "as_cli_error",
+    "find_job",
+    "iso_time",
+    "load_cli_settings",
+    "nonnegative_seconds",
+    "open_cli_database",
+    "open_context",
+    "positive_int",
+    "print_json",
+    "validation_message",
+]

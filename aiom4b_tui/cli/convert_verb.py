@@ -12,25 +12,23 @@ import shutil
 import signal
 import sys
 import time
-from pathlib import Path
 from typing import Any, TextIO
 
 from pydantic import ValidationError
 
-from aiom4b_tui.cli.book_flags import add_book_flags, book_options
+from aiom4b_tui.cli.book_flags import book_options
 from aiom4b_tui.cli.common import (
     EXIT_FAILURE,
     EXIT_INTERRUPTED,
     EXIT_OK,
     EXIT_USAGE,
     CliError,
-    add_data_dir,
     open_context,
-    positive_int,
     validation_message,
 )
-from aiom4b_tui.cli.output_exists import add_if_exists_flag, output_folder_note, settle_existing
+from aiom4b_tui.cli.output_exists import output_folder_note, settle_existing
 from aiom4b_tui.cli.queue_verbs import run_until_signalled
+from aiom4b_tui.cli.verb_parsers import parse_bitrate
 from aiom4b_tui.core.job_title import job_title
 from aiom4b_tui.core.models import JobCreate, JobStatus
 from aiom4b_tui.core.queue import QueueRunner, RunnerEvent
@@ -38,18 +36,6 @@ from aiom4b_tui.core.safe_text import visible
 
 LINE_EVERY_SECONDS = 10.0
 BAR_WIDTH = 24
-
-
-def parse_bitrate(text: str) -> int:
-    """'64k', '64K', '64000' -> 64000 bits/s."""
-    value = text.strip().lower()
-    try:
-        bits = int(float(value[:-1]) * 1000) if value.endswith("k") else int(value)
-    except ValueError as exc:
-        raise argparse.ArgumentTypeError(f"not a bitrate: {text!r} (e.g. 64k)") from exc
-    if not 8_000 <= bits <= 512_000:
-        raise argparse.ArgumentTypeError("bitrate must be between 8k and 512k")
-    return bits
 
 
 class ProgressDisplay:
@@ -152,19 +138,4 @@ def failure_reason(log: str | None) -> str:
     return failed[-1] if failed else (messages[-1] if messages else "failed")
 
 
-def register(verbs: Any) -> None:
-    """Add the convert verb to the `aiom4b` parser."""
-    p = verbs.add_parser("convert", help="make one book of the given folders now, in order")
-    add_data_dir(p)
-    p.add_argument("folders", nargs="+", type=Path, metavar="DIR")
-    add_book_flags(p)
-    p.add_argument("--output-dir", type=Path, help="folder for the .m4b")
-    p.add_argument("--bitrate", type=parse_bitrate, help="AAC bitrate, e.g. 64k")
-    p.add_argument(
-        "--encoder",
-        choices=["aac", "libfdk_aac"],
-        help="AAC encoder (default: libfdk_aac where ffmpeg has it, else aac)",
-    )
-    p.add_argument("--jobs", type=positive_int, help="ffmpeg processes (default: one per core)")
-    add_if_exists_flag(p)
-    p.set_defaults(func=cmd_convert)
+__all__ = ["ProgressDisplay", "cmd_convert", "failure_reason", "parse_bitrate"]

@@ -10,8 +10,6 @@ from typing import Any
 
 from aiom4b_tui.cli.common import (
     EXIT_OK,
-    add_data_dir,
-    add_json,
     iso_time,
     open_context,
     print_json,
@@ -75,11 +73,3 @@ def cmd_workers(args: argparse.Namespace) -> int:
             f"{beat:>6}  {_map_text(_path_map(worker))}"
         )
     return EXIT_OK
-
-
-def register(verbs: Any) -> None:
-    """Add `workers` to the `aiom4b` parser."""
-    p = verbs.add_parser("workers", help="live workers of the queue, on every host")
-    add_data_dir(p)
-    add_json(p)
-    p.set_defaults(func=cmd_workers)

@@ -1,5 +1,9 @@
 """Verbs on the job database: stats, jobs, add, rm, clear, db backup.
 
+Their parsers are in cli/verb_parsers.py. `stats` and `jobs` answer at once, so what
+only `add`, `rm` and `db backup` need (the engine's folder check, the worker control,
+pg_dump) is imported in the function that uses it.
+
 Text that comes from files or rows (titles from tags, folder and file names) is printed
 through safe_text.visible: an escape sequence in a tag never reaches the terminal live.
 """
@@ -13,56 +17,18 @@ from typing import Any, TextIO
 
 from pydantic import ValidationError
 
-from aiom4b_tui.cli.book_flags import add_book_flags, book_options
 from aiom4b_tui.cli.common import (
     EXIT_OK,
     EXIT_USAGE,
     CliError,
-    add_data_dir,
-    add_json,
     find_job,
     open_context,
     print_json,
     validation_message,
 )
-from aiom4b_tui.cli.output_exists import add_if_exists_flag, output_folder_note, settle_existing
-from aiom4b_tui.core.book_check import missing_audio
-from aiom4b_tui.core.db_postgres import PgDumpMissingError
-from aiom4b_tui.core.job_title import job_title
+from aiom4b_tui.cli.output_exists import output_folder_note, settle_existing
 from aiom4b_tui.core.models import ConversionJob, JobCreate, JobStatus
-from aiom4b_tui.core.recovery import discard_work
 from aiom4b_tui.core.safe_text import visible
-from aiom4b_tui.core.worker_control import WORKER_LOG, ensure_worker
-
-
-def _positive(text: str) -> int:
-    value = int(text)
-    if value < 0:
-        raise argparse.ArgumentTypeError("must be 0 or more")
-    return value
-
-
-# The words the TUI shows for each status, and the stored names, both accepted.
-STATUS_WORDS: dict[str, JobStatus] = {
-    "queued": JobStatus.QUEUED,
-    "running": JobStatus.RUNNING,
-    "done": JobStatus.COMPLETED,
-    "completed": JobStatus.COMPLETED,
-    "failed": JobStatus.FAILED,
-    "cancelled": JobStatus.CANCELLED,
-    "canceled": JobStatus.CANCELLED,
-}
-STATUS_LISTED = ("queued", "running", "done", "failed", "cancelled")
-
-
-def parse_status(text: str) -> JobStatus:
-    """A status as a person writes it ('done', 'Failed', 'completed')."""
-    status = STATUS_WORDS.get(text.strip().lower())
-    if status is None:
-        raise argparse.ArgumentTypeError(
-            f"invalid status {text!r} (valid: {', '.join(STATUS_LISTED)})"
-        )
-    return status
 
 
 def _job_line(job: ConversionJob) -> str:
@@ -113,8 +79,9 @@ def cmd_stats(args: argparse.Namespace) -> int:
 
 def cmd_jobs(args: argparse.Namespace) -> int:
     """List jobs, newest first."""
+    status = JobStatus(args.status) if args.status is not None else None
     with open_context(args) as ctx:
-        rows = ctx.service.get_jobs(status=args.status, limit=args.limit, offset=args.offset)
+        rows = ctx.service.get_jobs(status=status, limit=args.limit, offset=args.offset)
         jobs = [ctx.service.to_conversion_job(row) for row in rows]
     if args.json:
         print_json([job_json(job) for job in jobs])
@@ -126,6 +93,10 @@ def cmd_jobs(args: argparse.Namespace) -> int:
 
 def cmd_add(args: argparse.Namespace) -> int:
     """Queue one job: one book from the given folders, in the order given."""
+    from aiom4b_tui.cli.book_flags import book_options
+    from aiom4b_tui.core.book_check import missing_audio
+    from aiom4b_tui.core.job_title import job_title
+
     try:
         options = book_options(
             args, output_dir=args.output_dir.expanduser().resolve() if args.output_dir else None
@@ -159,6 +130,8 @@ def cmd_add(args: argparse.Namespace) -> int:
 
 def _start_worker(data_dir: Path, stream: TextIO) -> None:
     """Start a detached worker for the data dir unless one runs (then say nothing)."""
+    from aiom4b_tui.core.worker_control import WORKER_LOG, ensure_worker
+
     pid = ensure_worker(data_dir)
     if pid is not None:
         print(f"worker started (pid {pid}, log: {data_dir / WORKER_LOG})", file=stream)
@@ -166,6 +139,8 @@ def _start_worker(data_dir: Path, stream: TextIO) -> None:
 
 def cmd_rm(args: argparse.Namespace) -> int:
     """Delete a job that is not running."""
+    from aiom4b_tui.core.recovery import discard_work
+
     with open_context(args) as ctx:
         job = find_job(ctx.service, args.id)
         if job.status is JobStatus.RUNNING:
@@ -187,6 +162,8 @@ def cmd_clear(args: argparse.Namespace) -> int:
 
 def cmd_db_backup(args: argparse.Namespace) -> int:
     """Copy the database with SQLite's online backup (PostgreSQL: pg_dump)."""
+    from aiom4b_tui.core.db_postgres import PgDumpMissingError
+
     with open_context(args) as ctx:
         try:
             dest = ctx.db.backup(args.to.expanduser() if args.to else ctx.settings.backup_dir)
@@ -194,51 +171,3 @@ def cmd_db_backup(args: argparse.Namespace) -> int:
             raise CliError(str(exc)) from exc
     print(visible(dest))
     return EXIT_OK
-
-
-def register(verbs: Any) -> None:
-    """Add this module's verbs to the `aiom4b` parser."""
-    p = verbs.add_parser("stats", help="jobs per status, database size, oldest and newest job")
-    add_data_dir(p)
-    add_json(p)
-    p.set_defaults(func=cmd_stats)
-
-    p = verbs.add_parser("jobs", help="list jobs, newest first")
-    add_data_dir(p)
-    add_json(p)
-    p.add_argument(
-        "--status",
-        type=parse_status,
-        metavar="STATUS",
-        help=f"only jobs in this status: {', '.join(STATUS_LISTED)}",
-    )
-    p.add_argument("--limit", type=_positive, default=50)
-    p.add_argument("--offset", type=_positive, default=0)
-    p.set_defaults(func=cmd_jobs)
-
-    p = verbs.add_parser("add", help="queue one book made of the given folders, in order")
-    add_data_dir(p)
-    add_json(p)
-    p.add_argument("folders", nargs="+", type=Path, metavar="DIR")
-    add_book_flags(p)
-    p.add_argument("--output-dir", type=Path, help="folder for the .m4b")
-    p.add_argument("--no-worker", action="store_true", help="only queue it; start no worker")
-    add_if_exists_flag(p)
-    p.set_defaults(func=cmd_add)
-
-    p = verbs.add_parser("rm", help="delete a job (id or unique prefix)")
-    add_data_dir(p)
-    p.add_argument("id")
-    p.set_defaults(func=cmd_rm)
-
-    p = verbs.add_parser("clear", help="delete finished jobs older than N days")
-    add_data_dir(p)
-    p.add_argument("--days", type=_positive, help="default: days_kept setting (30)")
-    p.set_defaults(func=cmd_clear)
-
-    p = verbs.add_parser("db", help="database maintenance")
-    db_verbs = p.add_subparsers(dest="db_verb", metavar="ACTION", required=True)
-    b = db_verbs.add_parser("backup", help="online backup to the data dir's backup/")
-    add_data_dir(b)
-    b.add_argument("--to", type=Path, help="folder for the copy")
-    b.set_defaults(func=cmd_db_backup)

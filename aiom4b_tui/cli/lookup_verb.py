@@ -11,15 +11,12 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import Any
 
 from aiom4b_tui.cli.common import (
     EXIT_FAILURE,
     EXIT_OK,
     EXIT_USAGE,
     CliError,
-    add_data_dir,
-    add_json,
     open_context,
     print_json,
 )
@@ -162,36 +159,3 @@ def _clock(ms: int) -> str:
 
 def _shortened(text: str) -> str:
     return text if len(text) <= DESCRIPTION_CHARS else text[: DESCRIPTION_CHARS - 1] + "…"
-
-
-def register(verbs: Any) -> None:
-    """Add the lookup verb to the `aiom4b` parser."""
-    p = verbs.add_parser(
-        "lookup",
-        help="find a book's tags, cover and chapters by ASIN, ISBN or title",
-        description="Find a book by ASIN (Audnexus), ISBN or title and author (Open "
-        "Library). Answers are kept in the database for 30 days.",
-    )
-    add_data_dir(p)
-    which = p.add_mutually_exclusive_group(required=True)
-    which.add_argument("--asin", help="Audible ASIN, e.g. B079LRSMNN")
-    which.add_argument("--isbn", help="ISBN-10 or ISBN-13 (hyphens allowed)")
-    which.add_argument("--title", help="title to search for")
-    p.add_argument("--author", help="author, with --title")
-    p.add_argument("--chapters", action="store_true", help="list the chapters found")
-    p.add_argument(
-        "--no-intro",
-        action="store_true",
-        help="the audio has no Audible intro: chapters start that much earlier",
-    )
-    p.add_argument(
-        "--save-chapters",
-        type=Path,
-        metavar="FILE",
-        help="write the chapters found as a chapter file (Audible-style JSON) for --chapters",
-    )
-    p.add_argument(
-        "--save-cover", action="store_true", help="download the covers to the data dir's covers/"
-    )
-    add_json(p)
-    p.set_defaults(func=cmd_lookup)

@@ -17,9 +17,7 @@ from aiom4b_tui.cli.common import (
     EXIT_OK,
     EXIT_USAGE,
     CliError,
-    add_data_dir,
     find_job,
-    nonnegative_seconds,
     open_context,
 )
 from aiom4b_tui.core.jobs import JobService, JobStateError
@@ -28,11 +26,10 @@ from aiom4b_tui.core.queue import RunnerEvent
 from aiom4b_tui.core.recovery import is_orphan, lease_rules, recover_orphans
 from aiom4b_tui.core.safe_text import visible
 from aiom4b_tui.core.scan import abandon_scans
-from aiom4b_tui.core.watch import SETTLE_SECONDS, InboxWatcher
+from aiom4b_tui.core.watch import InboxWatcher
 from aiom4b_tui.core.worker_id import current_worker_id
 
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
-CANCEL_WAIT_SECONDS = 5.0
 
 
 def say(text: str) -> None:
@@ -136,43 +133,3 @@ def cmd_watch(args: argparse.Namespace) -> int:
         signals: list[int] = []
         run_until_signalled(watcher.run(stop), lambda sig: (signals.append(sig), stop.set()))
     return EXIT_INTERRUPTED if signal.SIGINT in signals else EXIT_OK
-
-
-def _add_settle(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--settle",
-        type=nonnegative_seconds,
-        default=SETTLE_SECONDS,
-        metavar="SECONDS",
-        help=f"quiet time before a folder is taken (default {SETTLE_SECONDS:g})",
-    )
-
-
-def register(verbs: Any) -> None:
-    """Add this module's verbs to the `aiom4b` parser."""
-    from aiom4b_tui.cli import worker_verbs  # it builds on this module's helpers
-
-    worker_verbs.register(verbs)
-
-    p = verbs.add_parser("cancel", help="cancel a queued or running job (id or unique prefix)")
-    add_data_dir(p)
-    p.add_argument("id")
-    p.add_argument(
-        "--wait",
-        type=nonnegative_seconds,
-        default=CANCEL_WAIT_SECONDS,
-        metavar="SECONDS",
-        help=f"wait this long for a running job to stop (default {CANCEL_WAIT_SECONDS:g})",
-    )
-    p.set_defaults(func=cmd_cancel)
-
-    p = verbs.add_parser("retry", help="queue a failed or cancelled job again")
-    add_data_dir(p)
-    p.add_argument("id")
-    p.set_defaults(func=cmd_retry)
-
-    p = verbs.add_parser("watch", help="turn new audio folders in an inbox into queued jobs")
-    add_data_dir(p)
-    p.add_argument("inbox", nargs="?", type=Path, metavar="INBOX", help="default: inbox_dir")
-    _add_settle(p)
-    p.set_defaults(func=cmd_watch)

@@ -27,18 +27,14 @@ from aiom4b_tui.cli.common import (
     EXIT_OK,
     EXIT_USAGE,
     CliError,
-    add_data_dir,
-    add_json,
     iso_time,
-    nonnegative_seconds,
     open_context,
-    positive_int,
     print_json,
 )
 from aiom4b_tui.cli.queue_verbs import announce_queued, event_printer, run_until_signalled, say
 from aiom4b_tui.core.models import JobStatus, WorkerDB
 from aiom4b_tui.core.queue import QueueRunner
-from aiom4b_tui.core.watch import SETTLE_SECONDS, InboxWatcher
+from aiom4b_tui.core.watch import InboxWatcher
 from aiom4b_tui.core.worker_control import (
     WORKER_LOG,
     ensure_worker,
@@ -49,8 +45,6 @@ from aiom4b_tui.core.worker_control import (
 from aiom4b_tui.core.worker_id import this_host
 from aiom4b_tui.core.worker_process import DataDirWatch, run_worker
 from aiom4b_tui.core.worker_registry import PauseMode, WorkerInfo, WorkerRegistry
-
-STOP_WAIT_SECONDS = 15.0
 
 
 def _idle_exit(args: argparse.Namespace, configured: float) -> float | None:
@@ -287,73 +281,3 @@ def report_started_worker(data_dir: Path) -> None:
     pid = ensure_worker(data_dir)
     if pid is not None:
         print(f"worker started (pid {pid}, log: {data_dir / WORKER_LOG})")
-
-
-# --- Parser ----------------------------------------------------------------------------
-
-
-def _add_settle(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--settle",
-        type=nonnegative_seconds,
-        default=SETTLE_SECONDS,
-        metavar="SECONDS",
-        help=f"quiet time before a folder is taken (default {SETTLE_SECONDS:g})",
-    )
-
-
-def register(verbs: Any) -> None:
-    """Add `worker` and its actions to the `aiom4b` parser."""
-    p = verbs.add_parser(
-        "worker", help="run the queue headless; or: worker status|stop|pause|resume"
-    )
-    add_data_dir(p)
-    p.add_argument("--once", action="store_true", help="exit when nothing is queued or running")
-    p.add_argument("--books", type=positive_int, help="books at once (default: books_at_once)")
-    p.add_argument("--jobs", type=positive_int, help="ffmpeg processes (default: one per core)")
-    p.add_argument("--watch", type=Path, metavar="INBOX", help="also watch this inbox")
-    p.add_argument(
-        "--idle-exit",
-        type=nonnegative_seconds,
-        metavar="SECONDS",
-        help="exit after this long with nothing queued or running (default: "
-        "worker_idle_exit, 120; 0: never; --watch: never)",
-    )
-    p.add_argument(
-        "--auto", action="store_true", help="exit at once, quietly, if a worker holds the lock"
-    )
-    p.add_argument("-v", "--verbose", action="store_true", help="print every log line too")
-    _add_settle(p)
-    p.set_defaults(func=cmd_worker)
-    actions = p.add_subparsers(dest="action", metavar="ACTION")
-
-    a = actions.add_parser("status", help="live workers, pause state, lock holder, log")
-    add_data_dir(a)
-    add_json(a)
-    a.set_defaults(func=cmd_worker_status)
-
-    a = actions.add_parser("stop", help="stop a worker; its running books go back to the queue")
-    add_data_dir(a)
-    a.add_argument("worker", nargs="?", metavar="ID", help="worker id (host:pid) or pid")
-    a.add_argument("--all", action="store_true", help="stop every worker of the data dir")
-    a.add_argument(
-        "--wait",
-        type=nonnegative_seconds,
-        default=STOP_WAIT_SECONDS,
-        metavar="SECONDS",
-        help=f"wait this long for them to stop (default {STOP_WAIT_SECONDS:g})",
-    )
-    a.set_defaults(func=cmd_worker_stop)
-
-    a = actions.add_parser("pause", help="pause the queue: running books finish")
-    add_data_dir(a)
-    a.add_argument(
-        "--stop-running",
-        action="store_true",
-        help="running books stop now and go back to the queue, their work kept",
-    )
-    a.set_defaults(func=cmd_worker_pause)
-
-    a = actions.add_parser("resume", help="let the workers claim books again")
-    add_data_dir(a)
-    a.set_defaults(func=cmd_worker_resume)

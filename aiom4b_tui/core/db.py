@@ -1,6 +1,10 @@
 """The job database: SQLite (engine and pragmas, online backup) by default, PostgreSQL
 (core/db_postgres.py) when `database_url` names one; migrations on open.
 
+Opening a database that is current costs one read of its `alembic_version` row, compared
+with SCHEMA_REVISION: Alembic (core/migrate.py) is imported only when they differ, to
+upgrade an older schema or to refuse a newer one.
+
 Writers take SQLite's write lock at the start of their transaction (BEGIN IMMEDIATE), so a
 second process waits for it (busy timeout) instead of failing half-way with "database is
 locked" when a read transaction tries to become a write one.
@@ -15,7 +19,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlmodel import Session
 
 from aiom4b_tui.core.db_url import is_postgres, redact_text, redact_url, sqlite_url
@@ -25,6 +29,9 @@ DB_FILE = "aiom4b.db"
 BUSY_TIMEOUT_MS = 30_000
 BUSY_TIMEOUT_ENV = "AIOM4B_DB_BUSY_TIMEOUT"
 _IMMEDIATE = "aiom4b_immediate"
+# The newest revision in migrations/versions (Alembic's head), known without importing
+# Alembic; tests/unit/test_schema_revision.py holds it equal to Alembic's head.
+SCHEMA_REVISION = "0004"
 
 # The seed's pragmas (DATABASE.md); the busy timeout follows them on every connection.
 PRAGMAS = (
@@ -167,8 +174,6 @@ class Database:
         """The database's size on disk: the SQLite file with its WAL, or PostgreSQL's
         pg_database_size."""
         if self.path is None:
-            from sqlalchemy import text
-
             with self.engine.connect() as conn:
                 query = text("SELECT pg_database_size(current_database())")
                 return int(conn.execute(query).scalar_one())
@@ -183,6 +188,25 @@ class Database:
     def close(self) -> None:
         """Close every pooled connection."""
         self.engine.dispose()
+
+
+def schema_is_current(db: Database) -> bool:
+    """True when the database is stamped with SCHEMA_REVISION alone (read without Alembic;
+    False for an unstamped, older or newer database)."""
+    with db.engine.connect() as conn:
+        if not inspect(conn).has_table("alembic_version"):
+            return False
+        stamped = conn.execute(text("SELECT version_num FROM alembic_version")).scalars().all()
+    return list(stamped) == [SCHEMA_REVISION]
+
+
+def _bring_up_to_date(db: Database) -> None:
+    """Upgrade the schema unless it is current (core/migrate.py refuses a newer one)."""
+    if schema_is_current(db):
+        return
+    from aiom4b_tui.core.migrate import upgrade_to_head
+
+    upgrade_to_head(db)
 
 
 def open_database(
@@ -200,8 +224,6 @@ def open_database(
     `busy_timeout` seconds (Settings.db_busy_timeout; default 30) for another's lock.
     Errors: see core/db_errors.py for turning them into one sentence.
     """
-    from aiom4b_tui.core.migrate import upgrade_to_head
-
     ensure_private_dir(data_dir)
     if url:
         return open_postgres_database(url, migrate=migrate)
@@ -213,7 +235,7 @@ def open_database(
     db = Database(path, busy_timeout=busy_timeout)
     if migrate:
         try:
-            upgrade_to_head(db)
+            _bring_up_to_date(db)
         except Exception:
             db.close()
             raise
@@ -227,7 +249,6 @@ def open_postgres_database(url: str, *, migrate: bool = True) -> Database:
 
     from aiom4b_tui.core.db_postgres import migration_lock
     from aiom4b_tui.core.db_url import DatabaseUrlError
-    from aiom4b_tui.core.migrate import upgrade_to_head
 
     try:
         db = Database(None, url=url)
@@ -240,8 +261,9 @@ def open_postgres_database(url: str, *, migrate: bool = True) -> Database:
     if not migrate:
         return db
     try:
-        with migration_lock(db.engine):
-            upgrade_to_head(db)
+        if not schema_is_current(db):  # current: no lock, no Alembic
+            with migration_lock(db.engine):
+                _bring_up_to_date(db)  # another host may have upgraded it meanwhile
     except DBAPIError as exc:
         db.close()
         reason = redact_text(str(exc.orig or exc).strip().splitlines()[0], url)

@@ -24,7 +24,6 @@ from textual.screen import Screen
 
 from aiom4b_tui.core.models import JobStatus, utcnow
 from aiom4b_tui.core.safe_text import visible
-from aiom4b_tui.core.watch import SETTLE_SECONDS
 from aiom4b_tui.core.worker_registry import PauseMode
 from aiom4b_tui.ui.cover import detect_graphics
 from aiom4b_tui.ui.messages import WorkFailed
@@ -42,6 +41,10 @@ if TYPE_CHECKING:
     from aiom4b_tui.core.settings import Settings
 
 Clock = Callable[[], datetime]
+
+# core.watch.SETTLE_SECONDS without importing the inbox watcher (watchfiles, the engine's
+# folder reading) before the first screen; tests/unit/test_cli_light_start.py keeps them equal.
+SETTLE_SECONDS = 30.0
 
 STOP_QUESTION = "Stop everything?"
 STOP_DETAIL = (

@@ -22,7 +22,6 @@ from aiom4b_tui.core.models import BadRowError, JobDB, JobStatus
 from aiom4b_tui.core.options import JobOptions
 from aiom4b_tui.core.safe_text import visible, visible_lines
 from aiom4b_tui.ui import formatting, job_commands
-from aiom4b_tui.ui.book_preview import BookPreview, build_preview
 from aiom4b_tui.ui.job_rows import display_title, elapsed_seconds, failure_reason, status_text
 from aiom4b_tui.ui.messages import JobFetched
 from aiom4b_tui.ui.reported import reported
@@ -32,6 +31,7 @@ T = TypeVar("T")
 if TYPE_CHECKING:
     from aiom4b_tui.core.jobs import JobService
     from aiom4b_tui.core.settings import Settings
+    from aiom4b_tui.ui.book_preview import BookPreview
 
 FOLLOW_SECONDS = 0.5
 
@@ -162,6 +162,8 @@ class JobDetailsScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="details-plan", exit_on_error=False)
     def _load_plan(self) -> None:
         """Read the job's folders for its plan, away from the event loop."""
+        from aiom4b_tui.ui.book_preview import build_preview  # the engine: not at start
+
         folders = [f for f in _readable(self.job.folders, []) if f.is_dir()]
         if self.job.problem():
             text = Text(f"This row cannot be read: {visible(self.job.problem())}", style="red")

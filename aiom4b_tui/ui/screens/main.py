@@ -25,10 +25,8 @@ from textual.widgets import Footer
 from aiom4b_tui.core.job_title import job_title
 from aiom4b_tui.core.models import JobCreate, JobDB, JobStatus
 from aiom4b_tui.core.safe_text import visible
-from aiom4b_tui.core.watch import InboxWatcher
 from aiom4b_tui.ui.messages import AddRequested, JobsCounted, JobsQueued, LogLine
 from aiom4b_tui.ui.reported import reported
-from aiom4b_tui.ui.screens.add_book import CANCEL, QUEUE_ALL, SKIP, AddBookScreen
 from aiom4b_tui.ui.screens.prompt import PromptScreen
 from aiom4b_tui.ui.widgets.event_log import EventLog
 from aiom4b_tui.ui.widgets.header_bar import HeaderBar
@@ -197,6 +195,9 @@ class MainScreen(Screen[None]):
     @reported
     async def _add_books(self, books: list[list[Path]]) -> None:
         """Show the add dialog for each book in turn and queue the ones confirmed."""
+        # Imported here: the dialog brings the engine and the lookup (httpx) along.
+        from aiom4b_tui.ui.screens.add_book import CANCEL, QUEUE_ALL, SKIP, AddBookScreen
+
         created: list[JobDB] = []
         queue_rest = False
         for index, folders in enumerate(books, start=1):
@@ -249,6 +250,8 @@ class MainScreen(Screen[None]):
     @work(group="inbox", exit_on_error=False)
     @reported
     async def _watch_inbox(self, inbox: Path, stop: asyncio.Event) -> None:
+        from aiom4b_tui.core.watch import InboxWatcher  # watchfiles: only when watching
+
         if not await asyncio.to_thread(inbox.is_dir):
             self.notify(f"Not a folder: {visible(inbox)}", severity="error", markup=False)
             return
