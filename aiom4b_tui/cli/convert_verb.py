@@ -101,9 +101,10 @@ def cmd_convert(args: argparse.Namespace) -> int:
     with open_context(args, ffmpeg_processes=args.jobs) as ctx:
         if not settle_existing(job_data, ctx.settings, args.if_exists, sys.stderr):
             return EXIT_OK
+        job = ctx.service.create_job(job_data)
+        # said once the book is queued: a failed convert says one thing, its error
         if note := output_folder_note(ctx.settings, job_data):
             print(note, file=sys.stderr)
-        job = ctx.service.create_job(job_data)
         display = ProgressDisplay(sys.stderr)
         runner = QueueRunner(ctx.service, ctx.settings, books=1, on_event=display)
         ended: list[Any] = []

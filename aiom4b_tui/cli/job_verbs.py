@@ -115,9 +115,10 @@ def cmd_add(args: argparse.Namespace) -> int:
         said = sys.stderr if args.json else sys.stdout
         if not settle_existing(job_data, ctx.settings, args.if_exists, said):
             return EXIT_OK
+        job = ctx.service.to_conversion_job(ctx.service.create_job(job_data))
+        # said once the book is queued: a failed add says one thing, its error
         if note := output_folder_note(ctx.settings, job_data):
             print(note, file=sys.stderr)
-        job = ctx.service.to_conversion_job(ctx.service.create_job(job_data))
         data_dir = ctx.settings.data_dir
     if args.json:
         print_json(job_json(job))

@@ -77,6 +77,16 @@ def running_past(service, job_id, fraction: float) -> bool:
     return row.status is JobStatus.RUNNING and row.progress >= fraction
 
 
+def segments_recorded(out: Path) -> int:
+    """Finished segments the work folder's manifest records: the first segments are the
+    longest (splice.plan_known_cuts), so two slots may both be mid-segment past 60 %."""
+    from aiom4b_tui.core.work_manifest import read_manifest
+
+    folders = leftovers(out)
+    manifest = read_manifest(folders[0]) if folders else None
+    return len(manifest.segments) if manifest else 0
+
+
 def uninterrupted(book: Path, tmp_path: Path) -> Path:
     """The book an uninterrupted run makes (same options, its own data dir)."""
     out = tmp_path / "reference"
@@ -92,7 +102,10 @@ def test_a_worker_killed_at_60_percent_resumes_and_makes_the_same_book(
     data, service, out = queue
     job = queue_book(service, multi_book, out)
     first = started(data, "--jobs", "2", "--idle-exit", "0", log="first.log")
-    wait_for(lambda: running_past(service, job.id, 0.55), timeout=240)
+    wait_for(
+        lambda: running_past(service, job.id, 0.55) and segments_recorded(out) >= 1,
+        timeout=240,
+    )
     first.send_signal(signal.SIGKILL)
     first.wait()
     killed_at = service.get_job(job.id).progress
@@ -123,7 +136,10 @@ def test_a_stop_signal_queues_the_book_keeping_its_work_and_it_resumes(
     data, service, out = queue
     job = queue_book(service, multi_book, out)
     worker = started(data, "--jobs", "2", "--idle-exit", "0")
-    wait_for(lambda: running_past(service, job.id, 0.6), timeout=240)
+    wait_for(
+        lambda: running_past(service, job.id, 0.6) and segments_recorded(out) >= 1,
+        timeout=240,
+    )
     worker.send_signal(sig)
     assert worker.wait(timeout=30) == code
     row = service.get_job(job.id)
