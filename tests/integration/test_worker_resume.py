@@ -26,6 +26,7 @@ from tests.queue_helpers import (
     make_book,
     open_service,
     processes_mentioning,
+    segments_recorded,
     short_busy_timeout,
     start_aiom4b,
     wait_for,
@@ -75,16 +76,6 @@ def running_past(service, job_id, fraction: float) -> bool:
     row = service.get_job(job_id)
     assert row.status in (JobStatus.QUEUED, JobStatus.RUNNING), f"ended early: {row.log}"
     return row.status is JobStatus.RUNNING and row.progress >= fraction
-
-
-def segments_recorded(out: Path) -> int:
-    """Finished segments the work folder's manifest records: the first segments are the
-    longest (splice.plan_known_cuts), so two slots may both be mid-segment past 60 %."""
-    from aiom4b_tui.core.work_manifest import read_manifest
-
-    folders = leftovers(out)
-    manifest = read_manifest(folders[0]) if folders else None
-    return len(manifest.segments) if manifest else 0
 
 
 def uninterrupted(book: Path, tmp_path: Path) -> Path:

@@ -24,6 +24,7 @@ from tests.queue_helpers import (
     make_book,
     open_service,
     processes_mentioning,
+    segments_recorded,
     start_aiom4b,
     wait_for,
 )
@@ -181,7 +182,10 @@ def test_pause_stop_running_queues_the_book_with_its_work_and_resume_finishes_it
     data, service, out = queue
     job = queue_book(service, multi_book, out)
     worker = started(data, "--jobs", "2", "--idle-exit", "0")
-    wait_for(lambda: running_past(service, job.id, 0.35), timeout=120)
+    wait_for(
+        lambda: running_past(service, job.id, 0.35) and segments_recorded(out) >= 1,
+        timeout=120,
+    )
     paused = aiom4b(data, "worker", "pause", "--stop-running")
     assert paused.returncode == 0, paused.stderr
     wait_for(lambda: service.get_job(job.id).status is JobStatus.QUEUED, timeout=30)
