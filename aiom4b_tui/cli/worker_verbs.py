@@ -27,10 +27,10 @@ from aiom4b_tui.cli.common import (
     EXIT_OK,
     EXIT_USAGE,
     CliError,
-    iso_time,
     open_context,
     print_json,
 )
+from aiom4b_tui.cli.fleet_verbs import worker_json
 from aiom4b_tui.cli.queue_verbs import announce_queued, event_printer, run_until_signalled, say
 from aiom4b_tui.core.models import JobStatus, WorkerDB
 from aiom4b_tui.core.queue import QueueRunner
@@ -151,21 +151,6 @@ def _serve(args: argparse.Namespace, ctx: Any, inbox: Path | None) -> int:
 # --- Control ---------------------------------------------------------------------------
 
 
-def _worker_json(worker: WorkerDB) -> dict[str, Any]:
-    return {
-        "id": worker.id,
-        "host": worker.host,
-        "pid": worker.pid,
-        "since": iso_time(worker.started_at),
-        "heartbeat": iso_time(worker.heartbeat),
-        "books_running": worker.books_running,
-        "books_at_once": worker.books_at_once,
-        "ffmpeg_processes": worker.ffmpeg_processes,
-        "stop_requested": worker.stop_requested,
-        "version": worker.version,
-    }
-
-
 def _ago(moment: datetime) -> str:
     aware = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
     seconds = max(0, int((datetime.now(UTC) - aware).total_seconds()))
@@ -193,7 +178,7 @@ def cmd_worker_status(args: argparse.Namespace) -> int:
         print_json(
             {
                 "data_dir": str(data_dir),
-                "workers": [_worker_json(w) for w in workers],
+                "workers": [worker_json(w) for w in workers],
                 "paused": mode.value if mode else None,
                 "queued": queued,
                 "lock_holder": holder,
