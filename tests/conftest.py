@@ -47,6 +47,7 @@ WORKER_PROCESS_FILES = frozenset(
         "tests/integration/test_worker_resume.py",
         "tests/integration/test_worker_verbs.py",
         "tests/postgres/test_pg_fleet.py",
+        "tests/ui/test_convert_flow.py",
     }
 )
 

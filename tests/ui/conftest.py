@@ -101,5 +101,16 @@ async def wait_for(
     deadline = loop.time() + timeout
     while not condition():
         if loop.time() > deadline:
-            raise AssertionError(f"timed out waiting for {condition.__code__.co_firstlineno}")
+            line = condition.__code__.co_firstlineno
+            raise AssertionError(f"timed out waiting for line {line}; the screen:\n{_shown(pilot)}")
         await pilot.pause(step)
+
+
+def _shown(pilot: Pilot) -> str:
+    """The screen's text (and the log's last lines) for a failure message."""
+    from aiom4b_tui.ui.screen_text import screen_text
+
+    try:
+        return screen_text(pilot.app)
+    except Exception as exc:  # a failure message must not fail in turn
+        return f"(screen not readable: {exc!r})"

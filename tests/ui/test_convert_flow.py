@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+import shutil
 import time
 from pathlib import Path
 
@@ -57,10 +58,12 @@ def wait_until(condition, timeout: float, step: float = 0.2) -> None:
 
 @pytest.fixture
 def long_job(library, service) -> JobDB:
-    """A queued job for a book of three two-minute files: long enough to act on mid-way."""
+    """A queued job for a book of three ten-minute files: long enough to act on mid-way
+    (two-minute files were done in 2 s, before the test's key arrived)."""
     long_book = library / "Long"
-    for n in range(1, 4):
-        make_mp3(long_book / f"{n:02d}.mp3", 120.0)
+    make_mp3(long_book / "01.mp3", 600.0)
+    for n in (2, 3):  # copies: one encode instead of three
+        shutil.copyfile(long_book / "01.mp3", long_book / f"{n:02d}.mp3")
     # The native encoder: libfdk_aac, where ffmpeg has it, could finish it too soon.
     options = JobOptions(encoder="aac")
     return service.create_job(JobCreate(input_folders=[long_book], options=options))
@@ -104,9 +107,9 @@ async def test_cancel_a_book_the_worker_converts(settings, library, service, lon
     job = long_job
     app = create_app(settings, library)  # a job is queued: the app starts a worker
     async with app.run_test(size=(80, 24)) as pilot:
-        await wait_for(pilot, lambda: "● running" in screen_text(app), timeout=30)
+        await wait_for(pilot, lambda: "● running" in screen_text(app), timeout=60)
         app.main_screen.jobs.table.focus()
         await pilot.press("c")
-        await wait_for(pilot, lambda: "⊘ cancelled" in screen_text(app), timeout=30)
+        await wait_for(pilot, lambda: "⊘ cancelled" in screen_text(app), timeout=60)
         assert service.get_job(job.id).status is JobStatus.CANCELLED
         await wait_for(pilot, lambda: "Long: cancelled" in app.main_screen.log_pane.text())

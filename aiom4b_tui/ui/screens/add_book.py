@@ -177,8 +177,7 @@ class AddBookScreen(LookupFill, ModalScreen[AddDecision]):
             self.query_one(f"#tag-{name}", Input).value = visible(preview.tags.get(name, ""))
         self.query_one("#tag-output", Input).value = visible(preview.output_name)
         self.query_one("#tag-folder", Input).value = visible(self._default_folder())
-        if not isinstance(self.focused, Input | ChapterEditor):  # once filled: text selected
-            self.query_one("#tag-title", Input).focus()
+        self._select_title_once_filled()
         self._show_small_cover(drawn)
         self.query_one(CoverPicker).show_choices(candidates, preview.cover, drawn)
         self.covers_listed = not preview.error
@@ -186,6 +185,15 @@ class AddBookScreen(LookupFill, ModalScreen[AddDecision]):
             self.draft = draft_of_preview(preview)
             self.query_one(ChapterEditor).show_draft(self.draft)
         self._show_facts()
+
+    def _select_title_once_filled(self) -> None:
+        """Focus the title with its text selected, so typing replaces it; a field or the
+        chapter editor the person already moved to keeps the focus."""
+        title = self.query_one("#tag-title", Input)
+        if self.focused is title:
+            title.select_all()  # focused while still empty (the first tab's activation)
+        elif not isinstance(self.focused, Input | ChapterEditor):
+            title.focus()
 
     def _default_folder(self) -> str:
         return shown_path(self.settings.resolved_output_dir())
