@@ -9,6 +9,7 @@ settings and the database load when that verb runs, textual when the TUI opens.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -105,6 +106,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except CliError as exc:
         print(f"aiom4b: {visible(exc)}", file=sys.stderr)
         return exc.exit_code
+    except BrokenPipeError:  # `aiom4b jobs | head`: the reader has had enough
+        _quiet_stdout()
+        return EXIT_OK
     except Exception as exc:
         # The database or the settings failing outside a verb's context: one sentence.
         from aiom4b_tui.cli.common import as_cli_error
@@ -117,8 +121,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("aiom4b: interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED
-    except BrokenPipeError:
-        return EXIT_OK
+
+
+def _quiet_stdout() -> None:
+    """Point stdout at /dev/null so the interpreter's final flush to the closed pipe
+    does not print a second error at exit."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)
 
 
 __all__ = ["main"]
