@@ -206,6 +206,7 @@ def main() -> None:
     parser.add_argument("--jobs", type=int, default=1000, help="jobs in the database (1000)")
     parser.add_argument("--no-pyc", action="store_true", help="children write no bytecode")
     parser.add_argument("--no-tui", action="store_true", help="leave the TUI out")
+    parser.add_argument("--tui-only", action="store_true", help="time the TUI rows only")
     args = parser.parse_args()
     base = aiom4b_command()
     with tempfile.TemporaryDirectory() as tmp:
@@ -215,7 +216,8 @@ def main() -> None:
         seed(data_dir, args.jobs)
         env = child_env(data_dir, None if args.no_pyc else root / "pycache")
         commands: dict[str, Callable[[], tuple[float, float]]] = {}
-        for name in ("--version", "--help", "jobs --limit 20", "stats"):
+        verbs = () if args.tui_only else ("--version", "--help", "jobs --limit 20", "stats")
+        for name in verbs:
             argv = [*base, *name.split()]
             commands[name] = lambda argv=argv: run_plain(argv, env)
         if not args.no_tui:

@@ -55,19 +55,20 @@ def _first_positional(argv: Sequence[str]) -> str | None:
 
 
 def _run_tui(args: argparse.Namespace) -> int:
-    from aiom4b_tui.cli.common import as_cli_error, load_cli_settings, open_cli_database
+    from aiom4b_tui.cli.cli_settings import load_cli_settings
     from aiom4b_tui.ui import run_tui
 
     settings = load_cli_settings(args.data_dir, database_url=args.database_url)
     start = args.path or settings.library_dir or Path.cwd()
     if not start.is_dir():
         raise CliError(f"not a folder: {start}", EXIT_USAGE)
-    # Opened (and migrated) once before the screen takes over, so a database that cannot
-    # be used is told in a sentence on a normal terminal, not inside a broken app.
-    open_cli_database(settings).close()
+    # The app opens (and migrates) the database once its first screen is drawn; one that
+    # cannot be used ends the app, and is told here in a sentence on the restored terminal.
     try:
         return run_tui(settings, start)
     except Exception as exc:
+        from aiom4b_tui.cli.common import as_cli_error
+
         error = as_cli_error(exc, settings.data_dir, settings.db_busy_timeout)
         if error is exc:
             raise

@@ -27,12 +27,12 @@ from aiom4b_tui.cli.args import (
     nonnegative_seconds,
     positive_int,
 )
-from aiom4b_tui.core import file_modes
+from aiom4b_tui.cli.cli_settings import load_cli_settings
 from aiom4b_tui.core.db import Database, open_settings_database
 from aiom4b_tui.core.db_errors import explain
 from aiom4b_tui.core.jobs import AmbiguousJobIdError, JobNotFoundError, JobService
 from aiom4b_tui.core.models import JobDB
-from aiom4b_tui.core.settings import Settings, SettingsError, load_settings
+from aiom4b_tui.core.settings import Settings, SettingsError
 
 # Fields whose messages already name the folder or file: no field name in front.
 _SELF_NAMING_FIELDS = frozenset({"input_folders"})
@@ -71,17 +71,6 @@ class Context:
     settings: Settings
     db: Database
     service: JobService
-
-
-def load_cli_settings(data_dir: Path | None, **overrides: Any) -> Settings:
-    """The settings for a verb or the TUI; a bad config is a CliError (exit 2). The
-    modes of the books and folders this process writes are taken from them."""
-    try:
-        settings = load_settings(data_dir, **overrides)
-    except SettingsError as exc:
-        raise CliError(str(exc), EXIT_USAGE) from exc
-    file_modes.configure(settings.file_mode, settings.dir_mode)
-    return settings
 
 
 def open_cli_database(settings: Settings) -> Database:

@@ -10,9 +10,13 @@ if TYPE_CHECKING:
 
 
 def run_tui(settings: Settings, start_path: Path | None = None) -> int:
-    """Run the app on this terminal until it quits; returns the exit code."""
+    """Run the app on this terminal until it quits; returns the exit code. The job store
+    is opened once the first screen is up; if it cannot be, the app ends and its error is
+    raised here (the terminal restored), for the caller to tell."""
     from aiom4b_tui.ui.app import create_app
 
     app = create_app(settings, start_path)
     result = app.run()
+    if app.store_error is not None:
+        raise app.store_error
     return app.return_code if app.return_code is not None else (result or 0)

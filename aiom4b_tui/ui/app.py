@@ -1,6 +1,11 @@
-"""The aiom4b app, built by `create_app`: thin. It keeps the settings, the job service,
+"""The aiom4b app, built by `create_app`: thin. It keeps the settings, the job store,
 the worker control, the command palette and the one handler for failed work; the main
 screen (`screens/main.py`) composes the rooms and routes their messages.
+
+The first screen is drawn before the job store is open: the store (SQLAlchemy, SQLModel,
+the database and its schema check) is opened in a thread once that frame is shown, and
+the rooms start reading it when it is (`StoreOpened`). A store that cannot be opened
+ends the app; `run_tui` then raises its error, for the CLI to tell in a sentence.
 
 The app never converts: a detached `aiom4b worker` does, so `q` quits at once and a
 dropped terminal (SIGHUP) just ends the app; the books carry on.
@@ -13,26 +18,24 @@ import contextlib
 import signal
 import time
 from collections.abc import Callable, Iterable
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from textual import work
+from textual import events, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
-from aiom4b_tui.core.models import JobStatus, utcnow
 from aiom4b_tui.core.safe_text import visible
-from aiom4b_tui.core.worker_registry import PauseMode
 from aiom4b_tui.ui.cover import detect_graphics
-from aiom4b_tui.ui.messages import WorkFailed
+from aiom4b_tui.ui.messages import StoreFailed, StoreOpened, WorkFailed
 from aiom4b_tui.ui.reported import reported
 from aiom4b_tui.ui.screens.confirm import ConfirmScreen
 from aiom4b_tui.ui.screens.help import HelpScreen
 from aiom4b_tui.ui.screens.main import MainScreen
 from aiom4b_tui.ui.screens.output_folder import OutputFolderScreen, should_ask
-from aiom4b_tui.ui.screens.pause import PauseScreen
+from aiom4b_tui.ui.store import Store
 from aiom4b_tui.ui.styles import style_paths
 from aiom4b_tui.ui.worker_link import WorkerLink
 
@@ -41,6 +44,12 @@ if TYPE_CHECKING:
     from aiom4b_tui.core.settings import Settings
 
 Clock = Callable[[], datetime]
+
+
+def utc_now() -> datetime:
+    """The time now in UTC, as the database keeps it (the default clock)."""
+    return datetime.now(UTC)
+
 
 # core.watch.SETTLE_SECONDS without importing the inbox watcher (watchfiles, the engine's
 # folder reading) before the first screen; tests/unit/test_cli_light_start.py keeps them equal.
@@ -73,10 +82,10 @@ class AiomApp(App[int]):
     def __init__(
         self,
         settings: Settings,
-        service: JobService,
+        service: JobService | None,
         library_root: Path,
         *,
-        clock: Clock = utcnow,
+        clock: Clock = utc_now,
         start_worker: bool = True,
         inbox_settle: float = SETTLE_SECONDS,
         ask_output_dir: bool | None = None,
@@ -84,18 +93,26 @@ class AiomApp(App[int]):
         super().__init__()
         self.ask_output_dir = ask_output_dir  # None: ask unless headless (tests)
         self.settings = settings
-        self.service = service
+        self.store = Store(settings, service)  # None: opened after the first frame
+        self.store_error: Exception | None = None  # why the store could not be opened
         self.library_root = library_root
         self.clock = clock
         self.inbox_settle = inbox_settle
-        self.worker_link = WorkerLink(service.db, settings.data_dir, autostart=start_worker)
+        self.worker_link = WorkerLink(
+            self.store.database, settings.data_dir, autostart=start_worker
+        )
         self._last_failure: tuple[str, float] = ("", 0.0)
+
+    @property
+    def service(self) -> JobService:
+        """The job service (opened now if the app has not yet: blocks)."""
+        return self.store.open()
 
     def get_default_screen(self) -> Screen:
         """The main screen, made once when the app starts."""
         self.main_screen = MainScreen(
             self.settings,
-            self.service,
+            self.store,
             self.worker_link,
             self.library_root,
             self.clock,
@@ -110,6 +127,23 @@ class AiomApp(App[int]):
         ask = not self.is_headless if self.ask_output_dir is None else self.ask_output_dir
         if ask and should_ask(self.settings):
             self.push_screen(OutputFolderScreen(self.settings), self._output_folder_chosen)
+
+    def on_ready(self, event: events.Ready) -> None:
+        # The first frame is on the terminal: now the costly part, off the event loop.
+        self._open_store()
+
+    @work(thread=True, group="store", exit_on_error=False)
+    def _open_store(self) -> None:
+        try:
+            service = self.store.open()
+        except Exception as exc:
+            self.post_message(StoreFailed(exc))
+            return
+        self.main_screen.post_message(StoreOpened(service))
+
+    def on_store_failed(self, message: StoreFailed) -> None:
+        self.store_error = message.error
+        self.exit(1)
 
     def _output_folder_chosen(self, folder: Path | None) -> None:
         if folder is not None and self.main_screen.is_attached:
@@ -151,12 +185,18 @@ class AiomApp(App[int]):
     async def action_pause_or_resume(self) -> None:
         """Pause the queue (asking how), or resume it when paused."""
         if await asyncio.to_thread(self.worker_link.pause_mode) is not None:
+            from aiom4b_tui.core.models import JobStatus  # loaded with the store, just now
+
             await asyncio.to_thread(self.worker_link.resume)
             self.main_screen.log_line("queue resumed")
-            counts = await asyncio.to_thread(self.service.count_by_status)
+            service = await self.store.opened()
+            counts = await asyncio.to_thread(service.count_by_status)
             if counts.get(JobStatus.QUEUED):
                 self.main_screen.start_worker()
         else:
+            from aiom4b_tui.core.worker_registry import PauseMode
+            from aiom4b_tui.ui.screens.pause import PauseScreen
+
             mode = await self.push_screen_wait(PauseScreen())
             if mode is None:
                 return
@@ -200,20 +240,17 @@ def create_app(
     start_path: Path | None = None,
     *,
     service: JobService | None = None,
-    clock: Clock = utcnow,
+    clock: Clock = utc_now,
     start_worker: bool = True,
     inbox_settle: float = SETTLE_SECONDS,
     ask_output_dir: bool | None = None,
 ) -> AiomApp:
     """The app for these settings; the folder picker opens at `start_path` (else the library).
 
-    `start_worker=False` never starts a worker (tests that look at the queue as it is).
+    Without a `service`, the app opens the settings' job store itself, after its first
+    frame (`app.service` opens it at once, for tests). `start_worker=False` never starts
+    a worker (tests that look at the queue as it is).
     """
-    if service is None:
-        from aiom4b_tui.core.db import open_settings_database
-        from aiom4b_tui.core.jobs import JobService
-
-        service = JobService(open_settings_database(settings))
     root = start_path or settings.library_dir or Path.cwd()
     return AiomApp(
         settings,

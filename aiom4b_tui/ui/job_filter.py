@@ -1,17 +1,29 @@
-"""The queue table's filter: a status, some text, or both, parsed from what a person types."""
+"""The queue table's filter: a status, some text, or both, parsed from what a person types.
+
+The empty filter is made with the table, in the app's first screen: the job models are
+imported only once a filter is parsed or applied (the job store is loaded by then).
+"""
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from aiom4b_tui.core.models import JobDB, JobStatus
-from aiom4b_tui.ui.job_rows import matches_text
+if TYPE_CHECKING:
+    from aiom4b_tui.core.models import JobDB, JobStatus
 
-STATUS_WORDS: dict[str, JobStatus] = {
-    **{status.value: status for status in JobStatus},
-    "done": JobStatus.COMPLETED,
-    "canceled": JobStatus.CANCELLED,
-}
+
+@functools.cache
+def status_words() -> dict[str, JobStatus]:
+    """The words that name a status: its value, and `done`, `canceled`."""
+    from aiom4b_tui.core.models import JobStatus
+
+    return {
+        **{status.value: status for status in JobStatus},
+        "done": JobStatus.COMPLETED,
+        "canceled": JobStatus.CANCELLED,
+    }
 
 
 @dataclass(frozen=True)
@@ -27,7 +39,7 @@ class JobFilter:
         status = None
         words = []
         for word in typed.split():
-            found = STATUS_WORDS.get(word.casefold())
+            found = status_words().get(word.casefold())
             if found is not None and status is None:
                 status = found
             else:
@@ -41,6 +53,8 @@ class JobFilter:
 
     def matches(self, job: JobDB) -> bool:
         """True when the job belongs in the filtered table."""
+        from aiom4b_tui.ui.job_rows import matches_text
+
         if self.status is not None and job.status is not self.status:
             return False
         return not self.text or matches_text(job, self.text)

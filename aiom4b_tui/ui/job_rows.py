@@ -1,14 +1,12 @@
-"""How one job reads as a row of the queue table: its columns and the text of each cell.
+"""How one job reads as a row of the queue table: the text of each cell.
 
 Pure functions of a `JobDB` and the time now, so the table can compare a row's new cells
-with its old ones and repaint only those that changed. Two layouts, both within 80
-columns: `COLUMNS`, and `HOST_COLUMNS` with the host that runs or ran each book (for a
-queue worked by more than one host).
+with its old ones and repaint only those that changed. The two layouts (`COLUMNS`,
+`HOST_COLUMNS`) are in `job_columns.py`.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
@@ -18,36 +16,9 @@ from aiom4b_tui.core.models import JobDB, JobStatus
 from aiom4b_tui.core.safe_text import visible
 from aiom4b_tui.core.worker_id import WorkerId
 from aiom4b_tui.ui import formatting
+from aiom4b_tui.ui.job_columns import COLUMNS, Column
 
 FAILED_MARK = "failed:"
-
-
-@dataclass(frozen=True)
-class Column:
-    """A column of the queue table: its key, heading and width in cells."""
-
-    key: str
-    label: str
-    width: int
-
-
-COLUMNS: tuple[Column, ...] = (
-    Column("status", "Status", 11),
-    Column("title", "Title", 24),
-    # A bar, speed and time left while running; the book's file when done; the reason
-    # when failed. One column, so the table fits 80 columns and a reason has room.
-    Column("progress", "Progress", 30),
-    Column("elapsed", "Time", 5),
-)
-# The same in the same 78 cells, with the host: a running bar with its speed and time
-# left still fits the narrower progress column.
-HOST_COLUMNS: tuple[Column, ...] = (
-    Column("status", "Status", 11),
-    Column("title", "Title", 19),
-    Column("host", "Host", 8),
-    Column("progress", "Progress", 25),
-    Column("elapsed", "Time", 5),
-)
 
 STATUS_SYMBOLS: dict[JobStatus, tuple[str, str, str]] = {
     # status: (symbol, word, style). The symbol and word carry the meaning; colour adds.
@@ -128,11 +99,6 @@ def host_of(job: JobDB) -> str:
         return ""
     worker = WorkerId.parse(job.worker)
     return visible(worker.host) if worker is not None else ""
-
-
-def columns_for(with_host: bool) -> tuple[Column, ...]:
-    """The table's columns, with or without the host."""
-    return HOST_COLUMNS if with_host else COLUMNS
 
 
 def job_cells(job: JobDB, now: datetime, columns: tuple[Column, ...] = COLUMNS) -> Cells:

@@ -7,15 +7,18 @@ for rows deleted elsewhere (a deleted row never shows up as a change).
 
 from __future__ import annotations
 
+import functools
 import time
 from collections.abc import Iterable
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 from uuid import UUID
 
-from aiom4b_tui.core.models import JobDB, JobStatus, utcnow
 from aiom4b_tui.core.safe_text import visible
-from aiom4b_tui.ui.job_rows import display_title, failure_reason
+
+if TYPE_CHECKING:  # the tracker is made in the first screen; the models come with the store
+    from aiom4b_tui.core.models import JobDB, JobStatus
 
 # Rows are fetched again if they changed this close to the last poll, in case a writer's
 # transaction committed a moment after its updated_at was stamped.
@@ -23,17 +26,26 @@ POLL_OVERLAP = timedelta(seconds=2)
 # Deleting one job and adding another between two polls keeps the count; this catches it.
 SWEEP_SECONDS = 10.0
 
-STATUS_STYLES = {
-    JobStatus.RUNNING: "yellow",
-    JobStatus.QUEUED: "cyan",
-    JobStatus.COMPLETED: "green",
-    JobStatus.FAILED: "bold red",
-    JobStatus.CANCELLED: "magenta",
-}
+
+@functools.cache
+def status_styles() -> dict[JobStatus, str]:
+    """The colour of each status's line in the log."""
+    from aiom4b_tui.core.models import JobStatus
+
+    return {
+        JobStatus.RUNNING: "yellow",
+        JobStatus.QUEUED: "cyan",
+        JobStatus.COMPLETED: "green",
+        JobStatus.FAILED: "bold red",
+        JobStatus.CANCELLED: "magenta",
+    }
 
 
 def status_event(job: JobDB, before: JobStatus | None) -> str:
     """A job's new status in words: `Dune: started on vm:4121`, `Dune: failed: why`."""
+    from aiom4b_tui.core.models import JobStatus
+    from aiom4b_tui.ui.job_rows import display_title, failure_reason
+
     title = display_title(job)
     status = job.status
     if status is JobStatus.RUNNING:
@@ -53,7 +65,7 @@ class ChangeTracker:
     """The poll's memory: the newest change seen, and the status each job was last seen in."""
 
     def __init__(self) -> None:
-        self.last_seen = utcnow()  # the database's clock, whatever clock the screen shows
+        self.last_seen = datetime.now(UTC)  # the database's clock, whatever the screen shows
         self.statuses: dict[UUID, JobStatus] = {}
         self._last_total: int | None = None
         self._next_sweep = time.monotonic() + SWEEP_SECONDS
@@ -77,7 +89,7 @@ class ChangeTracker:
             before = self.statuses.get(job.id)
             self.statuses[job.id] = job.status
             if before is not job.status:
-                events.append((status_event(job, before), STATUS_STYLES[job.status]))
+                events.append((status_event(job, before), status_styles()[job.status]))
         return events
 
     def sweep_due(self, total: int) -> bool:

@@ -8,13 +8,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 from uuid import UUID
 
 from textual.message import Message
 
-from aiom4b_tui.core.library import FolderSummary
-from aiom4b_tui.core.models import JobDB, JobStatus, WorkerDB
-from aiom4b_tui.core.worker_registry import PauseMode
+if TYPE_CHECKING:  # names for the fields only: the screen's first frame needs none of them
+    from aiom4b_tui.core.jobs import JobService
+    from aiom4b_tui.core.library import FolderSummary
+    from aiom4b_tui.core.models import JobDB, JobStatus, WorkerDB
+    from aiom4b_tui.core.worker_registry import PauseMode
 
 
 @dataclass
@@ -123,3 +126,17 @@ class WorkersSeen(Message, bubble=False):
 
     def can_replace(self, message: Message) -> bool:
         return isinstance(message, WorkersSeen)
+
+
+@dataclass
+class StoreOpened(Message, bubble=False):
+    """The job store is open (after the first screen): the rooms may read it now."""
+
+    service: JobService
+
+
+@dataclass
+class StoreFailed(Message, bubble=False):
+    """The job store could not be opened (the app ends and says why)."""
+
+    error: Exception

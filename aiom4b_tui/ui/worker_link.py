@@ -2,20 +2,25 @@
 
 Every method blocks (the database, a process start): call them from a thread worker.
 The TUI never converts anything itself; a detached `aiom4b worker` does, and carries on
-when the TUI quits or its terminal goes away.
+when the TUI quits or its terminal goes away. The registry (SQLAlchemy) is imported and
+its database opened when first used, so making a link costs nothing at start-up.
 """
 
 from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from aiom4b_tui.core.db import Database
-from aiom4b_tui.core.models import WorkerDB
 from aiom4b_tui.core.worker_control import WORKER_LOG, ensure_worker, lock_holder
 from aiom4b_tui.core.worker_id import pid_alive
-from aiom4b_tui.core.worker_registry import PauseMode, WorkerRegistry
+
+if TYPE_CHECKING:
+    from aiom4b_tui.core.db import Database
+    from aiom4b_tui.core.models import WorkerDB
+    from aiom4b_tui.core.worker_registry import PauseMode, WorkerRegistry
 
 # How long a started worker has to take the data dir's lock (Python's start-up on a busy
 # machine takes seconds) before it is taken for failed; waiting ends when it exits.
@@ -23,13 +28,29 @@ LOCK_WAIT_SECONDS = 30.0
 
 
 class WorkerLink:
-    """Worker control for one data dir; `autostart=False` never starts a worker (tests)."""
+    """Worker control for one data dir; `autostart=False` never starts a worker (tests).
 
-    def __init__(self, db: Database, data_dir: Path, *, autostart: bool = True) -> None:
-        self.registry = WorkerRegistry(db)
+    `db` is the database, or a function that opens it (called when first needed).
+    """
+
+    def __init__(
+        self, db: Database | Callable[[], Database], data_dir: Path, *, autostart: bool = True
+    ) -> None:
+        self._db = db
+        self._registry: WorkerRegistry | None = None
         self.data_dir = Path(data_dir)
         self.autostart = autostart
         self._starting = threading.Lock()
+
+    @property
+    def registry(self) -> WorkerRegistry:
+        """The worker registry (the database opened first if it is not yet: blocks)."""
+        if self._registry is None:
+            from aiom4b_tui.core.worker_registry import WorkerRegistry
+
+            db = self._db() if callable(self._db) else self._db
+            self._registry = WorkerRegistry(db)
+        return self._registry
 
     @property
     def log_path(self) -> Path:

@@ -9,7 +9,8 @@ from uuid import UUID
 
 from aiom4b_tui.core.models import JobDB, JobStatus, JobUpdate
 from aiom4b_tui.ui.app import create_app
-from aiom4b_tui.ui.job_rows import COLUMNS, HOST_COLUMNS, host_of, job_cells
+from aiom4b_tui.ui.job_columns import COLUMNS, HOST_COLUMNS
+from aiom4b_tui.ui.job_rows import host_of, job_cells
 from aiom4b_tui.ui.screen_text import screen_text
 from tests.ui.conftest import wait_for
 from tests.ui.job_rows_data import insert_job

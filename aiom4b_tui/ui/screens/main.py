@@ -1,9 +1,11 @@
 """The main screen: the header, the library, the jobs panel and the log, and the routes
 between them.
 
-Widgets post messages; this screen routes them: `LogLine` to the log, `JobsCounted` to
-the header, `AddRequested` to the add dialogs, `JobsQueued` to a worker start. It also
-folds the panes on narrow terminals and watches an inbox (which queues, never converts).
+Widgets post messages; this screen routes them: `StoreOpened` (the app opens the job
+store after this screen's first frame) to the jobs panel and the header, `LogLine` to the
+log, `JobsCounted` to the header, `AddRequested` to the add dialogs, `JobsQueued` to a
+worker start. It also folds the panes on narrow terminals and watches an inbox (which
+queues, never converts).
 """
 
 from __future__ import annotations
@@ -22,10 +24,8 @@ from textual.events import Resize
 from textual.screen import Screen
 from textual.widgets import Footer
 
-from aiom4b_tui.core.job_title import job_title
-from aiom4b_tui.core.models import JobCreate, JobDB, JobStatus
 from aiom4b_tui.core.safe_text import visible
-from aiom4b_tui.ui.messages import AddRequested, JobsCounted, JobsQueued, LogLine
+from aiom4b_tui.ui.messages import AddRequested, JobsCounted, JobsQueued, LogLine, StoreOpened
 from aiom4b_tui.ui.reported import reported
 from aiom4b_tui.ui.screens.prompt import PromptScreen
 from aiom4b_tui.ui.widgets.event_log import EventLog
@@ -34,8 +34,9 @@ from aiom4b_tui.ui.widgets.jobs_panel import JobsPanel
 from aiom4b_tui.ui.widgets.library_pane import LibraryPane, root_label
 
 if TYPE_CHECKING:
-    from aiom4b_tui.core.jobs import JobService
+    from aiom4b_tui.core.models import JobDB
     from aiom4b_tui.core.settings import Settings
+    from aiom4b_tui.ui.store import Store
     from aiom4b_tui.ui.widgets.folder_tree import FolderTree
     from aiom4b_tui.ui.worker_link import WorkerLink
 
@@ -56,7 +57,7 @@ class MainScreen(Screen[None]):
     def __init__(
         self,
         settings: Settings,
-        service: JobService,
+        store: Store,
         worker_link: WorkerLink,
         library_root: Path,
         clock: Callable[[], datetime],
@@ -64,7 +65,7 @@ class MainScreen(Screen[None]):
     ) -> None:
         super().__init__()
         self.settings = settings
-        self.service = service
+        self.store = store
         self.worker_link = worker_link
         self.library_root = library_root
         self.clock = clock
@@ -78,7 +79,7 @@ class MainScreen(Screen[None]):
         yield HeaderBar(self.worker_link, id="top")
         with Horizontal(id="panes"):
             yield LibraryPane(self.library_root, id="library")
-            yield JobsPanel(self.service, self.settings, self.clock, id="jobs")
+            yield JobsPanel(self.store, self.settings, self.clock, id="jobs")
         yield EventLog(id="log")
         yield Footer(compact=True, show_command_palette=False)
 
@@ -115,11 +116,18 @@ class MainScreen(Screen[None]):
         """Add one line to the log pane (the text already safe to show)."""
         self.log_pane.event(text, self.clock(), style)
 
+    def on_store_opened(self, message: StoreOpened) -> None:
+        message.stop()
+        self.jobs.start()
+        self.header.start()
+
     def on_log_line(self, message: LogLine) -> None:
         message.stop()
         self.log_line(message.text, message.style)
 
     def on_jobs_counted(self, message: JobsCounted) -> None:
+        from aiom4b_tui.core.models import JobStatus  # counts come once the store is open
+
         message.stop()
         self.header.show_counts(message.counts)
         if self._first_counts:
@@ -196,6 +204,8 @@ class MainScreen(Screen[None]):
     async def _add_books(self, books: list[list[Path]]) -> None:
         """Show the add dialog for each book in turn and queue the ones confirmed."""
         # Imported here: the dialog brings the engine and the lookup (httpx) along.
+        from aiom4b_tui.core.job_title import job_title
+        from aiom4b_tui.core.models import JobCreate
         from aiom4b_tui.ui.screens.add_book import CANCEL, QUEUE_ALL, SKIP, AddBookScreen
 
         created: list[JobDB] = []
@@ -204,7 +214,8 @@ class MainScreen(Screen[None]):
             if queue_rest:
                 title = await asyncio.to_thread(job_title, folders)
                 job = JobCreate(input_folders=folders, title=title)
-                created.append(await asyncio.to_thread(self.service.create_job, job))
+                service = await self.store.opened()
+                created.append(await asyncio.to_thread(service.create_job, job))
                 continue
             dialog = AddBookScreen(
                 folders,
@@ -220,7 +231,8 @@ class MainScreen(Screen[None]):
             if decision.action == SKIP or decision.job is None:
                 continue
             queue_rest = decision.action == QUEUE_ALL
-            created.append(await asyncio.to_thread(self.service.create_job, decision.job))
+            service = await self.store.opened()
+            created.append(await asyncio.to_thread(service.create_job, decision.job))
         if created:
             self.folder_tree.clear_marks()
             self.post_message(JobsQueued(created))
@@ -255,9 +267,8 @@ class MainScreen(Screen[None]):
         if not await asyncio.to_thread(inbox.is_dir):
             self.notify(f"Not a folder: {visible(inbox)}", severity="error", markup=False)
             return
-        watcher = InboxWatcher(
-            self.service, inbox, settle=self.inbox_settle, on_job=self._inbox_job
-        )
+        service = await self.store.opened()
+        watcher = InboxWatcher(service, inbox, settle=self.inbox_settle, on_job=self._inbox_job)
         self.watched_inbox = watcher.inbox
         self.header.show_inbox(watcher.inbox)
         shown = visible(watcher.inbox)

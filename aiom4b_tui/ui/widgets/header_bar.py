@@ -1,8 +1,9 @@
 """The top line: the app's name, the queue's workers (or the pause), a watched inbox,
 and how many jobs wait, are done or failed.
 
-The bar reads the worker registry itself, in a thread, every WORKERS_SECONDS; the job
-counts come from the jobs panel's poll, routed here by the main screen.
+The bar reads the worker registry itself, in a thread, every WORKERS_SECONDS from when
+the job store is open (`start`); the job counts come from the jobs panel's poll, routed
+here by the main screen.
 """
 
 from __future__ import annotations
@@ -15,32 +16,26 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import Label
 
-from aiom4b_tui.core.models import JobStatus
 from aiom4b_tui.core.safe_text import visible
 from aiom4b_tui.ui.messages import WorkersSeen
 from aiom4b_tui.ui.reported import reported
-from aiom4b_tui.ui.worker_status import status_line
 
 if TYPE_CHECKING:
+    from aiom4b_tui.core.models import JobStatus
     from aiom4b_tui.ui.worker_link import WorkerLink
 
 WORKERS_SECONDS = 1.0
-
-SHOWN = (
-    (JobStatus.QUEUED, "queued"),
-    (JobStatus.COMPLETED, "done"),
-    (JobStatus.FAILED, "failed"),
-)
 
 
 def counts_text(counts: dict[JobStatus, int]) -> str:
     """`3 queued · 41 done` (failed only when there are some); the running ones are
     told by the worker line."""
-    parts = [
-        f"{counts.get(status, 0)} {word}"
-        for status, word in SHOWN
-        if status is not JobStatus.FAILED or counts.get(status)
-    ]
+    from aiom4b_tui.core.models import JobStatus  # counts come once the store is open
+
+    shown = ((JobStatus.QUEUED, "queued"), (JobStatus.COMPLETED, "done"))
+    parts = [f"{counts.get(status, 0)} {word}" for status, word in shown]
+    if counts.get(JobStatus.FAILED):
+        parts.append(f"{counts[JobStatus.FAILED]} failed")
     return " · ".join(parts)
 
 
@@ -61,7 +56,8 @@ class HeaderBar(Horizontal):
         yield inbox
         yield Label("", id="counts", markup=False)
 
-    def on_mount(self) -> None:
+    def start(self) -> None:
+        """Read the registry now and every WORKERS_SECONDS (the job store is open)."""
         self.poll_workers()
         self.set_interval(WORKERS_SECONDS, self.poll_workers)
 
@@ -81,6 +77,8 @@ class HeaderBar(Horizontal):
         self.post_message(seen)
 
     def on_workers_seen(self, message: WorkersSeen) -> None:
+        from aiom4b_tui.ui.worker_status import status_line
+
         text = status_line(message.workers, message.paused)
         if text != self.worker_line:
             self.worker_line = text

@@ -4,23 +4,27 @@ Rows are keyed by job id. An update compares a row's new cells with the ones sho
 repaints only those that changed, without re-measuring columns (their widths are fixed).
 The table holds pages of the job list and asks for the next one as the cursor nears its end.
 Once its rows name more than one host, it gains a Host column (for good: a queue worked
-by several hosts stays one).
+by several hosts stays one). The rows' text (`job_rows`, with the job models) is imported
+when the first rows come: the empty table is part of the app's first screen.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 from uuid import UUID
 
 from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.widgets import DataTable
 
-from aiom4b_tui.core.models import JobDB, JobStatus
+from aiom4b_tui.ui.job_columns import Column, columns_for
 from aiom4b_tui.ui.job_filter import JobFilter
-from aiom4b_tui.ui.job_rows import Cells, Column, columns_for, host_of, job_cells
+
+if TYPE_CHECKING:
+    from aiom4b_tui.core.models import JobDB
+    from aiom4b_tui.ui.job_rows import Cells
 
 PAGE_SIZE = 200
 # Ask for the next page when the cursor is this close to the last loaded row.
@@ -109,6 +113,8 @@ class JobTable(DataTable):
         self.move_cursor(row=max(self.row_count - 1, 0), animate=False)
 
     def _append(self, job: JobDB, now: datetime) -> None:
+        from aiom4b_tui.ui.job_rows import job_cells
+
         self._note_host(job, now)
         cells = job_cells(job, now, self.layout)
         self.jobs[job.id] = job
@@ -117,6 +123,8 @@ class JobTable(DataTable):
 
     def _note_host(self, job: JobDB, now: datetime) -> bool:
         """Take in the job's host; True when that added the Host column (rows redrawn)."""
+        from aiom4b_tui.ui.job_rows import host_of
+
         host = host_of(job)
         if not host or host in self.hosts:
             return False
@@ -129,6 +137,8 @@ class JobTable(DataTable):
 
     def _redraw(self, now: datetime) -> None:
         """Every row again in the current layout, the cursor on the same row."""
+        from aiom4b_tui.ui.job_rows import job_cells
+
         row = self.cursor_row
         self.clear(columns=True)
         self._add_columns()
@@ -161,6 +171,8 @@ class JobTable(DataTable):
 
     def update_job(self, job: JobDB, now: datetime) -> None:
         """Repaint only the cells of this job's row that changed."""
+        from aiom4b_tui.ui.job_rows import job_cells
+
         self.jobs[job.id] = job
         if self._note_host(job, now):
             return  # every row was redrawn, this one with it
@@ -175,6 +187,8 @@ class JobTable(DataTable):
 
     def tick(self, now: datetime) -> None:
         """Advance the clocks of running jobs (their elapsed time)."""
+        from aiom4b_tui.core.models import JobStatus
+
         for job in list(self.jobs.values()):
             if job.status is JobStatus.RUNNING:
                 self.update_job(job, now)

@@ -1,9 +1,11 @@
 """The jobs panel: the table kept true to the database, its filter, and the job keys.
 
-The panel polls `JobService.changed_since` from a thread a few times a second and
-repaints the rows that changed, whichever process changed them; it posts `LogLine` for
-each change of status (once) and `JobsCounted` for the header. Its filter narrows the
-table as you type. Its keys act on the selected job through `job_commands`, in threads.
+The panel is drawn, saying it is loading, before the job store is open; `start` (once it
+is) loads the first page and polls `JobService.changed_since` from a thread a few times a
+second, repainting the rows that changed, whichever process changed them; it posts
+`LogLine` for each change of status (once) and `JobsCounted` for the header. Its filter
+narrows the table as you type. Its keys act on the selected job through `job_commands`,
+in threads.
 """
 
 from __future__ import annotations
@@ -20,11 +22,8 @@ from textual.containers import Vertical
 from textual.timer import Timer
 from textual.widgets import DataTable, Input, Label
 
-from aiom4b_tui.core.models import JobDB, JobStatus
 from aiom4b_tui.core.safe_text import visible
-from aiom4b_tui.ui import job_commands
 from aiom4b_tui.ui.job_filter import JobFilter
-from aiom4b_tui.ui.job_rows import display_title
 from aiom4b_tui.ui.job_watch import ChangeTracker
 from aiom4b_tui.ui.messages import (
     JobsChanged,
@@ -36,17 +35,20 @@ from aiom4b_tui.ui.messages import (
 )
 from aiom4b_tui.ui.reported import reported
 from aiom4b_tui.ui.screens.confirm import ConfirmScreen
-from aiom4b_tui.ui.screens.job_details import JobDetailsScreen
 from aiom4b_tui.ui.widgets.job_table import PAGE_SIZE, JobTable
 
 if TYPE_CHECKING:
     from aiom4b_tui.core.jobs import JobService
+    from aiom4b_tui.core.models import JobDB
     from aiom4b_tui.core.settings import Settings
+    from aiom4b_tui.ui import job_commands
+    from aiom4b_tui.ui.store import Store
 
 POLL_SECONDS = 0.4
 FILTER_DEBOUNCE = 0.25
 TEXT_FILTER_CAP = 5000
 FILTER_HINT = "a status (failed, running…) and/or text"
+LOADING = "loading…"  # in the title until the first page of jobs is in
 
 Clock = Callable[[], datetime]
 
@@ -64,18 +66,27 @@ class JobsPanel(Vertical):
     ]
 
     def __init__(
-        self, service: JobService, settings: Settings, clock: Clock, *, id: str | None = None
+        self, store: Store, settings: Settings, clock: Clock, *, id: str | None = None
     ) -> None:
         super().__init__(id=id)
-        self.service = service
+        self.store = store
         self.settings = settings
         self.clock = clock
         self.tracker = ChangeTracker()
         self._poll_busy = False
         self._debounce: Timer | None = None
+        self._started = False
+        self._loaded = False  # the first page is in
+
+    @property
+    def service(self) -> JobService:
+        """The job service (blocks until the store is open: call from a thread, or once
+        rows are shown)."""
+        return self.store.open()
 
     def compose(self) -> ComposeResult:
-        yield Label("Jobs", classes="pane-title", id="jobs-title", markup=False)
+        title = f"Jobs · {LOADING}"
+        yield Label(title, classes="pane-title", id="jobs-title", markup=False)
         field = Input(placeholder=f"filter: {FILTER_HINT}", id="filter", compact=True)
         field.display = False  # until `/`
         yield field
@@ -89,8 +100,12 @@ class JobsPanel(Vertical):
         """The table of jobs."""
         return self.query_one(JobTable)
 
-    def on_mount(self) -> None:
-        self.reload(JobFilter())
+    def start(self) -> None:
+        """The job store is open: load the jobs, and poll for changes from now on."""
+        if self._started:
+            return
+        self._started = True
+        self.reload(self.table.filter)
         self.poll_now()
         self.set_interval(POLL_SECONDS, self.poll_now)
 
@@ -99,9 +114,16 @@ class JobsPanel(Vertical):
     def reload(self, job_filter: JobFilter) -> None:
         """Show the jobs this filter lets through, from the newest."""
         generation = self.table.start_over(job_filter)
-        title = "Jobs" + (f" · {visible(job_filter.describe())}" if job_filter.active else "")
-        self.query_one("#jobs-title", Label).update(title)
+        self._show_title()
         self._load_page(0, generation, job_filter)
+
+    def _show_title(self) -> None:
+        """`Jobs`, with the filter, and `loading…` until the first page is in."""
+        job_filter = self.table.filter
+        title = "Jobs" + (f" · {visible(job_filter.describe())}" if job_filter.active else "")
+        if not self._loaded:
+            title += f" · {LOADING}"
+        self.query_one("#jobs-title", Label).update(title)
 
     def on_job_table_need_more(self, message: JobTable.NeedMore) -> None:
         message.stop()
@@ -139,6 +161,9 @@ class JobsPanel(Vertical):
             return
         self.tracker.know(message.jobs)
         table.add_page(message.jobs, self.clock(), complete=message.complete)
+        if not self._loaded:
+            self._loaded = True
+            self._show_title()
         self._say_if_nothing_matches()
 
     def _say_if_nothing_matches(self) -> None:
@@ -242,18 +267,24 @@ class JobsPanel(Vertical):
         event.stop()
         job = self._selected()
         if job is not None:
+            from aiom4b_tui.ui.screens.job_details import JobDetailsScreen
+
             self.app.push_screen(JobDetailsScreen(job, self.service, self.settings, self.clock))
 
     def action_cancel(self) -> None:
         """Cancel the selected job: a queued one at once, a running one by its worker."""
         job = self._selected()
         if job is not None:
+            from aiom4b_tui.ui import job_commands
+
             self._run_command(job_commands.cancel_job, job)
 
     def action_retry(self) -> None:
         """Queue the selected failed or cancelled job again."""
         job = self._selected()
         if job is not None:
+            from aiom4b_tui.ui import job_commands
+
             self._run_command(job_commands.retry_job, job)
 
     @work(thread=True, group="writes", exit_on_error=False)
@@ -266,6 +297,8 @@ class JobsPanel(Vertical):
 
     def _tell(self, outcome: job_commands.Outcome) -> None:
         """A refusal is said in the log and a note; a change shows in the table at once."""
+        from aiom4b_tui.core.models import JobStatus
+
         if outcome.refused:
             self.post_message(LogLine(outcome.text, "yellow"))
             self.notify(outcome.text, severity="warning", markup=False)
@@ -279,6 +312,9 @@ class JobsPanel(Vertical):
     @reported
     async def action_delete(self) -> None:
         """Delete the selected job after asking."""
+        from aiom4b_tui.core.models import JobStatus
+        from aiom4b_tui.ui.job_rows import display_title
+
         job = self._selected()
         if job is None:
             return
@@ -292,6 +328,8 @@ class JobsPanel(Vertical):
     @work(thread=True, group="writes", exit_on_error=False)
     @reported
     def _delete(self, job: JobDB) -> None:
+        from aiom4b_tui.ui import job_commands
+
         outcome = job_commands.delete_job(self.service, job)
         self.app.call_from_thread(self._deleted, job, outcome)
 
@@ -312,6 +350,8 @@ class JobsPanel(Vertical):
     @work(thread=True, group="writes", exit_on_error=False)
     @reported
     def _clear_old(self, days: int) -> None:
+        from aiom4b_tui.ui import job_commands
+
         outcome = job_commands.clear_old_jobs(self.service, days)
         self.post_message(LogLine(outcome.text))
         self.app.call_from_thread(self.reload, self.table.filter)

@@ -1,0 +1,233 @@
+"""The first screen comes before the job store: the app draws its frame (the jobs pane
+saying it is loading), then opens the database in a thread. Keys pressed meanwhile are
+kept; a store that cannot be opened ends the app, and the CLI tells why in a sentence.
+
+The store is held shut by a gate on `open_settings_database` (the real database opens
+once the gate is set), so "before the store is open" is a state the test controls.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import pty
+import select
+import struct
+import subprocess
+import sys
+import termios
+import threading
+import time
+from collections.abc import Iterator
+from fcntl import ioctl
+from pathlib import Path
+
+import pytest
+
+from aiom4b_tui.core import db as core_db
+from aiom4b_tui.core.db import DB_FILE
+from aiom4b_tui.core.db_errors import explain
+from aiom4b_tui.core.models import JobCreate
+from aiom4b_tui.core.settings import load_settings
+from aiom4b_tui.core.worker_registry import PauseMode, WorkerRegistry
+from aiom4b_tui.ui.app import create_app
+from aiom4b_tui.ui.screen_text import screen_text
+from aiom4b_tui.ui.screens.add_book import AddBookScreen
+from aiom4b_tui.ui.screens.pause import PauseScreen
+from tests.ui.conftest import wait_for
+
+ROOT = Path(__file__).resolve().parents[2]
+WIDE = (120, 30)  # the library and the jobs side by side
+LOADING = "Jobs · loading…"
+# What the first screen must not wait for: the job store and what only dialogs need.
+NOT_FOR_THE_FIRST_SCREEN = (
+    "sqlalchemy",
+    "sqlmodel",
+    "alembic",
+    "pydantic",
+    "httpx",
+    "watchfiles",
+    "aiom4b_tui.core.models",
+    "aiom4b_tui.core.db",
+    "aiom4b_tui.core.jobs",
+    "aiom4b_tui.core.convert",
+)
+
+
+@pytest.fixture
+def gate(monkeypatch: pytest.MonkeyPatch) -> Iterator[threading.Event]:
+    """The store opens only once this is set (it is set when the test ends, at the latest)."""
+    gate = threading.Event()
+    real_open = core_db.open_settings_database
+
+    def held_open(settings):
+        if not gate.wait(timeout=60):
+            raise TimeoutError("the test never let the store open")
+        return real_open(settings)
+
+    monkeypatch.setattr(core_db, "open_settings_database", held_open)
+    yield gate
+    gate.set()
+
+
+def test_the_screen_modules_load_no_store():
+    code = "import json, sys\nimport aiom4b_tui.ui.app\nprint(json.dumps(sorted(sys.modules)))\n"
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True
+    )
+    modules = json.loads(done.stdout)
+    loaded = [
+        name
+        for name in NOT_FOR_THE_FIRST_SCREEN
+        if any(m == name or m.startswith(name + ".") for m in modules)
+    ]
+    assert loaded == []
+    assert "textual" in modules  # it did load the screen
+
+
+async def test_the_screen_is_drawn_saying_it_loads_then_the_jobs_come(
+    settings, library, service, gate
+):
+    service.create_job(JobCreate(input_folders=[library / "Dune"], title="Dune"))
+    app = create_app(settings, library, start_worker=False)
+    async with app.run_test(size=WIDE) as pilot:
+        await wait_for(pilot, lambda: LOADING in screen_text(app))
+        text = screen_text(app)
+        assert "Library" in text and "Emma" in text  # the log's first line, the folders
+        await pilot.pause(0.3)
+        assert not app.store.is_open
+        assert app.main_screen.jobs.table.row_count == 0
+        gate.set()
+        await wait_for(pilot, lambda: app.main_screen.jobs.table.row_count == 1)
+        await wait_for(pilot, lambda: "loading" not in screen_text(app))
+        assert "Dune" in screen_text(app)
+        await wait_for(pilot, lambda: app.main_screen.header.worker_line == "no worker")
+
+
+async def test_pause_pressed_before_the_store_opens_asks_once_it_is(
+    settings, library, service, gate
+):
+    registry = WorkerRegistry(service.db)
+    app = create_app(settings, library, start_worker=False)
+    async with app.run_test(size=WIDE) as pilot:
+        await wait_for(pilot, lambda: LOADING in screen_text(app))
+        await pilot.press("p")
+        await pilot.pause(0.3)
+        assert not app.store.is_open
+        gate.set()
+        await wait_for(pilot, lambda: isinstance(app.screen, PauseScreen))
+        await pilot.press("f")
+        await wait_for(pilot, lambda: registry.pause_mode() is PauseMode.FINISH)
+
+
+async def test_a_book_added_before_the_store_opens_is_queued_once_it_is(
+    settings, library, service, gate
+):
+    app = create_app(settings, library, start_worker=False)
+    async with app.run_test(size=WIDE) as pilot:
+        tree = app.main_screen.folder_tree
+        await wait_for(pilot, lambda: tree.cursor_node is not None)
+        await pilot.press("a")
+        await wait_for(pilot, lambda: isinstance(app.screen, AddBookScreen))
+        dialog = app.screen
+        await wait_for(pilot, lambda: dialog.preview is not None, timeout=20)
+        await pilot.press("ctrl+s")
+        await pilot.pause(0.3)
+        assert not app.store.is_open and service.get_jobs() == []
+        gate.set()
+        await wait_for(pilot, lambda: service.get_jobs())
+        await wait_for(pilot, lambda: app.main_screen.jobs.table.row_count == 1)
+    assert [job.title for job in service.get_jobs()] == ["Dune"]
+
+
+async def test_quit_before_the_store_opens_quits(settings, library, gate):
+    app = create_app(settings, library, start_worker=False)
+    async with app.run_test(size=WIDE) as pilot:
+        await wait_for(pilot, lambda: LOADING in screen_text(app))
+        await pilot.press("q")
+        await wait_for(pilot, lambda: app.return_code is not None)
+        assert not app.store.is_open
+        gate.set()
+    assert app.return_code == 0
+    assert app.store_error is None
+
+
+async def test_add_pause_and_quit_at_once_before_the_store_opens(settings, library, gate):
+    app = create_app(settings, library, start_worker=False)
+    async with app.run_test(size=WIDE) as pilot:
+        await wait_for(pilot, lambda: app.main_screen.folder_tree.cursor_node is not None)
+        await pilot.press("a", "p", "q")
+        gate.set()
+        # Whichever of them came first, the app goes on or quits: it does not fail.
+        await wait_for(pilot, lambda: app.store.is_open or app.return_code is not None)
+        await pilot.pause(0.5)
+    assert app.store_error is None
+    assert app.return_code in (None, 0)
+
+
+async def test_a_store_that_cannot_open_ends_the_app_with_its_error(data_dir, library):
+    data_dir.mkdir(mode=0o700, exist_ok=True)
+    (data_dir / DB_FILE).write_bytes(b"this is no database " * 300)
+    app = create_app(load_settings(data_dir, library_dir=library), library, start_worker=False)
+    async with app.run_test(size=WIDE) as pilot:
+        await wait_for(pilot, lambda: app.store_error is not None, timeout=30)
+        await wait_for(pilot, lambda: app.return_code is not None)
+    assert app.return_code == 1
+    assert "is not a database (corrupt?)" in (explain(app.store_error, data_dir) or "")
+
+
+def run_on_a_terminal(argv: list[str], mark: bytes, keys: bytes = b"") -> tuple[int, str]:
+    """Run `argv` on an 80x24 pseudo-terminal; once `mark` shows (if given), type `keys`.
+    Returns the exit code and all it showed."""
+    master, slave = pty.openpty()
+    ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
+    env = {**os.environ, "TERM": "xterm-256color"}
+    process = subprocess.Popen(
+        argv, stdin=slave, stdout=slave, stderr=slave, env=env, cwd=ROOT, start_new_session=True
+    )
+    os.close(slave)
+    shown = b""
+    typed = not mark
+    deadline = time.monotonic() + 120
+    try:
+        while time.monotonic() < deadline:
+            if not typed and mark in shown:
+                os.write(master, keys)
+                typed = True
+            ready, _, _ = select.select([master], [], [], 0.2)
+            if ready:
+                try:
+                    chunk = os.read(master, 65536)
+                except OSError:  # the terminal's other end closed: the app ended
+                    break
+                if not chunk:
+                    break
+                shown += chunk
+            elif process.poll() is not None:
+                break
+        return process.wait(timeout=30), shown.decode(errors="replace")
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+        os.close(master)
+
+
+def test_the_cli_draws_the_screen_then_quits_on_q(data_dir, library):
+    core_db.open_database(data_dir).close()
+    argv = [sys.executable, "-m", "aiom4b_tui", "--data-dir", str(data_dir), str(library)]
+    code, shown = run_on_a_terminal(argv, b"Jobs", b"q")
+    assert code == 0, shown[-2000:]
+    assert "Traceback" not in shown
+
+
+def test_the_cli_tells_a_corrupt_database_in_a_sentence_after_the_screen(data_dir, library):
+    data_dir.mkdir(mode=0o700, exist_ok=True)
+    (data_dir / DB_FILE).write_bytes(b"this is no database " * 300)
+    argv = [sys.executable, "-m", "aiom4b_tui", "--data-dir", str(data_dir), str(library)]
+    code, shown = run_on_a_terminal(argv, b"")
+    assert code == 1, shown[-2000:]
+    assert "Traceback" not in shown
+    assert "Jobs" in shown  # the first screen was drawn
+    last = shown.rstrip().splitlines()[-1]
+    assert last.startswith("aiom4b: ") and "is not a database (corrupt?)" in last, last
