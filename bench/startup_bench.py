@@ -94,6 +94,8 @@ def seed(data_dir: Path, count: int) -> None:
 def child_env(data_dir: Path, pycache: Path | None) -> dict[str, str]:
     """The environment of every timed child."""
     env = dict(os.environ, AIOM4B_DATA_DIR=str(data_dir), TERM="xterm-256color")
+    # An output folder set: else the TUI asks for one first, and `q` goes into that field.
+    env["AIOM4B_OUTPUT_DIR"] = str(data_dir / "books")
     env.pop("AIOM4B_DATABASE_URL", None)
     if pycache is None:
         env["PYTHONDONTWRITEBYTECODE"] = "1"

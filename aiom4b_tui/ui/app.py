@@ -143,7 +143,7 @@ class AiomApp(App[int]):
 
     def on_store_failed(self, message: StoreFailed) -> None:
         self.store_error = message.error
-        self.exit(1)
+        self.exit(return_code=1)
 
     def _output_folder_chosen(self, folder: Path | None) -> None:
         if folder is not None and self.main_screen.is_attached:

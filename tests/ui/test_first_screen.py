@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 import pty
+import re
 import select
 import struct
 import subprocess
@@ -39,6 +40,7 @@ from tests.ui.conftest import wait_for
 ROOT = Path(__file__).resolve().parents[2]
 WIDE = (120, 30)  # the library and the jobs side by side
 LOADING = "Jobs · loading…"
+LEAVE_SCREEN = "\x1b[?1049l"  # the terminal's own screen is back
 # What the first screen must not wait for: the job store and what only dialogs need.
 NOT_FOR_THE_FIRST_SCREEN = (
     "sqlalchemy",
@@ -137,7 +139,7 @@ async def test_a_book_added_before_the_store_opens_is_queued_once_it_is(
         gate.set()
         await wait_for(pilot, lambda: service.get_jobs())
         await wait_for(pilot, lambda: app.main_screen.jobs.table.row_count == 1)
-    assert [job.title for job in service.get_jobs()] == ["Dune"]
+    assert [job.folders() for job in service.get_jobs()] == [[library / "Dune"]]
 
 
 async def test_quit_before_the_store_opens_quits(settings, library, gate):
@@ -181,7 +183,8 @@ def run_on_a_terminal(argv: list[str], mark: bytes, keys: bytes = b"") -> tuple[
     Returns the exit code and all it showed."""
     master, slave = pty.openpty()
     ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
-    env = {**os.environ, "TERM": "xterm-256color"}
+    # An output folder set: else the app asks for one first, and `q` goes into that field.
+    env = {**os.environ, "TERM": "xterm-256color", "AIOM4B_OUTPUT_DIR": str(ROOT / "no-books")}
     process = subprocess.Popen(
         argv, stdin=slave, stdout=slave, stderr=slave, env=env, cwd=ROOT, start_new_session=True
     )
@@ -229,5 +232,7 @@ def test_the_cli_tells_a_corrupt_database_in_a_sentence_after_the_screen(data_di
     assert code == 1, shown[-2000:]
     assert "Traceback" not in shown
     assert "Jobs" in shown  # the first screen was drawn
-    last = shown.rstrip().splitlines()[-1]
-    assert last.startswith("aiom4b: ") and "is not a database (corrupt?)" in last, last
+    after_the_screen = shown.rsplit(LEAVE_SCREEN, 1)[-1]
+    said = re.sub(r"\x1b\[[0-9;?<>=]*[a-zA-Z]|\x1b\][^\x07]*\x07", "", after_the_screen).strip()
+    assert said.startswith("aiom4b: ") and "is not a database (corrupt?)" in said, said
+    assert len(said.splitlines()) == 1, said
