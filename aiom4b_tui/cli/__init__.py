@@ -64,6 +64,11 @@ def _run_tui(args: argparse.Namespace) -> int:
         raise CliError(f"not a folder: {start}", EXIT_USAGE)
     # The app opens (and migrates) the database once its first screen is drawn; one that
     # cannot be used ends the app, and is told here in a sentence on the restored terminal.
+    # Without a terminal there is no screen to show first: checked before, as by a verb.
+    if not all(stream.isatty() for stream in (sys.stdin, sys.stdout, sys.stderr)):
+        from aiom4b_tui.cli.common import open_cli_database
+
+        open_cli_database(settings).close()
     try:
         return run_tui(settings, start)
     except Exception as exc:
