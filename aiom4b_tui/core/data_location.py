@@ -4,7 +4,7 @@ SQLite file in it, and whether anything but the data dir is configured.
 core/settings.py builds the full Settings on these (the data dir rule and the config
 file's reading live only here); the light read path of `aiom4b jobs` and `stats`
 (cli/listing_verbs.py) uses them to find the database without loading pydantic-settings,
-and leaves any configuration beyond the data dir to the full Settings.
+and leaves any configuration beyond the data dir and folders to the full Settings.
 """
 
 from __future__ import annotations
@@ -82,6 +82,12 @@ def read_config_file(path: Path) -> dict[str, Any]:
         raise SettingsError(f"cannot read {path} ({exc}): fix it or move it away") from exc
 
 
+# Settings the listing verbs may leave unread: folders, which take any text, so reading
+# them could refuse nothing (the first run writes output_dir to config.toml). Any other
+# setting sends the verbs through the full Settings, which check it as every verb does.
+FOLDER_SETTINGS = frozenset({"library_dir", "inbox_dir", "output_dir"})
+
+
 def settings_in_environment() -> set[str]:
     """The settings an AIOM4B_ variable gives, besides AIOM4B_DATA_DIR (the names are
     matched without regard to case, as pydantic-settings matches them)."""
@@ -95,17 +101,20 @@ def settings_in_environment() -> set[str]:
 
 
 def plain_sqlite_file(data_dir: Path | str | None, database_url: str | None) -> Path | None:
-    """The data dir's SQLite file when nothing but the data dir is configured: no
-    database URL flag, no setting in the environment, none in config.toml (a config file
-    that cannot be read counts as configured). None otherwise: the full Settings
-    (core/settings.load_settings) must then be read, with their checks and messages."""
-    if database_url or settings_in_environment():
+    """The data dir's SQLite file when nothing but the data dir and folder settings is
+    configured: no database URL flag, no other setting in the environment or in
+    config.toml, folders given as text (a config file that cannot be read counts as
+    configured). None otherwise: the full Settings (core/settings.load_settings) must
+    then be read, with their checks and messages."""
+    if database_url or settings_in_environment() - FOLDER_SETTINGS:
         return None
     resolved = resolve_data_dir(data_dir)
     try:
         config = read_config_file(resolved / CONFIG_FILE)
     except SettingsError:
         return None
-    if any(str(key).lower() in SETTING_NAMES for key in config):
-        return None
+    for key, value in config.items():
+        name = str(key).lower()
+        if name in SETTING_NAMES and not (name in FOLDER_SETTINGS and isinstance(value, str)):
+            return None
     return resolved / DB_FILE

@@ -169,11 +169,16 @@ def test_the_command_prints_the_same_bytes_both_ways(tmp_path: Path):
         assert runs[0].stdout == runs[1].stdout and runs[0].stdout
 
 
-def test_a_setting_takes_the_full_path(tmp_path: Path):
+def test_a_setting_beyond_the_folders_takes_the_full_path(tmp_path: Path):
     data_dir = tmp_path / "data"
     _seed(data_dir, tmp_path)
     plain, _ = _run_all([["jobs"]], _env(data_dir))
-    (data_dir / "config.toml").write_text('library_dir = "/books"\n', encoding="utf-8")
+    # What the first run writes: a folder, which any text is; the light path stays.
+    (data_dir / "config.toml").write_text('output_dir = "/books/out"\n', encoding="utf-8")
+    configured, modules = _run_all([["jobs"]], _env(data_dir))
+    assert "sqlalchemy" not in modules
+    assert configured == plain
+    (data_dir / "config.toml").write_text('library_dir = "/books"\nbitrate = 64000\n')
     configured, modules = _run_all([["jobs"]], _env(data_dir))
     assert "sqlalchemy" in modules
     assert configured == plain
@@ -279,13 +284,18 @@ def test_plain_sqlite_file_only_when_nothing_else_is_configured(
     assert plain_sqlite_file(data_dir, "postgresql://h/db") is None
     monkeypatch.setenv("AIOM4B_GRAPHICS", "off")  # not a setting
     assert plain_sqlite_file(data_dir, None) is not None
+    monkeypatch.setenv("AIOM4B_OUTPUT_DIR", "/books/out")  # a folder: any text is one
+    assert plain_sqlite_file(data_dir, None) is not None
     monkeypatch.setenv("aiom4b_bitrate", "64000")  # a setting, in any case
     assert plain_sqlite_file(data_dir, None) is None
     monkeypatch.delenv("aiom4b_bitrate")
+    monkeypatch.delenv("AIOM4B_OUTPUT_DIR")
     config = data_dir / "config.toml"
     config.write_text("# nothing set\nnot_a_setting = 1\n", encoding="utf-8")
     assert plain_sqlite_file(data_dir, None) is not None
     config.write_text('Database_URL = "postgresql://h/db"\n', encoding="utf-8")
+    assert plain_sqlite_file(data_dir, None) is None
+    config.write_text("output_dir = 5\n", encoding="utf-8")  # not text: Settings refuse it
     assert plain_sqlite_file(data_dir, None) is None
     config.write_text("this is [not toml\n", encoding="utf-8")
     assert plain_sqlite_file(data_dir, None) is None
