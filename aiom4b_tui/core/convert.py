@@ -322,8 +322,11 @@ async def _convert_in(
     encoded_at = time.monotonic()
     starts = chapter_starts(plan, book)
     result = work / "book.m4b"
-    async with pool.slot() as cpus:  # one core: its threads hand packets on, not across
-        await _mux(ffmpeg, book, plan, starts, work, result, cpus)
+    if book.mp4 is not None:  # written while the segments encoded (mp4_adts_writer)
+        await _mux(ffmpeg, book, plan, starts, work, result, None)
+    else:
+        async with pool.slot() as cpus:  # one core: its threads hand packets on, not across
+            await _mux(ffmpeg, book, plan, starts, work, result, cpus)
     cover = await asyncio.to_thread(cover_bytes, plan, work)
     await asyncio.to_thread(write_mp4_tags, result, plan.tags, cover)
     await asyncio.to_thread(verify_result, result, book, plan, starts)
@@ -354,10 +357,11 @@ async def _mux(
     cpus: frozenset[int] | None,
 ) -> None:
     """Wrap the ADTS stream in MP4 (ffmpeg), then write the timing and chapters (ours)."""
-    raw = work / "audio.m4a"
-    args = ["-f", "aac", "-i", book.adts, "-map", "0:a", "-map_metadata", "-1"]
-    args += ["-map_chapters", "-1", "-c", "copy", "-f", "ipod", str(raw)]
-    await run_ffmpeg(ffmpeg, args, what="writing the .m4b", cwd=work, cpus=cpus)
+    raw = book.mp4 or work / "audio.m4a"
+    if book.mp4 is None:
+        args = ["-f", "aac", "-i", book.adts, "-map", "0:a", "-map_metadata", "-1"]
+        args += ["-map_chapters", "-1", "-c", "copy", "-f", "ipod", str(raw)]
+        await run_ffmpeg(ffmpeg, args, what="writing the .m4b", cwd=work, cpus=cpus)
     titles = [c.title for c in plan.chapters]
     await asyncio.to_thread(
         finish_book,

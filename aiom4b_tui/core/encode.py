@@ -23,12 +23,14 @@ from typing import TypeVar
 
 from aiom4b_tui.core.aac_config import adts_problems, adts_refusal
 from aiom4b_tui.core.ffmpeg import FFmpegError, FFmpegPool, run_ffmpeg
+from aiom4b_tui.core.mp4_adts_writer import AdtsMp4Writer
 from aiom4b_tui.core.mp4_priming import mp4_priming
 from aiom4b_tui.core.plan import BookPlan
 from aiom4b_tui.core.progress_meter import ProgressMeter
 from aiom4b_tui.core.sliced_input import SlicedSources, slice_sources
 from aiom4b_tui.core.splice import (
     FRAME,
+    ADTSError,
     Segment,
     adts_frame_offsets,
     kept_packets,
@@ -43,6 +45,7 @@ from aiom4b_tui.core.work_manifest import DoneSegment
 T = TypeVar("T")
 PRE_ROLL_SECONDS = 3.0
 POST_ROLL_SECONDS = 1.0
+MUXED_NAME = "audio.m4a"
 LogFn = Callable[[str], None]
 
 
@@ -60,6 +63,7 @@ class EncodedBook:
     total: int  # samples the result should decode to (without the last frame's padding)
     priming: int
     rate: int
+    mp4: Path | None = None  # the stream already in an MP4 (mp4_adts_writer), if it is
 
 
 async def all_or_nothing(aws: Iterable[Awaitable[T]]) -> list[T]:
@@ -93,9 +97,17 @@ async def encode_gapless(
     """
     sliced = await asyncio.to_thread(slice_sources, plan)
     encoder = _SegmentEncoder(plan, work_dir, ffmpeg, pool, meter, ledger)
-    if sliced is not None:
-        return await _encode_sliced(plan, sliced, encoder, log, segment_seconds)
-    return await _encode_decoded(plan, work_dir, encoder, log, segment_seconds)
+    mux = InOrderMux(work_dir / MUXED_NAME)
+    try:
+        if sliced is not None:
+            book = await _encode_sliced(plan, sliced, encoder, mux, log, segment_seconds)
+        else:
+            book = await _encode_decoded(plan, work_dir, encoder, mux, log, segment_seconds)
+        muxed = await mux.finish(len(ledger.manifest.cuts or []))
+    except BaseException:
+        await asyncio.shield(asyncio.to_thread(mux.abort))
+        raise
+    return dataclasses.replace(book, mp4=muxed)
 
 
 class _SegmentEncoder:
@@ -156,6 +168,7 @@ async def _encode_sliced(
     plan: BookPlan,
     sliced: SlicedSources,
     encoder: _SegmentEncoder,
+    mux: InOrderMux,
     log: LogFn,
     segment_seconds: float | None,
 ) -> EncodedBook:
@@ -169,19 +182,20 @@ async def _encode_sliced(
     )
 
     async def one(index: int) -> tuple[Path, int, int]:
-        if (piece := ledger.piece(index)) is not None:
-            return piece
-        segment = make_segment(index, cuts, encoder.roll, encoder.post, total)
-        assert segment is not None  # every cut lies inside the known timeline
-        try:
-            return await encoder.encode(
-                segment, sliced.input_args(segment.enc_start, segment.enc_end)
-            )
-        except FFmpegError as exc:
-            if changed := sliced.changed_sources():
-                message = f"{changed[0]} vanished or changed during the job"
-                raise DecodeError(changed[0], message) from exc
-            raise
+        if (piece := ledger.piece(index)) is None:
+            segment = make_segment(index, cuts, encoder.roll, encoder.post, total)
+            assert segment is not None  # every cut lies inside the known timeline
+            try:
+                piece = await encoder.encode(
+                    segment, sliced.input_args(segment.enc_start, segment.enc_end)
+                )
+            except FFmpegError as exc:
+                if changed := sliced.changed_sources():
+                    message = f"{changed[0]} vanished or changed during the job"
+                    raise DecodeError(changed[0], message) from exc
+                raise
+        await mux.add(index, piece)
+        return piece
 
     pieces = await all_or_nothing(one(k) for k in range(len(cuts)))
     return EncodedBook(_joined(pieces), sliced.file_starts, total, plan.encoder.priming, rate)
@@ -191,6 +205,7 @@ async def _encode_decoded(
     plan: BookPlan,
     work_dir: Path,
     encoder: _SegmentEncoder,
+    mux: InOrderMux,
     log: LogFn,
     segment_seconds: float | None,
 ) -> EncodedBook:
@@ -216,17 +231,20 @@ async def _encode_decoded(
 
     async def encode_segment(index: int) -> tuple[Path, int, int] | None:
         if (piece := ledger.piece(index)) is not None:
+            await mux.add(index, piece)
             return piece
         if index + 1 < len(cuts):
             await timeline.wait_for(cuts[index + 1] + post)
         segment = make_segment(index, cuts, roll, post, timeline.total)
         if segment is None:
+            await mux.add(index, None)
             return None
         source = timeline.input_url(segment.enc_start, segment.enc_end)
         inputs = ["-f", PCM_FORMAT, "-ar", str(rate), "-ac", str(channels), "-i", source]
         kept = await encoder.encode(segment, inputs)
         done.add(index)
         await timeline.release_before(_needed_from(cuts, done, roll))
+        await mux.add(index, kept)
         return kept
 
     def on_file(index: int, count: int) -> None:
@@ -262,6 +280,61 @@ async def _encode_decoded(
         await asyncio.gather(decoder, *tasks, return_exceptions=True)
         raise
     return EncodedBook(_joined(pieces), timeline.file_starts(), total, enc.priming, rate)
+
+
+class InOrderMux:
+    """Puts the kept frames of finished segments into the MP4 (mp4_adts_writer) in book
+    order while later segments still encode, so the container is ready as soon as the
+    last one is. Should the stream be one the writer cannot carry, it stops and the
+    caller muxes with ffmpeg (`finish` returns None)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._writer: AdtsMp4Writer | None = None
+        self._ready: dict[int, tuple[Path, int, int] | None] = {}
+        self._next = 0
+        self._failed = False
+        self._lock = asyncio.Lock()
+
+    async def add(self, index: int, piece: tuple[Path, int, int] | None) -> None:
+        """Segment `index` is finished (None: it lies past the end of the book)."""
+        self._ready[index] = piece
+        async with self._lock:
+            while self._next in self._ready:
+                ready = self._ready.pop(self._next)
+                self._next += 1
+                if ready is not None and not self._failed:
+                    await asyncio.to_thread(self._append, ready)
+
+    def _append(self, piece: tuple[Path, int, int]) -> None:
+        try:
+            if self._writer is None:
+                self._writer = AdtsMp4Writer(self.path)
+            self._writer.append_file(*piece)
+        except ADTSError:
+            self.abort()
+
+    async def finish(self, segments: int) -> Path | None:
+        """The finished MP4 of `segments` segments, or None when the stream is left for
+        ffmpeg to mux."""
+        async with self._lock:
+            if self._failed or self._writer is None or self._next != segments:
+                self.abort()
+                return None
+            try:
+                await asyncio.to_thread(self._writer.close)
+            except ADTSError:
+                self.abort()
+                return None
+            return self.path
+
+    def abort(self) -> None:
+        """Drop the unfinished MP4 (and add nothing more to it)."""
+        self._failed = True
+        if self._writer is not None:
+            self._writer.abort()
+            self._writer = None
+        self.path.unlink(missing_ok=True)
 
 
 def _needed_from(cuts: list[int], done: set[int], roll: int) -> int:

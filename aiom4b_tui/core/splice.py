@@ -13,6 +13,9 @@ from pathlib import Path
 FRAME = 1024  # samples per AAC frame
 ADTS_HEADER = 7
 MAX_SEGMENT_SECONDS = 300  # guided segments are at most this long
+# Sliced MP3 books: no PCM on disk to bound, so longer segments (fewer rolls and ffmpeg
+# starts); an interruption loses at most one such segment per slot.
+KNOWN_MAX_SEGMENT_SECONDS = 600
 
 
 class ADTSError(ValueError):
@@ -137,7 +140,7 @@ def plan_known_cuts(total: int, rate: int, slots: int, seconds: float | None = N
     floor = min(max(total / slots, 20 * rate), 60 * rate)
     cuts, position = [0], 0
     while True:
-        length = min(max((total - position) / slots, floor), MAX_SEGMENT_SECONDS * rate)
+        length = min(max((total - position) / slots, floor), KNOWN_MAX_SEGMENT_SECONDS * rate)
         position += max(FRAME, int(length) // FRAME * FRAME)
         if position >= total - 20 * rate:
             return cuts
