@@ -1,7 +1,8 @@
 """Carry out a BookPlan: one exact, gapless, chaptered, tagged .m4b, placed safely.
 
 Work happens in `<output dir>/.aiom4b-work-<work_name>/`: the AAC stream (encode.py),
-then the MP4 (ffmpeg `-c copy`), whose timing, chapters and brand are written by us
+put into an MP4 while it is encoded (mp4_adts_writer.py; the copy path: ffmpeg `-c copy`),
+whose timing, chapters and brand are written by us
 (mp4_book.py: an edit list from the first to the last real sample, QuickTime and Nero
 chapters), then tags and cover (mutagen). The result is checked before it is renamed
 into place.

@@ -2,7 +2,9 @@
 
 Encode path: the decoded timeline is cut into segments on 1024-sample edges; each is
 encoded with pre-roll (3 s) and post-roll (1 s), only the packets covering it are
-kept, and the muxer reads the kept bytes in order (notes/gapless-parallel-aac.md). Each
+kept (notes/gapless-parallel-aac.md), and they go into the MP4 in book order as soon as
+the segments before them are done (InOrderMux, mp4_adts_writer.py): when the last
+segment ends, the container is ready but for its header. Each
 segment is encoded to a temporary name, renamed when done and recorded in the work
 folder's manifest (work_ledger.py), so an interrupted run resumes from its finished
 segments with the same cuts. Copy path: AAC sources of one format are re-wrapped as
@@ -97,7 +99,7 @@ async def encode_gapless(
     """
     sliced = await asyncio.to_thread(slice_sources, plan)
     encoder = _SegmentEncoder(plan, work_dir, ffmpeg, pool, meter, ledger)
-    mux = InOrderMux(work_dir / MUXED_NAME)
+    mux = InOrderMux(work_dir / MUXED_NAME, encoder.frames)
     try:
         if sliced is not None:
             book = await _encode_sliced(plan, sliced, encoder, mux, log, segment_seconds)
@@ -126,6 +128,7 @@ class _SegmentEncoder:
         self.work_dir, self.ffmpeg, self.pool, self.meter = work_dir, ffmpeg, pool, meter
         self.ledger = ledger
         self.roll, self.post = segment_rolls(self.enc.sample_rate)
+        self.frames: dict[int, KeptFrames] = {}  # finished segments' frames, until muxed
 
     async def encode(self, segment: Segment, inputs: list[str]) -> tuple[Path, int, int]:
         """Encode `segment` from `inputs` (ffmpeg arguments giving its samples
@@ -147,10 +150,12 @@ class _SegmentEncoder:
             )
         seconds = segment.samples / enc.sample_rate
         # In a thread: the event loop meanwhile starts the next segment on the freed slot.
-        size, first, stop = await asyncio.to_thread(_kept_bytes, part, segment, enc.priming)
+        kept = await asyncio.to_thread(_kept_bytes, part, segment, enc.priming)
+        size, first, stop = kept.size, kept.first, kept.stop
         done = DoneSegment(index, name, size, first, stop, seconds, segment.samples)
         out = await self.ledger.finish_segment(part, done)
         self.meter.update(index, seconds)
+        self.frames[index] = kept  # the mux takes its frames from here, not from disk
         return out, first, stop
 
 
@@ -288,8 +293,9 @@ class InOrderMux:
     last one is. Should the stream be one the writer cannot carry, it stops and the
     caller muxes with ffmpeg (`finish` returns None)."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, frames: dict[int, KeptFrames]) -> None:
         self.path = path
+        self._frames = frames  # parsed by the encoder: no second read and parse
         self._writer: AdtsMp4Writer | None = None
         self._ready: dict[int, tuple[Path, int, int] | None] = {}
         self._next = 0
@@ -302,15 +308,21 @@ class InOrderMux:
         async with self._lock:
             while self._next in self._ready:
                 ready = self._ready.pop(self._next)
+                frames = self._frames.pop(self._next, None)
                 self._next += 1
                 if ready is not None and not self._failed:
-                    await asyncio.to_thread(self._append, ready)
+                    await asyncio.to_thread(self._append, ready, frames)
 
-    def _append(self, piece: tuple[Path, int, int]) -> None:
+    def _append(self, piece: tuple[Path, int, int], frames: KeptFrames | None) -> None:
         try:
             if self._writer is None:
                 self._writer = AdtsMp4Writer(self.path)
-            self._writer.append_file(*piece)
+            if frames is None:  # finished by an earlier run
+                self._writer.append_file(*piece)
+            else:
+                a, b = frames.first, frames.stop
+                starts = [o - a for o in frames.offsets[frames.first_frame : frames.stop_frame + 1]]
+                self._writer.append(frames.data[a:b], starts)
         except ADTSError:
             self.abort()
 
@@ -385,12 +397,35 @@ async def _until_decoded(decoder: asyncio.Future, tasks: list[asyncio.Future]) -
     decoder.result()
 
 
-def _kept_bytes(out: Path, segment: Segment, priming: int) -> tuple[int, int, int]:
-    """The segment file's size and the byte range [start, stop) the book keeps."""
+@dataclass(frozen=True)
+class KeptFrames:
+    """A finished segment file: its bytes, its frame offsets (plus the end), and the
+    frames [first_frame, stop_frame) the book keeps, at bytes [first, stop)."""
+
+    data: bytes
+    offsets: list[int]
+    first_frame: int
+    stop_frame: int
+
+    @property
+    def size(self) -> int:
+        return len(self.data)
+
+    @property
+    def first(self) -> int:
+        return self.offsets[self.first_frame]
+
+    @property
+    def stop(self) -> int:
+        return self.offsets[self.stop_frame]
+
+
+def _kept_bytes(out: Path, segment: Segment, priming: int) -> KeptFrames:
+    """The segment file's frames and the range of them the book keeps."""
     data = out.read_bytes()
     offsets = adts_frame_offsets(data)
     first, stop = kept_packets(segment, len(offsets) - 1, priming)
-    return len(data), offsets[first], offsets[stop]
+    return KeptFrames(data, offsets, first, stop)
 
 
 async def join_copy(
