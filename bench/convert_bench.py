@@ -17,6 +17,7 @@ of the first files). The rows are appended to bench/RESULTS.md (`--no-record`: n
     python bench/convert_bench.py --ffmpeg /opt/ffmpeg51/ffmpeg --layout both
     python bench/convert_bench.py --files 1 --minutes 2 --rounds 5   # small work
     python bench/convert_bench.py --trace /tmp/t.jsonl --routes ours  # one line per ffmpeg
+    python bench/convert_bench.py --base /work/main   # + route `base`: that checkout's engine
 """
 
 from __future__ import annotations
@@ -39,7 +40,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "RESULTS.md"
-ROUTES = ("single", "perfile", "ours")
+ROUTES = ("single", "perfile", "ours", "base")
 
 
 def make_source(ffmpeg: str, path: Path, seconds: float, index: int, codec: str) -> None:
@@ -124,9 +125,11 @@ def per_file(ffmpeg: str, sources: list[Path], work: Path, encoder: str, slots: 
     subprocess.run([*cmd, "-map", "0:a", "-c", "copy", str(work / "perfile.m4b")], check=True)
 
 
-def ours(ffmpeg: str, folder: Path, out: Path, encoder: str, slots: int) -> None:
-    """convert_folders in a child process (its imports and start are part of the cost)."""
-    cmd = [sys.executable, __file__, "--child", str(folder), str(out), "--ffmpeg", ffmpeg]
+def ours(ffmpeg: str, folder: Path, out: Path, encoder: str, slots: int, root: Path = ROOT) -> None:
+    """convert_folders in a child process (its imports and start are part of the cost),
+    from the checkout at `root` (another one: `--base`, to compare two versions)."""
+    script = root / "bench" / "convert_bench.py"
+    cmd = [sys.executable, str(script), "--child", str(folder), str(out), "--ffmpeg", ffmpeg]
     cmd += ["--encoder", encoder, "--slots", str(slots)]
     subprocess.run(cmd, check=True)
 
@@ -190,8 +193,9 @@ def bench_layout(
         "single": lambda: single_pass(ffmpeg, sources, work, args.encoder),
         "perfile": lambda: per_file(ffmpeg, sources, work, args.encoder, args.slots),
         "ours": lambda: ours(ffmpeg, folder, work / "out", args.encoder, args.slots),
+        "base": lambda: ours(ffmpeg, folder, work / "base", args.encoder, args.slots, args.base),
     }
-    chosen = [r for r in ROUTES if r in args.routes]
+    chosen = [r for r in ROUTES if r in args.routes and (r != "base" or args.base)]
     rows = []
     for round_ in range(args.rounds):
         order = chosen[round_ % len(chosen) :] + chosen[: round_ % len(chosen)]
@@ -223,7 +227,7 @@ def bench_layout(
             )
         single = got.get("single", (0.0, 0.0))[0]
         cells = []
-        for route in ROUTES:
+        for route in ROUTES if args.base else ROUTES[:-1]:
             if route not in got:
                 cells.append("")
                 continue
@@ -247,7 +251,11 @@ def record(rows: list[str], args: argparse.Namespace) -> None:
         f"ffmpeg {args.version}, {args.files} x {args.minutes:g} min MP3{one}, "
         f"encoder {args.encoder}, {args.slots} slots\n\n"
         "| started (UTC) | ffmpeg | layout | round (order) | load before/after | single pass "
-        "| per-file, `-c copy` join | ours |\n|---|---|---|---|---|---|---|---|\n"
+        "| per-file, `-c copy` join | ours |"
+        + (f" base ({args.base}) |" if args.base else "")
+        + "\n|---|---|---|---|---|---|---|---|"
+        + ("---|" if args.base else "")
+        + "\n"
     )
     with RESULTS.open("a") as out:
         out.write(header + "\n".join(rows) + "\n")
@@ -267,6 +275,9 @@ def main() -> None:
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
     parser.add_argument("--no-record", action="store_true", help="do not append to RESULTS.md")
     parser.add_argument("--trace", type=Path, help="log each ffmpeg run (JSON lines) here")
+    parser.add_argument(
+        "--base", type=Path, help="another checkout: its engine is the route `base` (before/after)"
+    )
     parser.add_argument("--child", nargs=2, metavar=("FOLDER", "OUT"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:

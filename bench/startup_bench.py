@@ -4,8 +4,10 @@ It times the code first on PYTHONPATH, else this checkout: `PYTHONPATH=/tmp/old 
 bench/startup_bench.py` times another version with the same interpreter and packages.
 
 Times, in fresh subprocesses, with a fresh data dir whose current SQLite database holds
-`--jobs` finished jobs (1,000 by default):
-  aiom4b --version, aiom4b --help, aiom4b jobs --limit 20, aiom4b stats,
+`--jobs` finished jobs (1,000 by default; `--with-options`: each with the options an
+`aiom4b add --output-dir DIR --author NAME` stores, so listing them decodes options):
+  aiom4b --version, aiom4b --help, aiom4b jobs --limit 20, aiom4b jobs --limit 20 --json,
+  aiom4b stats, aiom4b stats --json,
   and the TUI (`aiom4b LIBRARY` on an 80x24 pseudo-terminal): from exec to its first
   screen drawn ("tui": the jobs pane's title on the terminal) and to the first job row
   shown ("tui rows"), then `q`.
@@ -49,7 +51,9 @@ GOALS = {
     "--version": 0.15,
     "--help": 0.15,
     "jobs --limit 20": 0.5,
+    "jobs --limit 20 --json": 0.5,
     "stats": 0.5,
+    "stats --json": 0.5,
     "tui": 0.5,
     "tui rows": 0.5,
 }
@@ -64,7 +68,11 @@ def aiom4b_command() -> list[str]:
     return [str(script)] if script.is_file() else [sys.executable, "-m", "aiom4b_tui"]
 
 
-def seed(data_dir: Path, count: int) -> None:
+# The options `aiom4b add --output-dir /out --author NAME` stores (JobOptions as JSON).
+ADD_OPTIONS = '{"output_dir":"/out","tags":{"author":"Some Author"}}'
+
+
+def seed(data_dir: Path, count: int, *, with_options: bool = False) -> None:
     """A current database in `data_dir` holding `count` finished jobs (no worker starts)."""
     from aiom4b_tui.core.db import open_database
     from aiom4b_tui.core.models import JobDB, JobStatus
@@ -80,6 +88,7 @@ def seed(data_dir: Path, count: int) -> None:
             title=f"Book {n:05d}",
             output_file=f"/out/Book {n:05d}.m4b",
             progress=1.0,
+            options=ADD_OPTIONS if with_options else None,
             created_at=base + timedelta(minutes=n),
             updated_at=base + timedelta(minutes=n),
         )
@@ -208,30 +217,39 @@ def main() -> None:
     parser.add_argument("--jobs", type=int, default=1000, help="jobs in the database (1000)")
     parser.add_argument("--no-pyc", action="store_true", help="children write no bytecode")
     parser.add_argument("--no-tui", action="store_true", help="leave the TUI out")
-    parser.add_argument("--tui-only", action="store_true", help="time the TUI rows only")
+    parser.add_argument(
+        "--with-options", action="store_true", help="seeded jobs have options (as add stores)"
+    )
+    parser.add_argument(
+        "--only", help="time only these commands (comma-separated, e.g. 'stats,jobs --limit 20')"
+    )
     args = parser.parse_args()
     base = aiom4b_command()
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
         data_dir, library = root / "data", root / "library"
         library.mkdir()
-        seed(data_dir, args.jobs)
+        seed(data_dir, args.jobs, with_options=args.with_options)
         env = child_env(data_dir, None if args.no_pyc else root / "pycache")
         commands: dict[str, Callable[[], tuple[float, float]]] = {}
-        verbs = () if args.tui_only else ("--version", "--help", "jobs --limit 20", "stats")
-        for name in verbs:
+        plain = ("--version", "--help", "jobs --limit 20", "jobs --limit 20 --json", "stats")
+        for name in (*plain, "stats --json"):
             argv = [*base, *name.split()]
             commands[name] = lambda argv=argv: run_plain(argv, env)
         if not args.no_tui:
             tui = [*base, str(library)]
             commands["tui"] = lambda: run_tui(tui, env, FIRST_SCREEN_MARK)
             commands["tui rows"] = lambda: run_tui(tui, env, FIRST_ROW_MARK)
+        if args.only:
+            wanted = [name.strip() for name in args.only.split(",")]
+            commands = {name: commands[name] for name in wanted}
         load_before = os.getloadavg()[0]
         times = measure(commands, args.runs)
         load_after = os.getloadavg()[0]
         shutil.rmtree(root / "pycache", ignore_errors=True)
     bytecode = "no .pyc (PYTHONDONTWRITEBYTECODE=1)" if args.no_pyc else ".pyc cached"
-    print(f"{' '.join(base)}; {args.jobs} jobs; median of {args.runs}; {bytecode}")
+    options = ", with options" if args.with_options else ""
+    print(f"{' '.join(base)}; {args.jobs} jobs{options}; median of {args.runs}; {bytecode}")
     print(f"load average (1 min) {load_before:.1f} before, {load_after:.1f} after")
     report(times)
 

@@ -1,15 +1,14 @@
 """What the verbs share when they run: settings, the database, errors as sentences, output
-(the parser's part, and CliError, live in cli/args.py)."""
+(the parser's part, and CliError, live in cli/args.py; the JSON output in
+cli/json_output.py)."""
 
 from __future__ import annotations
 
 import argparse
-import json
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +27,7 @@ from aiom4b_tui.cli.args import (
     positive_int,
 )
 from aiom4b_tui.cli.cli_settings import load_cli_settings
+from aiom4b_tui.cli.json_output import iso_time, print_json
 from aiom4b_tui.core.db import Database, open_settings_database
 from aiom4b_tui.core.db_errors import explain
 from aiom4b_tui.core.jobs import AmbiguousJobIdError, JobNotFoundError, JobService
@@ -53,15 +53,6 @@ def validation_message(exc: ValidationError) -> str:
         where = " ".join(w for w in words if w)
         parts.append(f"{where}: {message}" if where else message)
     return "; ".join(parts)
-
-
-def iso_time(value: datetime | None) -> str | None:
-    """The one timestamp format of every JSON output: ISO 8601 in UTC, ending in 'Z'
-    ("2026-11-30T10:46:41.123456Z"). Naive datetimes (as SQLite returns them) are UTC."""
-    if value is None:
-        return None
-    aware = value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
-    return aware.replace(tzinfo=None).isoformat() + "Z"
 
 
 @dataclass
@@ -120,27 +111,6 @@ def find_job(service: JobService, id_or_prefix: str) -> JobDB:
         return service.find_job(id_or_prefix)
     except (JobNotFoundError, AmbiguousJobIdError) as exc:
         raise CliError(str(exc), EXIT_USAGE) from exc
-
-
-def _json_default(value: Any) -> Any:
-    if isinstance(value, datetime):
-        return iso_time(value)
-    return str(value)
-
-
-def _escape_controls(text: str) -> str:
-    # json.dumps escapes C0 controls itself; DEL, C1 controls (a lone CSI is an escape
-    # sequence on some terminals) and text-reordering marks are escaped here.
-    return "".join(
-        f"\\u{ord(ch):04x}" if 0x7F <= ord(ch) <= 0x9F or 0x202A <= ord(ch) <= 0x202E else ch
-        for ch in text
-    )
-
-
-def print_json(data: Any) -> None:
-    """Print `data` as indented JSON (datetimes as iso_time, paths and ids as strings);
-    no control character is printed raw (all are JSON escapes)."""
-    print(_escape_controls(json.dumps(data, indent=2, default=_json_default, ensure_ascii=False)))
 
 
 # The light names of cli/args.py stay importable from here too.

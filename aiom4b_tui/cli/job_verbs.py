@@ -1,8 +1,8 @@
-"""Verbs on the job database: stats, jobs, add, rm, clear, db backup.
+"""Verbs that change the job database: add, rm, clear, db backup (`stats` and `jobs`,
+which only read it, are in cli/listing_verbs.py).
 
-Their parsers are in cli/verb_parsers.py. `stats` and `jobs` answer at once, so what
-only `add`, `rm` and `db backup` need (the engine's folder check, the worker control,
-pg_dump) is imported in the function that uses it.
+Their parsers are in cli/verb_parsers.py. What only one verb needs (the engine's folder
+check, the worker control, pg_dump) is imported in the function that uses it.
 
 Text that comes from files or rows (titles from tags, folder and file names) is printed
 through safe_text.visible: an escape sequence in a tag never reaches the terminal live.
@@ -13,7 +13,7 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TextIO
 
 from pydantic import ValidationError
 
@@ -26,69 +26,10 @@ from aiom4b_tui.cli.common import (
     print_json,
     validation_message,
 )
+from aiom4b_tui.cli.listing_verbs import job_json
 from aiom4b_tui.cli.output_exists import output_folder_note, settle_existing
-from aiom4b_tui.core.models import ConversionJob, JobCreate, JobStatus
+from aiom4b_tui.core.models import JobCreate, JobStatus
 from aiom4b_tui.core.safe_text import visible
-
-
-def _job_line(job: ConversionJob) -> str:
-    created = f"{job.created_at:%Y-%m-%d %H:%M}"
-    progress = f" {job.progress:4.0%}" if job.status is JobStatus.RUNNING else ""
-    output = f"  -> {visible(job.output_file)}" if job.output_file else ""
-    failed = job.status is JobStatus.FAILED and job.reason
-    reason = f"  ({visible(job.reason or '')})" if failed else ""
-    word = "done" if job.status is JobStatus.COMPLETED and not job.problem else job.status_text
-    title = visible(job.display_title)
-    return f"{str(job.id)[:8]}  {visible(word):<9} {created}{progress}  {title}{output}{reason}"
-
-
-def job_json(job: ConversionJob) -> dict[str, Any]:
-    """A job for --json output (timestamps in the one format of cli.common.iso_time)."""
-    return job.model_dump()
-
-
-def cmd_stats(args: argparse.Namespace) -> int:
-    """Jobs per status, database size, oldest and newest job."""
-    with open_context(args) as ctx:
-        counts = ctx.service.count_by_status()
-        unknown = ctx.service.unknown_statuses()
-        oldest, newest = ctx.service.time_range()
-        size = ctx.db.size_bytes()
-        stats: dict[str, Any] = {
-            "database": ctx.db.display_name,
-            "database_bytes": size,
-            "jobs": {s.value: n for s, n in counts.items()},
-            "bad_rows": unknown,  # status text this version does not know -> count
-            "total": sum(counts.values()) + sum(unknown.values()),
-            "oldest": oldest,
-            "newest": newest,
-        }
-    if args.json:
-        print_json(stats)
-        return EXIT_OK
-    print(f"database  {visible(stats['database'])} ({size / 1024:.0f} KiB)")
-    for status, count in stats["jobs"].items():
-        print(f"{status:<10}{count}")
-    for status, count in unknown.items():
-        print(f"bad row: status {visible(repr(status))}: {count}")
-    print(f"{'total':<10}{stats['total']}")
-    print(f"oldest    {oldest:%Y-%m-%d %H:%M:%S}" if oldest else "oldest    -")
-    print(f"newest    {newest:%Y-%m-%d %H:%M:%S}" if newest else "newest    -")
-    return EXIT_OK
-
-
-def cmd_jobs(args: argparse.Namespace) -> int:
-    """List jobs, newest first."""
-    status = JobStatus(args.status) if args.status is not None else None
-    with open_context(args) as ctx:
-        rows = ctx.service.get_jobs(status=status, limit=args.limit, offset=args.offset)
-        jobs = [ctx.service.to_conversion_job(row) for row in rows]
-    if args.json:
-        print_json([job_json(job) for job in jobs])
-    else:
-        for job in jobs:
-            print(_job_line(job))
-    return EXIT_OK
 
 
 def cmd_add(args: argparse.Namespace) -> int:

@@ -93,7 +93,7 @@ def _register_job_verbs(verbs: Any) -> None:
     p = verbs.add_parser("stats", help="jobs per status, database size, oldest and newest job")
     add_data_dir(p)
     add_json(p)
-    p.set_defaults(func=VerbCommand("job_verbs", "cmd_stats"))
+    p.set_defaults(func=VerbCommand("listing_verbs", "cmd_stats"))
 
     p = verbs.add_parser("jobs", help="list jobs, newest first")
     add_data_dir(p)
@@ -106,7 +106,7 @@ def _register_job_verbs(verbs: Any) -> None:
     )
     p.add_argument("--limit", type=nonnegative_int, default=50)
     p.add_argument("--offset", type=nonnegative_int, default=0)
-    p.set_defaults(func=VerbCommand("job_verbs", "cmd_jobs"))
+    p.set_defaults(func=VerbCommand("listing_verbs", "cmd_jobs"))
 
     p = verbs.add_parser("add", help="queue one book made of the given folders, in order")
     add_data_dir(p)

@@ -1,7 +1,8 @@
 """Carry out a BookPlan: one exact, gapless, chaptered, tagged .m4b, placed safely.
 
 Work happens in `<output dir>/.aiom4b-work-<work_name>/`: the AAC stream (encode.py),
-then the MP4 (ffmpeg `-c copy`), whose timing, chapters and brand are written by us
+put into an MP4 while it is encoded (mp4_adts_writer.py; the copy path: ffmpeg `-c copy`),
+whose timing, chapters and brand are written by us
 (mp4_book.py: an edit list from the first to the last real sample, QuickTime and Nero
 chapters), then tags and cover (mutagen). The result is checked before it is renamed
 into place.
@@ -322,8 +323,11 @@ async def _convert_in(
     encoded_at = time.monotonic()
     starts = chapter_starts(plan, book)
     result = work / "book.m4b"
-    async with pool.slot() as cpus:  # one core: its threads hand packets on, not across
-        await _mux(ffmpeg, book, plan, starts, work, result, cpus)
+    if book.mp4 is not None:  # written while the segments encoded (mp4_adts_writer)
+        await _mux(ffmpeg, book, plan, starts, work, result, None)
+    else:
+        async with pool.slot() as cpus:  # one core: its threads hand packets on, not across
+            await _mux(ffmpeg, book, plan, starts, work, result, cpus)
     cover = await asyncio.to_thread(cover_bytes, plan, work)
     await asyncio.to_thread(write_mp4_tags, result, plan.tags, cover)
     await asyncio.to_thread(verify_result, result, book, plan, starts)
@@ -354,10 +358,11 @@ async def _mux(
     cpus: frozenset[int] | None,
 ) -> None:
     """Wrap the ADTS stream in MP4 (ffmpeg), then write the timing and chapters (ours)."""
-    raw = work / "audio.m4a"
-    args = ["-f", "aac", "-i", book.adts, "-map", "0:a", "-map_metadata", "-1"]
-    args += ["-map_chapters", "-1", "-c", "copy", "-f", "ipod", str(raw)]
-    await run_ffmpeg(ffmpeg, args, what="writing the .m4b", cwd=work, cpus=cpus)
+    raw = book.mp4 or work / "audio.m4a"
+    if book.mp4 is None:
+        args = ["-f", "aac", "-i", book.adts, "-map", "0:a", "-map_metadata", "-1"]
+        args += ["-map_chapters", "-1", "-c", "copy", "-f", "ipod", str(raw)]
+        await run_ffmpeg(ffmpeg, args, what="writing the .m4b", cwd=work, cpus=cpus)
     titles = [c.title for c in plan.chapters]
     await asyncio.to_thread(
         finish_book,

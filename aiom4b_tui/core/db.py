@@ -22,16 +22,17 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlmodel import Session
 
+from aiom4b_tui.core.data_location import DB_FILE as DB_FILE
 from aiom4b_tui.core.db_url import is_postgres, redact_text, redact_url, sqlite_url
+from aiom4b_tui.core.job_reading import SCHEMA_REVISION as SCHEMA_REVISION
+from aiom4b_tui.core.job_reading import sqlite_size
 from aiom4b_tui.core.settings import ensure_private_dir
 
-DB_FILE = "aiom4b.db"
 BUSY_TIMEOUT_MS = 30_000
 BUSY_TIMEOUT_ENV = "AIOM4B_DB_BUSY_TIMEOUT"
 _IMMEDIATE = "aiom4b_immediate"
-# The newest revision in migrations/versions (Alembic's head), known without importing
-# Alembic; tests/unit/test_schema_revision.py holds it equal to Alembic's head.
-SCHEMA_REVISION = "0004"
+# SCHEMA_REVISION (Alembic's head, known without Alembic) lives in core/job_reading.py,
+# which reads a current database without SQLAlchemy.
 
 # The seed's pragmas (DATABASE.md); the busy timeout follows them on every connection.
 PRAGMAS = (
@@ -177,8 +178,7 @@ class Database:
             with self.engine.connect() as conn:
                 query = text("SELECT pg_database_size(current_database())")
                 return int(conn.execute(query).scalar_one())
-        folder, name = self.path.parent, self.path.name
-        return sum(p.stat().st_size for p in folder.glob(name + "*") if p.is_file())
+        return sqlite_size(self.path)
 
     def has_table(self, name: str) -> bool:
         """True when the database has a table of that name."""

@@ -2,7 +2,9 @@
 
 Encode path: the decoded timeline is cut into segments on 1024-sample edges; each is
 encoded with pre-roll (3 s) and post-roll (1 s), only the packets covering it are
-kept, and the muxer reads the kept bytes in order (notes/gapless-parallel-aac.md). Each
+kept (notes/gapless-parallel-aac.md), and they go into the MP4 in book order as soon as
+the segments before them are done (InOrderMux, mp4_adts_writer.py): when the last
+segment ends, the container is ready but for its header. Each
 segment is encoded to a temporary name, renamed when done and recorded in the work
 folder's manifest (work_ledger.py), so an interrupted run resumes from its finished
 segments with the same cuts. Copy path: AAC sources of one format are re-wrapped as
@@ -23,12 +25,14 @@ from typing import TypeVar
 
 from aiom4b_tui.core.aac_config import adts_problems, adts_refusal
 from aiom4b_tui.core.ffmpeg import FFmpegError, FFmpegPool, run_ffmpeg
+from aiom4b_tui.core.mp4_adts_writer import AdtsMp4Writer
 from aiom4b_tui.core.mp4_priming import mp4_priming
 from aiom4b_tui.core.plan import BookPlan
 from aiom4b_tui.core.progress_meter import ProgressMeter
 from aiom4b_tui.core.sliced_input import SlicedSources, slice_sources
 from aiom4b_tui.core.splice import (
     FRAME,
+    ADTSError,
     Segment,
     adts_frame_offsets,
     kept_packets,
@@ -43,6 +47,7 @@ from aiom4b_tui.core.work_manifest import DoneSegment
 T = TypeVar("T")
 PRE_ROLL_SECONDS = 3.0
 POST_ROLL_SECONDS = 1.0
+MUXED_NAME = "audio.m4a"
 LogFn = Callable[[str], None]
 
 
@@ -60,6 +65,7 @@ class EncodedBook:
     total: int  # samples the result should decode to (without the last frame's padding)
     priming: int
     rate: int
+    mp4: Path | None = None  # the stream already in an MP4 (mp4_adts_writer), if it is
 
 
 async def all_or_nothing(aws: Iterable[Awaitable[T]]) -> list[T]:
@@ -93,9 +99,17 @@ async def encode_gapless(
     """
     sliced = await asyncio.to_thread(slice_sources, plan)
     encoder = _SegmentEncoder(plan, work_dir, ffmpeg, pool, meter, ledger)
-    if sliced is not None:
-        return await _encode_sliced(plan, sliced, encoder, log, segment_seconds)
-    return await _encode_decoded(plan, work_dir, encoder, log, segment_seconds)
+    mux = InOrderMux(work_dir / MUXED_NAME, encoder.frames)
+    try:
+        if sliced is not None:
+            book = await _encode_sliced(plan, sliced, encoder, mux, log, segment_seconds)
+        else:
+            book = await _encode_decoded(plan, work_dir, encoder, mux, log, segment_seconds)
+        muxed = await mux.finish(len(ledger.manifest.cuts or []))
+    except BaseException:
+        await asyncio.shield(asyncio.to_thread(mux.abort))
+        raise
+    return dataclasses.replace(book, mp4=muxed)
 
 
 class _SegmentEncoder:
@@ -114,6 +128,7 @@ class _SegmentEncoder:
         self.work_dir, self.ffmpeg, self.pool, self.meter = work_dir, ffmpeg, pool, meter
         self.ledger = ledger
         self.roll, self.post = segment_rolls(self.enc.sample_rate)
+        self.frames: dict[int, KeptFrames] = {}  # finished segments' frames, until muxed
 
     async def encode(self, segment: Segment, inputs: list[str]) -> tuple[Path, int, int]:
         """Encode `segment` from `inputs` (ffmpeg arguments giving its samples
@@ -135,10 +150,12 @@ class _SegmentEncoder:
             )
         seconds = segment.samples / enc.sample_rate
         # In a thread: the event loop meanwhile starts the next segment on the freed slot.
-        size, first, stop = await asyncio.to_thread(_kept_bytes, part, segment, enc.priming)
+        kept = await asyncio.to_thread(_kept_bytes, part, segment, enc.priming)
+        size, first, stop = kept.size, kept.first, kept.stop
         done = DoneSegment(index, name, size, first, stop, seconds, segment.samples)
         out = await self.ledger.finish_segment(part, done)
         self.meter.update(index, seconds)
+        self.frames[index] = kept  # the mux takes its frames from here, not from disk
         return out, first, stop
 
 
@@ -156,6 +173,7 @@ async def _encode_sliced(
     plan: BookPlan,
     sliced: SlicedSources,
     encoder: _SegmentEncoder,
+    mux: InOrderMux,
     log: LogFn,
     segment_seconds: float | None,
 ) -> EncodedBook:
@@ -169,19 +187,20 @@ async def _encode_sliced(
     )
 
     async def one(index: int) -> tuple[Path, int, int]:
-        if (piece := ledger.piece(index)) is not None:
-            return piece
-        segment = make_segment(index, cuts, encoder.roll, encoder.post, total)
-        assert segment is not None  # every cut lies inside the known timeline
-        try:
-            return await encoder.encode(
-                segment, sliced.input_args(segment.enc_start, segment.enc_end)
-            )
-        except FFmpegError as exc:
-            if changed := sliced.changed_sources():
-                message = f"{changed[0]} vanished or changed during the job"
-                raise DecodeError(changed[0], message) from exc
-            raise
+        if (piece := ledger.piece(index)) is None:
+            segment = make_segment(index, cuts, encoder.roll, encoder.post, total)
+            assert segment is not None  # every cut lies inside the known timeline
+            try:
+                piece = await encoder.encode(
+                    segment, sliced.input_args(segment.enc_start, segment.enc_end)
+                )
+            except FFmpegError as exc:
+                if changed := sliced.changed_sources():
+                    message = f"{changed[0]} vanished or changed during the job"
+                    raise DecodeError(changed[0], message) from exc
+                raise
+        await mux.add(index, piece)
+        return piece
 
     pieces = await all_or_nothing(one(k) for k in range(len(cuts)))
     return EncodedBook(_joined(pieces), sliced.file_starts, total, plan.encoder.priming, rate)
@@ -191,6 +210,7 @@ async def _encode_decoded(
     plan: BookPlan,
     work_dir: Path,
     encoder: _SegmentEncoder,
+    mux: InOrderMux,
     log: LogFn,
     segment_seconds: float | None,
 ) -> EncodedBook:
@@ -216,17 +236,20 @@ async def _encode_decoded(
 
     async def encode_segment(index: int) -> tuple[Path, int, int] | None:
         if (piece := ledger.piece(index)) is not None:
+            await mux.add(index, piece)
             return piece
         if index + 1 < len(cuts):
             await timeline.wait_for(cuts[index + 1] + post)
         segment = make_segment(index, cuts, roll, post, timeline.total)
         if segment is None:
+            await mux.add(index, None)
             return None
         source = timeline.input_url(segment.enc_start, segment.enc_end)
         inputs = ["-f", PCM_FORMAT, "-ar", str(rate), "-ac", str(channels), "-i", source]
         kept = await encoder.encode(segment, inputs)
         done.add(index)
         await timeline.release_before(_needed_from(cuts, done, roll))
+        await mux.add(index, kept)
         return kept
 
     def on_file(index: int, count: int) -> None:
@@ -262,6 +285,68 @@ async def _encode_decoded(
         await asyncio.gather(decoder, *tasks, return_exceptions=True)
         raise
     return EncodedBook(_joined(pieces), timeline.file_starts(), total, enc.priming, rate)
+
+
+class InOrderMux:
+    """Puts the kept frames of finished segments into the MP4 (mp4_adts_writer) in book
+    order while later segments still encode, so the container is ready as soon as the
+    last one is. Should the stream be one the writer cannot carry, it stops and the
+    caller muxes with ffmpeg (`finish` returns None)."""
+
+    def __init__(self, path: Path, frames: dict[int, KeptFrames]) -> None:
+        self.path = path
+        self._frames = frames  # parsed by the encoder: no second read and parse
+        self._writer: AdtsMp4Writer | None = None
+        self._ready: dict[int, tuple[Path, int, int] | None] = {}
+        self._next = 0
+        self._failed = False
+        self._lock = asyncio.Lock()
+
+    async def add(self, index: int, piece: tuple[Path, int, int] | None) -> None:
+        """Segment `index` is finished (None: it lies past the end of the book)."""
+        self._ready[index] = piece
+        async with self._lock:
+            while self._next in self._ready:
+                ready = self._ready.pop(self._next)
+                frames = self._frames.pop(self._next, None)
+                self._next += 1
+                if ready is not None and not self._failed:
+                    await asyncio.to_thread(self._append, ready, frames)
+
+    def _append(self, piece: tuple[Path, int, int], frames: KeptFrames | None) -> None:
+        try:
+            if self._writer is None:
+                self._writer = AdtsMp4Writer(self.path)
+            if frames is None:  # finished by an earlier run
+                self._writer.append_file(*piece)
+            else:
+                a, b = frames.first, frames.stop
+                starts = [o - a for o in frames.offsets[frames.first_frame : frames.stop_frame + 1]]
+                self._writer.append(frames.data[a:b], starts)
+        except ADTSError:
+            self.abort()
+
+    async def finish(self, segments: int) -> Path | None:
+        """The finished MP4 of `segments` segments, or None when the stream is left for
+        ffmpeg to mux."""
+        async with self._lock:
+            if self._failed or self._writer is None or self._next != segments:
+                self.abort()
+                return None
+            try:
+                await asyncio.to_thread(self._writer.close)
+            except ADTSError:
+                self.abort()
+                return None
+            return self.path
+
+    def abort(self) -> None:
+        """Drop the unfinished MP4 (and add nothing more to it)."""
+        self._failed = True
+        if self._writer is not None:
+            self._writer.abort()
+            self._writer = None
+        self.path.unlink(missing_ok=True)
 
 
 def _needed_from(cuts: list[int], done: set[int], roll: int) -> int:
@@ -312,12 +397,35 @@ async def _until_decoded(decoder: asyncio.Future, tasks: list[asyncio.Future]) -
     decoder.result()
 
 
-def _kept_bytes(out: Path, segment: Segment, priming: int) -> tuple[int, int, int]:
-    """The segment file's size and the byte range [start, stop) the book keeps."""
+@dataclass(frozen=True)
+class KeptFrames:
+    """A finished segment file: its bytes, its frame offsets (plus the end), and the
+    frames [first_frame, stop_frame) the book keeps, at bytes [first, stop)."""
+
+    data: bytes
+    offsets: list[int]
+    first_frame: int
+    stop_frame: int
+
+    @property
+    def size(self) -> int:
+        return len(self.data)
+
+    @property
+    def first(self) -> int:
+        return self.offsets[self.first_frame]
+
+    @property
+    def stop(self) -> int:
+        return self.offsets[self.stop_frame]
+
+
+def _kept_bytes(out: Path, segment: Segment, priming: int) -> KeptFrames:
+    """The segment file's frames and the range of them the book keeps."""
     data = out.read_bytes()
     offsets = adts_frame_offsets(data)
     first, stop = kept_packets(segment, len(offsets) - 1, priming)
-    return len(data), offsets[first], offsets[stop]
+    return KeptFrames(data, offsets, first, stop)
 
 
 async def join_copy(

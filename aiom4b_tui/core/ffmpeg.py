@@ -110,9 +110,10 @@ def ffmpeg_encoders(ffmpeg: str) -> frozenset[str]:
 class FFmpegPool:
     """At most `size` ffmpeg processes at once, shared by every book converting.
 
-    When the pool has one slot per CPU it may use, each slot's ffmpeg is pinned to its
-    own CPU: ffmpeg's pipeline threads (demuxer, decoder, filters, encoder, muxer) then
-    hand frames to each other on one core instead of waking each other across cores.
+    With two slots or more, each slot's ffmpeg is pinned to a CPU of its own (round the
+    CPUs this process may use): ffmpeg's pipeline threads (demuxer, decoder, filters,
+    encoder, muxer) then hand frames to each other on one core instead of waking each
+    other across cores, and the terminal's session keeps getting the CPU at once.
     Measured with two encoders on 2 cores (two runs each): about a third less system
     time, and about 2 % less wall time (bench/RESULTS.md).
     """
@@ -149,14 +150,21 @@ class FFmpegPool:
 
 
 def _cpus_per_slot(size: int) -> list[frozenset[int]] | None:
-    """One CPU per slot when the slots match the CPUs this process may use, else None."""
+    """One CPU per slot, round the CPUs this process may use; None for a single slot
+    or a single CPU (nothing to spread).
+
+    Every slot is pinned, more slots than CPUs included: two unpinned ffmpeg 9
+    processes (each a handful of pipeline threads) in a worker's session stalled a
+    10 ms sleep loop in another session for 2-18 s on this machine's kernel; pinned,
+    at most 2 ms (bench/RESULTS.md, "Why the keys stalled").
+    """
     try:
         usable = sorted(os.sched_getaffinity(0))
     except (AttributeError, OSError):  # not Linux
         return None
-    if size < 2 or size != len(usable):
+    if size < 2 or len(usable) < 2:
         return None
-    return [frozenset({cpu}) for cpu in usable]
+    return [frozenset({usable[index % len(usable)]}) for index in range(size)]
 
 
 def base_args(ffmpeg: str) -> list[str]:

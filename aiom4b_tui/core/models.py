@@ -1,4 +1,6 @@
-"""The job data: `JobStatus`, the `jobs` table (`JobDB`) and the pydantic models around it.
+"""The job data: the `jobs` table (`JobDB`) and the pydantic models around it; `JobStatus`
+lives in core/job_status.py and the decoding of a row's fields in core/job_fields.py (both
+re-exported here), so the light read path shares them without SQLModel.
 
 The table and its seed columns follow `shared/seed/DATABASE.md`; the columns after
 `updated_at` are the product's extensions (added by migration 0002).
@@ -10,9 +12,7 @@ wrong with it (`JobDB.problem()`), instead of failing every read of the table.
 
 from __future__ import annotations
 
-import json
 from datetime import UTC, datetime
-from enum import Enum
 from pathlib import Path
 from typing import Any
 from uuid import UUID, uuid4
@@ -22,52 +22,16 @@ from pydantic import BaseModel, Field, field_validator
 from sqlmodel import Field as SQLField
 from sqlmodel import SQLModel
 
+from aiom4b_tui.core.job_fields import BadRowError as BadRowError
+from aiom4b_tui.core.job_fields import decode_folders, decode_options, display_title, row_problem
+from aiom4b_tui.core.job_status import FINISHED_STATUSES as FINISHED_STATUSES
+from aiom4b_tui.core.job_status import JobStatus, UnknownStatus, read_status, status_text
 from aiom4b_tui.core.options import JobOptions
 
 
 def utcnow() -> datetime:
     """The current time, in UTC, timezone-aware (the database keeps UTC)."""
     return datetime.now(UTC)
-
-
-class JobStatus(str, Enum):
-    """Job status enumeration."""
-
-    QUEUED = "queued"
-    RUNNING = "running"
-    COMPLETED = "completed"
-    FAILED = "failed"
-    CANCELLED = "cancelled"
-
-    @property
-    def finished(self) -> bool:
-        """True for the statuses a job ends in."""
-        return self in FINISHED_STATUSES
-
-
-FINISHED_STATUSES = frozenset({JobStatus.COMPLETED, JobStatus.FAILED, JobStatus.CANCELLED})
-
-
-class UnknownStatus(str):
-    """A status read from a row that this version does not know ('bogus', or a newer
-    version's). Never equal to a JobStatus, so no claim or transition takes the row."""
-
-    @property
-    def value(self) -> str:
-        """The text stored, as JobStatus.value gives it."""
-        return str(self)
-
-    @property
-    def finished(self) -> bool:
-        """Unknown statuses are not finished (clear never removes such a row)."""
-        return False
-
-    def __repr__(self) -> str:
-        return f"UnknownStatus({str(self)!r})"
-
-
-class BadRowError(ValueError):
-    """A row's field cannot be decoded (hand-edited, or written by another version)."""
 
 
 class _StatusType(sa.types.TypeDecorator[Any]):
@@ -86,12 +50,7 @@ class _StatusType(sa.types.TypeDecorator[Any]):
         return JobStatus(value).value
 
     def process_result_value(self, value: Any, dialect: Any) -> JobStatus | UnknownStatus | None:
-        if value is None:
-            return None
-        try:
-            return JobStatus(value)
-        except ValueError:
-            return UnknownStatus(value)
+        return None if value is None else read_status(value)
 
 
 def _status_column() -> Any:
@@ -131,42 +90,16 @@ class JobDB(SQLModel, table=True):
 
     def folders(self) -> list[Path]:
         """The input folders, decoded from their JSON; BadRowError when they do not."""
-        try:
-            value = json.loads(self.input_folders)
-        except (TypeError, ValueError) as exc:
-            raise BadRowError(f"input_folders is not JSON ({_short(self.input_folders)})") from exc
-        if not isinstance(value, list) or not all(isinstance(p, str) and p for p in value):
-            raise BadRowError(f"input_folders is not a list of paths ({_short(value)})")
-        if not value:
-            raise BadRowError("input_folders is empty")
-        return [Path(p) for p in value]
+        return decode_folders(self.input_folders)
 
     def job_options(self) -> JobOptions:
         """The job's options, decoded from their JSON (defaults when none); BadRowError
         when they do not decode."""
-        if not self.options:
-            return JobOptions()
-        try:
-            return JobOptions.model_validate_json(self.options)
-        except ValueError as exc:  # pydantic's ValidationError is one
-            raise BadRowError(f"options cannot be read ({_short(self.options)})") from exc
+        return decode_options(self.options)
 
     def problem(self) -> str | None:
         """What is wrong with this row ("status 'bogus'", ...), None when it is sound."""
-        problems = []
-        if not isinstance(self.status, JobStatus):
-            problems.append(f"status {str(self.status)!r}")
-        for read in (self.folders, self.job_options):
-            try:
-                read()
-            except BadRowError as exc:
-                problems.append(str(exc))
-        return "; ".join(problems) or None
-
-
-def _short(value: object, limit: int = 40) -> str:
-    text = repr(value) if not isinstance(value, str) else value
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+        return row_problem(self.status, self.input_folders, self.options)
 
 
 class WorkerDB(SQLModel, table=True):
@@ -289,16 +222,12 @@ class ConversionJob(BaseModel):
     @property
     def status_text(self) -> str:
         """The status's value, or "bad row: …" for a row that cannot be read fully."""
-        if self.problem:
-            return f"bad row: {self.problem}"
-        return self.status.value if self.status else "?"
+        return status_text(self.status, self.problem)
 
     @property
     def display_title(self) -> str:
         """The title, else the first folder's name."""
-        if self.title:
-            return self.title
-        return self.input_folders[0].name if self.input_folders else str(self.id)
+        return display_title(self.title, self.input_folders, self.id)
 
 
 class LookupCacheDB(SQLModel, table=True):

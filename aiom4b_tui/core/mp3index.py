@@ -12,6 +12,7 @@ decodes the file the ordinary way.
 
 from __future__ import annotations
 
+import functools
 import mmap
 from array import array
 from dataclasses import dataclass
@@ -29,25 +30,26 @@ _BITRATES = {
 _RATES = {3: (44100, 48000, 32000), 2: (22050, 24000, 16000), 0: (11025, 12000, 8000)}
 
 
-def _frame_sizes() -> list[int]:
-    """Frame size in bytes for header bytes 1 and 2 (as b1 << 8 | b2); 0 = not Layer III."""
-    sizes = [0] * 65536
-    for key in range(65536):
-        b1, b2 = key >> 8, key & 0xFF
-        version, layer = (b1 >> 3) & 3, (b1 >> 1) & 3
+@functools.cache
+def _frame_sizes(b1: int) -> tuple[int, ...]:
+    """Frame size in bytes for each header byte 2, given header byte 1; 0 = not Layer III.
+
+    Built per byte 1 when first needed (a book uses one or two): the whole table of 65536
+    took longer to build at import than indexing a 5-minute file.
+    """
+    sizes = [0] * 256
+    version, layer = (b1 >> 3) & 3, (b1 >> 1) & 3
+    if (b1 & 0xE0) != 0xE0 or version == 1 or layer != 1:
+        return tuple(sizes)
+    mpeg1 = version == 3
+    for b2 in range(256):
         bitrate_index, rate_index = b2 >> 4, (b2 >> 2) & 3
-        if (b1 & 0xE0) != 0xE0 or version == 1 or layer != 1:
-            continue
         if bitrate_index in (0, 15) or rate_index == 3:  # free format, reserved
             continue
-        mpeg1 = version == 3
         bitrate = _BITRATES[mpeg1][bitrate_index] * 1000
         rate = _RATES[version][rate_index]
-        sizes[key] = (144 if mpeg1 else 72) * bitrate // rate + ((b2 >> 1) & 1)
-    return sizes
-
-
-_SIZES = _frame_sizes()
+        sizes[b2] = (144 if mpeg1 else 72) * bitrate // rate + ((b2 >> 1) & 1)
+    return tuple(sizes)
 
 
 @dataclass(frozen=True)
@@ -166,7 +168,7 @@ def _frame_offsets(mm: mmap.mmap, pos: int, shape: tuple[int, int, bool], into: 
     on the header byte that carries bitrate, rate and padding, the rest compared as is.
     """
     b1, rate_bits, mono = shape
-    row = _SIZES[b1 << 8 : (b1 << 8) + 256]
+    row = _frame_sizes(b1)
     sizes = [n if (b2 & 0x0C) == rate_bits else 0 for b2, n in enumerate(row)]
     data = mm[:]  # bytes index faster than the mmap
     size, append = len(data), into.append

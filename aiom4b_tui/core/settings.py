@@ -8,41 +8,24 @@ from __future__ import annotations
 
 import logging
 import os
-import tomllib
 from pathlib import Path
 from typing import Any
 
-from platformdirs import user_data_dir
 from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
-APP_NAME = "aiom4b"
-CONFIG_FILE = "config.toml"
-ENV_PREFIX = "AIOM4B_"
+# The data dir and config.toml are found in core/data_location.py (no pydantic there, so
+# the light read path of `jobs` and `stats` finds them the same way); re-exported here.
+from aiom4b_tui.core.data_location import (
+    CONFIG_FILE,
+    DEFAULT_BUSY_TIMEOUT,
+    ENV_PREFIX,
+    read_config_file,
+)
+from aiom4b_tui.core.data_location import SettingsError as SettingsError
+from aiom4b_tui.core.data_location import resolve_data_dir as resolve_data_dir
 
 _log = logging.getLogger(__name__)
-
-
-class SettingsError(ValueError):
-    """The configuration cannot be used (bad config.toml, bad value)."""
-
-
-def _checkout_data_dir() -> Path | None:
-    """`data/` of the source checkout this package runs from, if it runs from one."""
-    root = Path(__file__).resolve().parents[2]
-    if (root / "pyproject.toml").is_file() and (root / "aiom4b_tui").is_dir():
-        return root / "data"
-    return None
-
-
-def resolve_data_dir(explicit: Path | str | None = None) -> Path:
-    """--data-dir, else AIOM4B_DATA_DIR, else the checkout's data/, else the user data dir."""
-    if explicit:
-        return Path(explicit).expanduser().resolve()
-    env = os.environ.get(f"{ENV_PREFIX}DATA_DIR")
-    if env:
-        return Path(env).expanduser().resolve()
-    return _checkout_data_dir() or Path(user_data_dir(APP_NAME, appauthor=False))
 
 
 def ensure_private_dir(path: Path) -> Path:
@@ -94,16 +77,7 @@ class _TomlFile(PydanticBaseSettingsSource):
         return None, field_name, False
 
     def __call__(self) -> dict[str, Any]:
-        if not self.path.is_file():
-            return {}
-        try:
-            return tomllib.loads(self.path.read_text(encoding="utf-8"))
-        except tomllib.TOMLDecodeError as exc:
-            raise SettingsError(
-                f"{self.path} is not valid TOML ({exc}): fix it or move it away"
-            ) from exc
-        except (OSError, UnicodeDecodeError) as exc:
-            raise SettingsError(f"cannot read {self.path} ({exc}): fix it or move it away") from exc
+        return read_config_file(self.path)
 
 
 class Settings(BaseSettings):
@@ -125,7 +99,7 @@ class Settings(BaseSettings):
     # CPU priority (nice, 0-19) of a worker and the ffmpeg it runs, so a terminal on the
     # same machine answers while books convert; 0: as started.
     worker_nice: int = Field(default=10, ge=0, le=19)
-    db_busy_timeout: float = Field(default=30.0, gt=0, le=3600)  # s a writer waits for a lock
+    db_busy_timeout: float = Field(default=DEFAULT_BUSY_TIMEOUT, gt=0, le=3600)
     file_mode: int = 0o644  # mode of finished books
     dir_mode: int = 0o755  # mode of the folders we make for books (work folders, output)
 

@@ -13,6 +13,10 @@ from pathlib import Path
 FRAME = 1024  # samples per AAC frame
 ADTS_HEADER = 7
 MAX_SEGMENT_SECONDS = 300  # guided segments are at most this long
+# Sliced MP3 books: no PCM on disk to bound, so longer segments (fewer rolls and ffmpeg
+# starts); an interruption loses at most one such segment per slot (15 min of audio,
+# ~25 CPU-s of aac).
+KNOWN_MAX_SEGMENT_SECONDS = 900
 
 
 class ADTSError(ValueError):
@@ -129,7 +133,10 @@ def plan_known_cuts(total: int, rate: int, slots: int, seconds: float | None = N
     Guided like `plan_cuts`, but with no short first segment (nothing is waited for)
     and no segment under a floor of the book over the slots, kept within 20-60 s: each
     segment costs an ffmpeg start (0.1 CPU-s for a Debian ffmpeg) and 4 s of roll, so a
-    2-minute book on 2 slots is two segments, not five. A remainder under 20 s joins
+    2-minute book on 2 slots is two segments, not five. Segments are up to 15 min
+    (KNOWN_MAX_SEGMENT_SECONDS; a 1-hour book on 2 slots: 900, 900, 900, 450, 225, 113,
+    60, 53 s: 8 segments where 5-minute ones made 14), and the last ones a minute or less,
+    so the slots end within about a second of each other. A remainder under 20 s joins
     the segment before it. One slot has nothing to balance: `plan_cuts` as before.
     """
     if seconds or slots < 2:
@@ -137,7 +144,7 @@ def plan_known_cuts(total: int, rate: int, slots: int, seconds: float | None = N
     floor = min(max(total / slots, 20 * rate), 60 * rate)
     cuts, position = [0], 0
     while True:
-        length = min(max((total - position) / slots, floor), MAX_SEGMENT_SECONDS * rate)
+        length = min(max((total - position) / slots, floor), KNOWN_MAX_SEGMENT_SECONDS * rate)
         position += max(FRAME, int(length) // FRAME * FRAME)
         if position >= total - 20 * rate:
             return cuts

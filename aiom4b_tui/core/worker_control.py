@@ -20,7 +20,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 LOCK_FILE = "worker.lock"
-AUTOGROUP = Path("/proc/self/autogroup")
 WORKER_LOG = "worker.log"
 WORKER_LOG_MAX_BYTES = 5 * 1024 * 1024
 WORKER_LOG_KEPT = 3
@@ -133,24 +132,19 @@ def ensure_worker(data_dir: Path) -> int | None:
     return spawn_worker(data_dir, "--auto")
 
 
-def lower_priority(nice: int, autogroup: Path = AUTOGROUP) -> str | None:
+def lower_priority(nice: int) -> str | None:
     """Run this process, and every process it starts from now on, at `nice` (0-19) or
     lower priority; returns what changed, for the log, or None.
 
-    Where the kernel groups processes by session (autogroup, the default on many
-    distributions), a process's nice ranks it only within its own session. A worker
-    spawned detached leads its own session, so its session's group is lowered too:
-    otherwise its ffmpeg would still take as much CPU as the terminal's session.
+    Only the process's own nice: where the kernel groups processes by session
+    (autogroup), that ranks the worker's work inside its own session and leaves the
+    session's group at its normal weight. Lowering the group as well was tried and
+    measured (bench/RESULTS.md, "Why the keys stalled"): two pinned SCHED_BATCH ffmpeg 9
+    encoders in a session whose group is at nice 10 stalled a 10 ms sleep loop in another
+    session for 1-4 s; the same encoders in a group at nice 0 stalled it at most 14 ms.
     """
     if nice <= 0:
         return None
     nice = max(nice, os.getpriority(os.PRIO_PROCESS, 0))
     os.setpriority(os.PRIO_PROCESS, 0, nice)
-    done = f"CPU priority: nice {nice}"
-    if os.getsid(0) == os.getpid():
-        try:
-            autogroup.write_text(f"{nice}\n")
-            done += " (and its session's scheduling group)"
-        except OSError:
-            pass  # no autogroup in this kernel, or it is not ours to change
-    return done
+    return f"CPU priority: nice {nice}"

@@ -148,9 +148,6 @@ def test_a_started_worker_and_its_ffmpeg_run_at_a_lower_cpu_priority(queue, monk
     assert pid is not None
     wait_for(lambda: lock_holder(data) == pid, timeout=60)
     assert os.getpriority(os.PRIO_PROCESS, pid) >= 10  # what it starts inherits it
-    autogroup = Path(f"/proc/{pid}/autogroup")
-    if autogroup.exists():  # a kernel that schedules sessions as groups
-        assert int(autogroup.read_text().split("nice")[1]) >= 10
     wait_for(lambda: not pid_alive(pid), timeout=60)  # idle: it left
     assert re.search(r"CPU priority: nice 1\d", (data / "worker.log").read_text())
 

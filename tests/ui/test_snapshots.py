@@ -1,5 +1,5 @@
 """Snapshots at 80x24 of the main screen (with its worker line), a failed row with its
-reason, the paused queue, the add dialog and the job details.
+reason, the paused queue, jobs from two hosts, the add dialog and the job details.
 
 Deterministic: jobs written with fixed ids and times, a worker row registered with a fixed
 start, a fixed clock, UTC as the local zone, HOME at the test's folder (so the library
@@ -19,7 +19,7 @@ import pytest
 from lookup_fakes import OPENLIBRARY_SEARCH, running_book_api
 from textual.widgets import Input
 
-from aiom4b_tui.core.models import JobStatus, WorkerDB
+from aiom4b_tui.core.models import JobStatus, JobUpdate, WorkerDB
 from aiom4b_tui.core.worker_registry import PauseMode, WorkerInfo, WorkerRegistry
 from aiom4b_tui.ui.app import AiomApp, create_app
 from aiom4b_tui.ui.screen_text import screen_text
@@ -154,6 +154,22 @@ def test_paused_queue(snap_compare, settings, library, service):
     async def run_before(pilot) -> None:
         await settle(pilot, app)
         await wait_for(pilot, lambda: "paused" in app.main_screen.header.worker_line)
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=show(app, run_before))
+
+
+def test_jobs_from_two_hosts(snap_compare, settings, library, service):
+    """A queue worked by two hosts: the table gains a Host column and still fits."""
+    add_sample_jobs(service)  # no worker row: the workers' line is not this test's
+    hosts = {1: "nas:4121", 2: "desktop:88", 4: "nas:4121", 5: "desktop:88"}
+    for n, worker in hosts.items():
+        service.update_job(UUID(int=n), JobUpdate(worker=worker))
+    app = snapshot_app(settings, library)
+
+    async def run_before(pilot) -> None:
+        await settle(pilot, app)
+        await wait_for(pilot, lambda: app.main_screen.jobs.table.with_host)
+        await pilot.pause(0.3)
 
     assert snap_compare(app, terminal_size=SIZE, run_before=show(app, run_before))
 

@@ -85,7 +85,9 @@ async def test_a_pool_of_one_slot_per_cpu_pins_each_slot_to_its_own_cpu():
 
     await asyncio.gather(*(job() for _ in range(len(usable))))
     assert sorted(next(iter(c)) for c in held if c) == usable
-    assert FFmpegPool(len(usable) + 1).cpus is None  # more slots than CPUs: no pinning
+    more = FFmpegPool(len(usable) + 1).cpus  # more slots than CPUs: round them again
+    assert more is not None and [next(iter(c)) for c in more] == [*usable, usable[0]]
+    assert FFmpegPool(1).cpus is None  # one ffmpeg may use every core
     assert FFmpegPool(len(usable), pin=False).cpus is None
 
 

@@ -70,6 +70,11 @@ class JobTable(DataTable):
         for column in self.layout:
             self.add_column(column.label, width=column.width, key=column.key)
 
+    @property
+    def awaiting_first_page(self) -> bool:
+        """True from a start over until its first page is in (polls wait for it)."""
+        return self._waiting_for_page and not self.jobs
+
     def selected_job(self) -> JobDB | None:
         """The job under the cursor, if any."""
         if not self.row_count:

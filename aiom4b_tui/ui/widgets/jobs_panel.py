@@ -159,12 +159,15 @@ class JobsPanel(Vertical):
         table = self.table
         if message.generation != table.generation:
             return
+        first = table.awaiting_first_page
         self.tracker.know(message.jobs)
         table.add_page(message.jobs, self.clock(), complete=message.complete)
         if not self._loaded:
             self._loaded = True
             self._show_title()
         self._say_if_nothing_matches()
+        if first:
+            self.poll_now()  # what changed since, and the counts, at once
 
     def _say_if_nothing_matches(self) -> None:
         table = self.table
@@ -177,8 +180,9 @@ class JobsPanel(Vertical):
     # ---- polling -------------------------------------------------------------------------
 
     def poll_now(self) -> None:
-        """Ask the database what changed (one ask at a time)."""
-        if not self._poll_busy:
+        """Ask the database what changed (one ask at a time), once the table's first page
+        is in: before it, every job written lately would read as news and go on top."""
+        if not self._poll_busy and not self.table.awaiting_first_page:
             self._poll_busy = True
             self._poll_database()
 
@@ -193,6 +197,8 @@ class JobsPanel(Vertical):
         self.post_message(JobsChanged(jobs, counts))
 
     def on_jobs_changed(self, message: JobsChanged) -> None:
+        if self.table.awaiting_first_page:
+            return  # a start over since the ask: the next poll asks again from the same time
         now = self.clock()
         for text, style in self.tracker.seen(message.jobs):
             self.post_message(LogLine(text, style))
