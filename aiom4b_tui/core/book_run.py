@@ -4,11 +4,17 @@ cancelled, or queued again keeping its work) before announcing it.
 
 The end is written through EndRecorder (retried until it is written); only then is a
 finished book's work folder removed.
+
+Each book gets a rank, its claim order: the pool (core/queue_pool.py) serves the lowest
+first. Once a book's audio is made (the engine's "tagging" stage) it is marked
+`audio_done` and the runner is woken, so the next book is claimed and scanned while this
+one is muxed and checked.
 """
 
 from __future__ import annotations
 
 import asyncio
+import itertools
 import logging
 from uuid import UUID
 
@@ -18,6 +24,7 @@ from aiom4b_tui.core.ffmpeg import FFmpegPool
 from aiom4b_tui.core.job_execution import Executor, JobRun, describe_failure, make_pool
 from aiom4b_tui.core.jobs import ProgressReport
 from aiom4b_tui.core.models import JobDB, JobStatus
+from aiom4b_tui.core.queue_pool import book_rank
 from aiom4b_tui.core.recovery import WorkRemover, job_output_dir, work_name
 from aiom4b_tui.core.runner_context import RunnerContext
 from aiom4b_tui.core.runner_state import HAND_BACK, LOST, STOP, ActiveJob
@@ -43,6 +50,7 @@ class BookRunner:
         self._execute = execute
         self._remove_work = remove_work
         self.recorder = EndRecorder(ctx.service, ctx.worker_id, on_retry=self._note_write_retry)
+        self._ranks = itertools.count()
 
     def start(self, job: JobDB) -> None:
         """Run this just-claimed job in a task of its own."""
@@ -52,6 +60,7 @@ class BookRunner:
         if self.pool is None:
             self.pool = make_pool(ctx.settings)
         active = ActiveJob(job.id, job.title or job.folders()[0].name, job)
+        active.rank = next(self._ranks)
         ctx.active[job.id] = active
         active.task = asyncio.create_task(self._run(active, job), name=f"job-{job.id}")
         active.task.add_done_callback(lambda _task: ctx.wake.set())
@@ -65,6 +74,7 @@ class BookRunner:
 
     async def _run(self, active: ActiveJob, job: JobDB) -> None:
         """Carry out one claimed job and record how it ended."""
+        book_rank.set(active.rank)  # this task's context: what it starts inherits it
         try:
             await self._announce_start(active)
             run = JobRun(
@@ -74,6 +84,7 @@ class BookRunner:
                 work_name=work_name(job),
                 report_progress=lambda f, s=None, e=None: self._note_progress(active, f, s, e),
                 log=active.pending_log.append,
+                note_stage=lambda stage: self._note_stage(active, stage),
             )
             output = await self._execute(run)
         except asyncio.CancelledError:
@@ -105,6 +116,11 @@ class BookRunner:
     ) -> None:
         active.progress = ProgressReport(fraction, speed, eta)
         active.progress_dirty = True
+
+    def _note_stage(self, active: ActiveJob, stage: str) -> None:
+        if stage in ("tagging", "done") and not active.audio_done:
+            active.audio_done = True
+            self.ctx.wake.set()  # a book slot is free: claim the next book now
 
     async def _end_cancelled(self, active: ActiveJob) -> None:
         reason = active.stop_reason or STOP

@@ -1,5 +1,6 @@
 """What the runner hands a job to: `JobRun`, the executor type, the default executor
-(the engine's convert_folders: scan + plan + convert), and failures made into reasons."""
+(the engine's convert_folders: scan + plan + convert), the runner's ffmpeg pool, and
+failures made into reasons."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from typing import Any
 from aiom4b_tui.core.convert import ConversionError, ConvertProgress, convert_folders
 from aiom4b_tui.core.ffmpeg import FFmpegError, FFmpegNotFoundError, FFmpegPool, find_ffmpeg
 from aiom4b_tui.core.models import JobDB, JobOptions
+from aiom4b_tui.core.queue_pool import BookPool
 from aiom4b_tui.core.scan import ScanError
 from aiom4b_tui.core.settings import Settings
 from aiom4b_tui.core.timeline import DecodeError
@@ -30,6 +32,9 @@ class JobRun:
     work_name: str
     report_progress: Callable[[float, float | None, float | None], None]
     log: Callable[[str], None]
+    # Called with the engine's stage as it changes ("encoding", "tagging": the audio is
+    # made and only the mux, tags and check are left, "done").
+    note_stage: Callable[[str], None] | None = None
 
 
 Executor = Callable[[JobRun], Awaitable[Path]]
@@ -63,8 +68,15 @@ async def convert_job(run: JobRun) -> Path:
     assert options.output_dir is not None
     ffmpeg = find_ffmpeg(run.settings.ffmpeg)
 
+    stage = ""
+
     def on_progress(progress: ConvertProgress) -> None:
+        nonlocal stage
         run.report_progress(progress.fraction, progress.speed, progress.eta_seconds)
+        if progress.stage != stage:
+            stage = progress.stage
+            if run.note_stage is not None:
+                run.note_stage(stage)
 
     return await convert_folders(
         run.job.folders(),
@@ -80,8 +92,9 @@ async def convert_job(run: JobRun) -> Path:
 
 
 def make_pool(settings: Settings, size: int | None = None) -> FFmpegPool:
-    """The engine's FFmpegPool of `size` (default: settings.ffmpeg_processes) processes."""
-    return FFmpegPool(size or settings.ffmpeg_processes)
+    """The runner's pool of `size` (default: settings.ffmpeg_processes) ffmpeg processes,
+    its slots going to the oldest book first (core/queue_pool.py)."""
+    return BookPool(size or settings.ffmpeg_processes)
 
 
 # The engine's errors that mean "this book cannot be made", not "a bug".

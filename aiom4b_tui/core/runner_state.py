@@ -45,6 +45,10 @@ class ActiveJob:
     pending_log: list[str] = field(default_factory=list)
     stop_reason: str | None = None
     finishing: bool = False
+    # Its audio is made: only the mux, tags and check are left (it no longer counts
+    # against the runner's books at once).
+    audio_done: bool = False
+    rank: int = 0  # claim order: the pool serves lower ranks first
     # Serialises this job's writes, so a log flush in flight lands before the final status.
     write_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
 

@@ -41,14 +41,16 @@ async def test_transitions_are_in_the_database_when_announced(tmp_path: Path):
             assert row["progress"] == pytest.approx(event.progress)
 
     await QueueRunner(service, settings, books=1, on_event=check).run(once=True)
-    assert seen == [
-        ("Good Book", "running"),
-        ("Good Book", "completed"),
-        ("Empty Book", "running"),
-        ("Empty Book", "failed"),
-        ("Junk Book", "running"),
-        ("Junk Book", "failed"),
+    # One book at a time, in queue order; the next may be claimed while the one before
+    # it is muxed and checked (its audio made), so only each book's own order is fixed.
+    assert [title for title, status in seen if status == "running"] == [
+        "Good Book",
+        "Empty Book",
+        "Junk Book",
     ]
+    ends = {"Good Book": "completed", "Empty Book": "failed", "Junk Book": "failed"}
+    for title, end in ends.items():
+        assert [status for t, status in seen if t == title] == ["running", end]
     done = service.get_job(jobs["good"].id)
     assert Path(done.output_file).is_file() and done.progress == 1.0
     for name in ("empty", "junk"):
