@@ -16,7 +16,7 @@ MAX_SEGMENT_SECONDS = 300  # guided segments are at most this long
 # Sliced MP3 books: no PCM on disk to bound, so longer segments (fewer rolls and ffmpeg
 # starts); an interruption loses at most one such segment per slot (15 min of audio,
 # ~25 CPU-s of aac).
-KNOWN_MAX_SEGMENT_SECONDS = 900
+KNOWN_MAX_SEGMENT_SECONDS = 300  # a kill loses at most this much per slot (resume bench)
 
 
 class ADTSError(ValueError):
@@ -133,10 +133,10 @@ def plan_known_cuts(total: int, rate: int, slots: int, seconds: float | None = N
     Guided like `plan_cuts`, but with no short first segment (nothing is waited for)
     and no segment under a floor of the book over the slots, kept within 20-60 s: each
     segment costs an ffmpeg start (0.1 CPU-s for a Debian ffmpeg) and 4 s of roll, so a
-    2-minute book on 2 slots is two segments, not five. Segments are up to 15 min
-    (KNOWN_MAX_SEGMENT_SECONDS; a 1-hour book on 2 slots: 900, 900, 900, 450, 225, 113,
-    60, 53 s: 8 segments where 5-minute ones made 14), and the last ones a minute or less,
-    so the slots end within about a second of each other. A remainder under 20 s joins
+    2-minute book on 2 slots is two segments, not five. Segments are up to 5 min
+    (KNOWN_MAX_SEGMENT_SECONDS): 15 made fewer splits, but a 2-hour book killed at 70 %
+    then took 0.51 of an uninterrupted run to finish against the goal of 0.4 (the
+    segments in flight are lost). A remainder under 20 s joins
     the segment before it. One slot has nothing to balance: `plan_cuts` as before.
     """
     if seconds or slots < 2:

@@ -111,8 +111,8 @@ def test_known_cuts_give_short_books_few_segments_and_no_tiny_tail():
     lengths = [b - a for a, b in zip(long, [*long[1:], 14400 * rate], strict=True)]
     assert all(c % 1024 == 0 for c in long) and long[0] == 0
     assert lengths[0] == KNOWN_MAX_SEGMENT_SECONDS * rate // 1024 * 1024  # no short first one
-    assert max(lengths) == lengths[0] and len(long) <= 21  # few rolls and ffmpeg starts
-    assert max(lengths[-2:]) <= 60 * rate  # the slots end close together
+    assert max(lengths) == lengths[0]
+    assert len(long) <= 14400 // KNOWN_MAX_SEGMENT_SECONDS + 10  # few rolls and starts
     assert all(a >= b for a, b in itertools.pairwise(lengths[:-1]))
     assert min(lengths) >= 20 * rate and max(lengths[-3:]) <= 160 * rate
     assert plan_known_cuts(14400 * rate, rate, 1) == plan_cuts(0, 14400 * rate, rate, 1)
