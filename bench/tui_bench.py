@@ -384,7 +384,7 @@ def parse_args() -> argparse.Namespace:
     )
     parser.add_argument("--runs", type=int, default=1, help="key runs, each on a new queue")
     parser.add_argument(
-        "--worker-nice", default="10", help="the worker's nice; several (0,10) alternate"
+        "--worker-nice", default="0", help="the worker's nice; several (0,10) alternate"
     )
     parser.add_argument(
         "--idle", action="store_true", help="also time keys to idle (the earlier measure)"

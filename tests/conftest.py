@@ -23,8 +23,8 @@ def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.delenv("AIOM4B_DATABASE_URL", raising=False)  # SQLite unless a test asks
     # A worker a test starts (e.g. through `aiom4b add`) does not outlive it for long.
     monkeypatch.setenv("AIOM4B_WORKER_IDLE_EXIT", "5")
-    # A worker at a lower CPU priority (worker_nice) would wait on every other load of a
-    # shared test machine; the tests of that priority ask for it themselves.
+    # The default (0), whatever the person's environment says; the tests of a lower CPU
+    # priority (worker_nice) ask for it themselves.
     monkeypatch.setenv("AIOM4B_WORKER_NICE", "0")
     return path
 

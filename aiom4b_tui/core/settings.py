@@ -96,9 +96,12 @@ class Settings(BaseSettings):
     ffmpeg: str | None = None
     # Seconds a worker waits with nothing queued or running before it exits; 0: never.
     worker_idle_exit: float = Field(default=120.0, ge=0)
-    # CPU priority (nice, 0-19) of a worker and the ffmpeg it runs, so a terminal on the
-    # same machine answers while books convert; 0: as started.
-    worker_nice: int = Field(default=10, ge=0, le=19)
+    # CPU priority (nice, 0-19) of a worker and the ffmpeg it runs; 0: as started. Not
+    # lowered by default: the engine's ffmpeg run as SCHED_BATCH, which already yields to
+    # a terminal, and on Linux 6.18 a session whose ffmpeg run at a positive nice stalls
+    # every other session for seconds (bench/RESULTS.md, "Niced encoders stall the
+    # machine").
+    worker_nice: int = Field(default=0, ge=0, le=19)
     db_busy_timeout: float = Field(default=DEFAULT_BUSY_TIMEOUT, gt=0, le=3600)
     file_mode: int = 0o644  # mode of finished books
     dir_mode: int = 0o755  # mode of the folders we make for books (work folders, output)

@@ -143,7 +143,7 @@ def test_add_starts_a_detached_worker_that_makes_the_book(queue, tiny_book, monk
 
 def test_a_started_worker_and_its_ffmpeg_run_at_a_lower_cpu_priority(queue, monkeypatch):
     data, _service, _out = queue
-    monkeypatch.setenv("AIOM4B_WORKER_NICE", "10")  # the default, which tests turn off
+    monkeypatch.setenv("AIOM4B_WORKER_NICE", "10")  # a person asks for it
     pid = ensure_worker(data)  # as the TUI and `add` start one
     assert pid is not None
     wait_for(lambda: lock_holder(data) == pid, timeout=60)
