@@ -19,6 +19,7 @@ from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.widgets import DataTable
 
+from aiom4b_tui.core.job_status import JobStatus
 from aiom4b_tui.ui.job_columns import Column, columns_for
 from aiom4b_tui.ui.job_filter import JobFilter
 
@@ -192,8 +193,6 @@ class JobTable(DataTable):
 
     def tick(self, now: datetime) -> None:
         """Advance the clocks of running jobs (their elapsed time)."""
-        from aiom4b_tui.core.models import JobStatus
-
         for job in list(self.jobs.values()):
             if job.status is JobStatus.RUNNING:
                 self.update_job(job, now)
