@@ -11,7 +11,7 @@ from uuid import UUID
 
 from aiom4b_tui.core.db import DB_FILE, Database, open_database
 from aiom4b_tui.core.jobs import JobService
-from aiom4b_tui.core.models import JobCreate, JobDB
+from aiom4b_tui.core.models import JobCreate, JobDB, JobOptions, JobStatus
 from aiom4b_tui.core.settings import Settings, load_settings
 
 T = TypeVar("T")
@@ -37,6 +37,22 @@ def queue_jobs(service: JobService, root: Path, count: int, prefix: str = "book"
         service.create_job(JobCreate(input_folders=[add_book_folder(root, f"{prefix}{i:02d}")]))
         for i in range(count)
     ]
+
+
+def queue_aac_book(service: JobService, folder: Path, out: Path) -> JobDB:
+    """Queue `folder` as a book made into `out` with the native `aac` encoder: libfdk_aac,
+    where ffmpeg has it, would finish a test's book before the test could act mid-way."""
+    options = JobOptions(output_dir=out, encoder="aac")
+    return service.create_job(JobCreate(input_folders=[folder], options=options))
+
+
+def running_past(service: JobService, job_id: UUID, fraction: float = 0.0) -> bool:
+    """True once the job runs with progress beyond `fraction`; a job that ended before
+    that can never get there, so it fails at once with the job's log."""
+    row = service.get_job(job_id)
+    assert row is not None, "the job is gone"
+    assert row.status in (JobStatus.QUEUED, JobStatus.RUNNING), f"job ended early: {row.log}"
+    return row.status is JobStatus.RUNNING and row.progress > fraction
 
 
 def wait_for(what: Callable[[], T | None], timeout: float = 20.0, every: float = 0.05) -> T:

@@ -11,6 +11,7 @@ from collections.abc import Callable, Coroutine
 from datetime import datetime
 from pathlib import Path
 from typing import Any
+from uuid import UUID
 
 from aiom4b_tui.cli.common import (
     EXIT_INTERRUPTED,
@@ -83,14 +84,20 @@ def _wait_for_cancel(service: JobService, job: JobDB, seconds: float) -> JobDB:
         time.sleep(0.1)
 
 
+def _change_job(service: JobService, id_or_prefix: str, change: Callable[[UUID], JobDB]) -> JobDB:
+    """Apply `change` (a JobService method taking a job id) to the job a person named;
+    a status that does not allow it is a usage error (exit 2)."""
+    job = find_job(service, id_or_prefix)
+    try:
+        return change(job.id)
+    except JobStateError as exc:
+        raise CliError(str(exc), EXIT_USAGE) from exc
+
+
 def cmd_cancel(args: argparse.Namespace) -> int:
     """Cancel a queued or running job, in whichever process it runs."""
     with open_context(args) as ctx:
-        job = find_job(ctx.service, args.id)
-        try:
-            job = ctx.service.request_cancel(job.id)
-        except JobStateError as exc:
-            raise CliError(str(exc), EXIT_USAGE) from exc
+        job = _change_job(ctx.service, args.id, ctx.service.request_cancel)
         rules = lease_rules(ctx.settings)
         if job.status is JobStatus.RUNNING and is_orphan(
             job.worker, job.heartbeat, now=datetime.now().astimezone(), rules=rules
@@ -109,11 +116,7 @@ def cmd_cancel(args: argparse.Namespace) -> int:
 def cmd_retry(args: argparse.Namespace) -> int:
     """Queue a failed or cancelled job again, its log kept."""
     with open_context(args) as ctx:
-        job = find_job(ctx.service, args.id)
-        try:
-            job = ctx.service.retry(job.id)
-        except JobStateError as exc:
-            raise CliError(str(exc), EXIT_USAGE) from exc
+        job = _change_job(ctx.service, args.id, ctx.service.retry)
     print(f"queued {job.id}  {job.title}")
     return EXIT_OK
 

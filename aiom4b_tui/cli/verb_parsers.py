@@ -153,14 +153,19 @@ def _register_convert(verbs: Any) -> None:
     p.set_defaults(func=VerbCommand("convert_verb", "cmd_convert"))
 
 
-def _add_settle(parser: argparse.ArgumentParser) -> None:
+def _add_seconds(parser: argparse.ArgumentParser, flag: str, default: float, what: str) -> None:
+    """A SECONDS option (zero or more); its help is `what` and the default."""
     parser.add_argument(
-        "--settle",
+        flag,
         type=nonnegative_seconds,
-        default=SETTLE_SECONDS,
+        default=default,
         metavar="SECONDS",
-        help=f"quiet time before a folder is taken (default {SETTLE_SECONDS:g})",
+        help=f"{what} (default {default:g})",
     )
+
+
+def _add_settle(parser: argparse.ArgumentParser) -> None:
+    _add_seconds(parser, "--settle", SETTLE_SECONDS, "quiet time before a folder is taken")
 
 
 def _register_worker(verbs: Any) -> None:
@@ -196,13 +201,7 @@ def _register_worker(verbs: Any) -> None:
     add_data_dir(a)
     a.add_argument("worker", nargs="?", metavar="ID", help="worker id (host:pid) or pid")
     a.add_argument("--all", action="store_true", help="stop every worker of the data dir")
-    a.add_argument(
-        "--wait",
-        type=nonnegative_seconds,
-        default=STOP_WAIT_SECONDS,
-        metavar="SECONDS",
-        help=f"wait this long for them to stop (default {STOP_WAIT_SECONDS:g})",
-    )
+    _add_seconds(a, "--wait", STOP_WAIT_SECONDS, "wait this long for them to stop")
     a.set_defaults(func=VerbCommand("worker_verbs", "cmd_worker_stop"))
 
     a = actions.add_parser("pause", help="pause the queue: running books finish")
@@ -223,13 +222,7 @@ def _register_queue_verbs(verbs: Any) -> None:
     p = verbs.add_parser("cancel", help="cancel a queued or running job (id or unique prefix)")
     add_data_dir(p)
     p.add_argument("id")
-    p.add_argument(
-        "--wait",
-        type=nonnegative_seconds,
-        default=CANCEL_WAIT_SECONDS,
-        metavar="SECONDS",
-        help=f"wait this long for a running job to stop (default {CANCEL_WAIT_SECONDS:g})",
-    )
+    _add_seconds(p, "--wait", CANCEL_WAIT_SECONDS, "wait this long for a running job to stop")
     p.set_defaults(func=VerbCommand("queue_verbs", "cmd_cancel"))
 
     p = verbs.add_parser("retry", help="queue a failed or cancelled job again")

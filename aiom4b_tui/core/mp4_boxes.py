@@ -78,18 +78,25 @@ def container(kind: bytes, *children: Box) -> Box:
     return Box(kind, children=list(children))
 
 
+def box_header(data: bytes, pos: int) -> tuple[int, bytes, int]:
+    """The size, kind and header length of the box at `pos` in `data`: a 64-bit size
+    where the 32-bit one is 1, the rest of `data` where it is 0. The size is not checked."""
+    size, kind = struct.unpack(">I4s", data[pos : pos + 8])
+    header = 8
+    if size == 1:
+        (size,) = struct.unpack(">Q", data[pos + 8 : pos + 16])
+        header = 16
+    elif size == 0:
+        size = len(data) - pos
+    return size, kind, header
+
+
 def parse_boxes(data: bytes) -> list[Box]:
     """The boxes in `data` (opening the known containers)."""
     boxes = []
     pos = 0
     while pos + 8 <= len(data):
-        size, kind = struct.unpack(">I4s", data[pos : pos + 8])
-        header = 8
-        if size == 1:
-            (size,) = struct.unpack(">Q", data[pos + 8 : pos + 16])
-            header = 16
-        elif size == 0:
-            size = len(data) - pos
+        size, kind, header = box_header(data, pos)
         if size < header or pos + size > len(data):
             raise MP4Error(f"box {kind!r} at byte {pos} has a bad size {size}")
         body = data[pos + header : pos + size]

@@ -14,6 +14,8 @@ from typing import BinaryIO
 
 from mutagen.mp4 import MP4, Atoms
 
+from aiom4b_tui.core.mp4_boxes import box_header
+
 _ITUNSMPB = "----:com.apple.iTunes:iTunSMPB"
 
 
@@ -54,13 +56,7 @@ def _box(data: bytes, name: bytes) -> bytes | None:
     """The payload of the first box called `name` in a run of boxes."""
     pos = 0
     while pos + 8 <= len(data):
-        size, kind = struct.unpack(">I4s", data[pos : pos + 8])
-        header = 8
-        if size == 1:
-            (size,) = struct.unpack(">Q", data[pos + 8 : pos + 16])
-            header = 16
-        elif size == 0:
-            size = len(data) - pos
+        size, kind, header = box_header(data, pos)
         if size < header:
             return None
         if kind == name:

@@ -8,7 +8,9 @@ log through the jobs panel's poll, once, like changes made by any other process.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
+from uuid import UUID
 
 from aiom4b_tui.core.jobs import JobNotFoundError, JobService, JobStateError
 from aiom4b_tui.core.models import JobDB, JobStatus
@@ -33,26 +35,28 @@ def _refusal(title: str, error: Exception) -> Outcome:
     return Outcome(f"{title} {JOB_PREFIX.sub('', str(error))}", refused=True)
 
 
-def cancel_job(service: JobService, job: JobDB) -> Outcome:
-    """Cancel a queued job at once; ask a running one's worker to stop it."""
+def _change(job: JobDB, change: Callable[[UUID], JobDB], said: Callable[[JobDB], str]) -> Outcome:
+    """Apply `change` (a JobService method taking a job id); `said` words the changed job."""
     title = display_title(job)
     try:
-        changed = service.request_cancel(job.id)
+        changed = change(job.id)
     except (JobStateError, JobNotFoundError) as exc:
         return _refusal(title, exc)
-    if changed.status is JobStatus.RUNNING:
-        return Outcome(f"{title}: stop asked of its worker", job=changed)
-    return Outcome(f"{title}: cancelled", job=changed)
+    return Outcome(f"{title}: {said(changed)}", job=changed)
+
+
+def _cancel_said(job: JobDB) -> str:
+    return "stop asked of its worker" if job.status is JobStatus.RUNNING else "cancelled"
+
+
+def cancel_job(service: JobService, job: JobDB) -> Outcome:
+    """Cancel a queued job at once; ask a running one's worker to stop it."""
+    return _change(job, service.request_cancel, _cancel_said)
 
 
 def retry_job(service: JobService, job: JobDB) -> Outcome:
     """Queue a failed or cancelled job again."""
-    title = display_title(job)
-    try:
-        changed = service.retry(job.id)
-    except (JobStateError, JobNotFoundError) as exc:
-        return _refusal(title, exc)
-    return Outcome(f"{title}: queued again", job=changed)
+    return _change(job, service.retry, lambda _job: "queued again")
 
 
 def delete_job(service: JobService, job: JobDB) -> Outcome:

@@ -1,7 +1,7 @@
 """The queue table's filter: a status, some text, or both, parsed from what a person types.
 
-The empty filter is made with the table, in the app's first screen: the job models are
-imported only once a filter is parsed or applied (the job store is loaded by then).
+The empty filter is made with the table, in the app's first screen: the statuses come from
+the light core/job_status.py, the job models only for type checks.
 """
 
 from __future__ import annotations
@@ -10,15 +10,15 @@ import functools
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from aiom4b_tui.core.job_status import JobStatus
+
 if TYPE_CHECKING:
-    from aiom4b_tui.core.models import JobDB, JobStatus
+    from aiom4b_tui.core.models import JobDB
 
 
 @functools.cache
 def status_words() -> dict[str, JobStatus]:
     """The words that name a status: its value, and `done`, `canceled`."""
-    from aiom4b_tui.core.models import JobStatus
-
     return {
         **{status.value: status for status in JobStatus},
         "done": JobStatus.COMPLETED,

@@ -15,10 +15,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from uuid import UUID
 
+from aiom4b_tui.core.job_status import JobStatus
 from aiom4b_tui.core.safe_text import visible
 
 if TYPE_CHECKING:  # the tracker is made in the first screen; the models come with the store
-    from aiom4b_tui.core.models import JobDB, JobStatus
+    from aiom4b_tui.core.models import JobDB
 
 # Rows are fetched again if they changed this close to the last poll, in case a writer's
 # transaction committed a moment after its updated_at was stamped.
@@ -30,8 +31,6 @@ SWEEP_SECONDS = 10.0
 @functools.cache
 def status_styles() -> dict[JobStatus, str]:
     """The colour of each status's line in the log."""
-    from aiom4b_tui.core.models import JobStatus
-
     return {
         JobStatus.RUNNING: "yellow",
         JobStatus.QUEUED: "cyan",
@@ -43,7 +42,6 @@ def status_styles() -> dict[JobStatus, str]:
 
 def status_event(job: JobDB, before: JobStatus | None) -> str:
     """A job's new status in words: `Dune: started on vm:4121`, `Dune: failed: why`."""
-    from aiom4b_tui.core.models import JobStatus
     from aiom4b_tui.ui.job_rows import display_title, failure_reason
 
     title = display_title(job)

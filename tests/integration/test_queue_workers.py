@@ -10,14 +10,15 @@ from pathlib import Path
 
 import pytest
 
-from aiom4b_tui.core.models import JobCreate, JobOptions, JobStatus
+from aiom4b_tui.core.models import JobStatus
 from tests.queue_helpers import (
     aiom4b,
     ffmpeg_children,
     leftovers,
     make_book,
-    open_service,
     processes_mentioning,
+    queue_aac_book,
+    running_past,
     start_aiom4b,
     wait_for,
 )
@@ -31,37 +32,10 @@ def long_book(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return make_book(tmp_path_factory.mktemp("long") / "Long Book", files=3, seconds=60)
 
 
-@pytest.fixture(scope="module")
-def tiny_book(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return make_book(tmp_path_factory.mktemp("tiny") / "Tiny", files=1, seconds=1)
-
-
-@pytest.fixture
-def queue(tmp_path: Path):
-    data = tmp_path / "data"
-    _settings, db, service = open_service(data)
-    yield data, service, tmp_path / "out"
-    db.close()
-
-
-def _queue_book(service, folder: Path, out: Path):
-    # The native encoder: libfdk_aac, where ffmpeg has it, would finish the long book
-    # before a test could act on it mid-way.
-    options = JobOptions(output_dir=out, encoder="aac")
-    return service.create_job(JobCreate(input_folders=[folder], options=options))
-
-
-def _running_with_progress(service, job_id):
-    row = service.get_job(job_id)
-    # A job that ended before it was seen running can never get there: say why at once.
-    assert row.status in (JobStatus.QUEUED, JobStatus.RUNNING), f"job ended early: {row.log}"
-    return row.status is JobStatus.RUNNING and row.progress > 0
-
-
 def _wait_running(service, job_id, log: Path) -> None:
     """Wait until the job runs and has progress; on a time-out, show the worker's log."""
     try:
-        wait_for(lambda: _running_with_progress(service, job_id), timeout=60)
+        wait_for(lambda: running_past(service, job_id), timeout=60)
     except AssertionError as exc:
         text = log.read_text(errors="replace") if log.exists() else "(no worker log)"
         raise AssertionError(f"{exc}\nworker log:\n{text[-3000:]}") from exc
@@ -69,7 +43,7 @@ def _wait_running(service, job_id, log: Path) -> None:
 
 def test_a_worker_killed_mid_job_and_started_again_finishes_it(queue, long_book, tmp_path):
     data, service, out = queue
-    job = _queue_book(service, long_book, out)
+    job = queue_aac_book(service, long_book, out)
     first = start_aiom4b(data, "worker", "--once", "--jobs", "1", log=tmp_path / "w1.log")
     try:
         _wait_running(service, job.id, tmp_path / "w1.log")
@@ -95,7 +69,7 @@ def test_two_workers_run_ten_jobs_each_exactly_once(queue, tiny_book, tmp_path):
     for i in range(10):
         folder = tmp_path / "books" / f"Book {i:02d}"
         shutil.copytree(tiny_book, folder)
-        jobs.append(_queue_book(service, folder, out))
+        jobs.append(queue_aac_book(service, folder, out))
     workers = [
         start_aiom4b(data, "worker", "--once", "--books", "1", "--jobs", "1", log=tmp_path / f"{n}")
         for n in ("a.log", "b.log")
@@ -114,7 +88,7 @@ def test_two_workers_run_ten_jobs_each_exactly_once(queue, tiny_book, tmp_path):
 
 def test_cancel_from_another_process_ends_the_ffmpeg_children(queue, long_book, tmp_path):
     data, service, out = queue
-    job = _queue_book(service, long_book, out)
+    job = queue_aac_book(service, long_book, out)
     worker = start_aiom4b(data, "worker", "--jobs", "1", log=tmp_path / "w.log")
     try:
         _wait_running(service, job.id, tmp_path / "w.log")
@@ -138,7 +112,7 @@ def test_cancel_from_another_process_ends_the_ffmpeg_children(queue, long_book, 
 )
 def test_a_stop_signal_puts_the_running_job_back_to_queued(queue, long_book, tmp_path, sig, code):
     data, service, out = queue
-    job = _queue_book(service, long_book, out)
+    job = queue_aac_book(service, long_book, out)
     worker = start_aiom4b(data, "worker", "--jobs", "1", log=tmp_path / "w.log")
     try:
         _wait_running(service, job.id, tmp_path / "w.log")

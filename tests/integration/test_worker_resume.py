@@ -16,7 +16,7 @@ import pytest
 from aiom4b_tui.core.convert import convert_folders
 from aiom4b_tui.core.ffmpeg import FFmpegPool, find_ffmpeg
 from aiom4b_tui.core.job_execution import JobRun, convert_job
-from aiom4b_tui.core.models import JobCreate, JobOptions, JobStatus
+from aiom4b_tui.core.models import JobStatus
 from aiom4b_tui.core.queue import QueueRunner, RunnerEvent
 from aiom4b_tui.core.worker_id import this_host
 from tests.queue_helpers import (
@@ -26,9 +26,10 @@ from tests.queue_helpers import (
     make_book,
     open_service,
     processes_mentioning,
+    queue_aac_book,
+    running_past,
     segments_recorded,
     short_busy_timeout,
-    start_aiom4b,
     wait_for,
 )
 
@@ -41,41 +42,6 @@ RESUMING = re.compile(r"resuming: (\d+) of (\d+) segments already encoded \(([^)
 def multi_book(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Eight minutes of audio in 8 files: several segments on two ffmpeg processes."""
     return make_book(tmp_path_factory.mktemp("resume") / "Resumed Book", files=8, seconds=60)
-
-
-@pytest.fixture
-def queue(tmp_path: Path):
-    data = tmp_path / "data"
-    _settings, db, service = open_service(data)
-    yield data, service, tmp_path / "out"
-    db.close()
-
-
-@pytest.fixture
-def started(tmp_path: Path):
-    procs: list[subprocess.Popen[bytes]] = []
-
-    def start(data: Path, *args: str, log: str = "w.log") -> subprocess.Popen[bytes]:
-        proc = start_aiom4b(data, "worker", *args, log=tmp_path / log)
-        procs.append(proc)
-        return proc
-
-    yield start
-    for proc in procs:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
-
-
-def queue_book(service, folder: Path, out: Path):
-    options = JobOptions(output_dir=out, encoder="aac")
-    return service.create_job(JobCreate(input_folders=[folder], options=options))
-
-
-def running_past(service, job_id, fraction: float) -> bool:
-    row = service.get_job(job_id)
-    assert row.status in (JobStatus.QUEUED, JobStatus.RUNNING), f"ended early: {row.log}"
-    return row.status is JobStatus.RUNNING and row.progress >= fraction
 
 
 def uninterrupted(book: Path, tmp_path: Path) -> Path:
@@ -91,7 +57,7 @@ def test_a_worker_killed_at_60_percent_resumes_and_makes_the_same_book(
     queue, started, multi_book, tmp_path
 ):
     data, service, out = queue
-    job = queue_book(service, multi_book, out)
+    job = queue_aac_book(service, multi_book, out)
     first = started(data, "--jobs", "2", "--idle-exit", "0", log="first.log")
     wait_for(
         lambda: running_past(service, job.id, 0.55) and segments_recorded(out) >= 1,
@@ -125,7 +91,7 @@ def test_a_stop_signal_queues_the_book_keeping_its_work_and_it_resumes(
     queue, started, multi_book, tmp_path, sig, code
 ):
     data, service, out = queue
-    job = queue_book(service, multi_book, out)
+    job = queue_aac_book(service, multi_book, out)
     worker = started(data, "--jobs", "2", "--idle-exit", "0")
     wait_for(
         lambda: running_past(service, job.id, 0.6) and segments_recorded(out) >= 1,
@@ -152,7 +118,7 @@ def test_a_worker_whose_data_dir_is_deleted_stops_and_says_why(
     queue, started, multi_book, tmp_path
 ):
     data, service, out = queue
-    job = queue_book(service, multi_book, out)
+    job = queue_aac_book(service, multi_book, out)
     worker = started(data, "--jobs", "2", "--idle-exit", "0")
     wait_for(lambda: running_past(service, job.id, 0.01), timeout=240)
     shutil.rmtree(data)
@@ -168,7 +134,7 @@ async def test_the_end_of_a_job_is_recorded_through_a_locked_database(monkeypatc
     settings, db, service = open_service(tmp_path / "data", ffmpeg_processes=1)
     out = tmp_path / "out"
     book = make_book(tmp_path / "Locked Book", files=1, seconds=5)
-    job = queue_book(service, book, out)
+    job = queue_aac_book(service, book, out)
 
     async def convert_then_lock(run: JobRun) -> Path:
         placed = await convert_job(run)
@@ -195,7 +161,7 @@ async def test_a_book_placed_by_a_worker_that_died_before_recording_it_is_not_ma
     settings, db, service = open_service(tmp_path / "data", ffmpeg_processes=1)
     out = tmp_path / "out"
     book = make_book(tmp_path / "Placed Book", files=1, seconds=3)
-    job = queue_book(service, book, out)
+    job = queue_aac_book(service, book, out)
     dead = subprocess.Popen(["true"])
     dead.wait()
     service.claim_next(f"{this_host()}:{dead.pid}")

@@ -8,13 +8,12 @@ import json
 import os
 import re
 import signal
-import subprocess
 import time
 from pathlib import Path
 
 import pytest
 
-from aiom4b_tui.core.models import JobCreate, JobOptions, JobStatus
+from aiom4b_tui.core.models import JobStatus
 from aiom4b_tui.core.worker_control import ensure_worker, lock_holder
 from aiom4b_tui.core.worker_id import pid_alive, this_host
 from tests.queue_helpers import (
@@ -22,10 +21,10 @@ from tests.queue_helpers import (
     ffmpeg_children,
     leftovers,
     make_book,
-    open_service,
     processes_mentioning,
+    queue_aac_book,
+    running_past,
     segments_recorded,
-    start_aiom4b,
     wait_for,
 )
 
@@ -39,52 +38,10 @@ def multi_book(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return make_book(tmp_path_factory.mktemp("multi") / "Multi Book", files=8, seconds=75)
 
 
-@pytest.fixture(scope="module")
-def tiny_book(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return make_book(tmp_path_factory.mktemp("tiny") / "Tiny", files=1, seconds=1)
-
-
-@pytest.fixture
-def queue(tmp_path: Path):
-    data = tmp_path / "data"
-    _settings, db, service = open_service(data)
-    yield data, service, tmp_path / "out"
-    db.close()
-
-
-@pytest.fixture
-def started(tmp_path: Path):
-    """Start workers; any still running at the end is killed."""
-    procs: list[subprocess.Popen[bytes]] = []
-
-    def start(data: Path, *args: str, log: str = "w.log") -> subprocess.Popen[bytes]:
-        proc = start_aiom4b(data, "worker", *args, log=tmp_path / log)
-        procs.append(proc)
-        return proc
-
-    yield start
-    for proc in procs:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
-
-
-def queue_book(service, folder: Path, out: Path):
-    # The native encoder: libfdk_aac would finish before a test could act mid-way.
-    options = JobOptions(output_dir=out, encoder="aac")
-    return service.create_job(JobCreate(input_folders=[folder], options=options))
-
-
 def status_json(data: Path) -> dict:
     result = aiom4b(data, "worker", "status", "--json")
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout)
-
-
-def running_past(service, job_id, fraction: float) -> bool:
-    row = service.get_job(job_id)
-    assert row.status in (JobStatus.QUEUED, JobStatus.RUNNING), f"ended early: {row.log}"
-    return row.status is JobStatus.RUNNING and row.progress >= fraction
 
 
 def test_an_auto_worker_leaves_when_one_runs_a_hand_started_one_runs(queue, started, tmp_path):
@@ -114,7 +71,7 @@ def test_an_auto_worker_leaves_when_one_runs_a_hand_started_one_runs(queue, star
 def test_an_idle_worker_exits_after_its_idle_time(queue, started, tiny_book, monkeypatch, tmp_path):
     data, service, out = queue
     monkeypatch.setenv("AIOM4B_WORKER_IDLE_EXIT", "2")
-    job = queue_book(service, tiny_book, out)
+    job = queue_aac_book(service, tiny_book, out)
     worker = started(data, "--jobs", "1")
     wait_for(lambda: service.get_job(job.id).status is JobStatus.COMPLETED, timeout=60)
     assert worker.wait(timeout=30) == 0
@@ -156,8 +113,8 @@ def test_pause_lets_the_running_book_finish_and_starts_no_other(
     queue, started, multi_book, tiny_book
 ):
     data, service, out = queue
-    first = queue_book(service, multi_book, out)
-    second = queue_book(service, tiny_book, out)
+    first = queue_aac_book(service, multi_book, out)
+    second = queue_aac_book(service, tiny_book, out)
     worker = started(data, "--books", "1", "--jobs", "2", "--idle-exit", "0")
     wait_for(lambda: running_past(service, first.id, 0.01), timeout=60)
     paused = aiom4b(data, "worker", "pause")
@@ -177,7 +134,7 @@ def test_pause_stop_running_queues_the_book_with_its_work_and_resume_finishes_it
     queue, started, multi_book, tmp_path
 ):
     data, service, out = queue
-    job = queue_book(service, multi_book, out)
+    job = queue_aac_book(service, multi_book, out)
     worker = started(data, "--jobs", "2", "--idle-exit", "0")
     wait_for(
         lambda: running_past(service, job.id, 0.35) and segments_recorded(out) >= 1,
@@ -205,7 +162,7 @@ def test_pause_stop_running_queues_the_book_with_its_work_and_resume_finishes_it
 
 def test_worker_stop_puts_the_running_book_back_keeping_its_work(queue, started, multi_book):
     data, service, out = queue
-    job = queue_book(service, multi_book, out)
+    job = queue_aac_book(service, multi_book, out)
     worker = started(data, "--jobs", "2", "--idle-exit", "0")
     wait_for(lambda: running_past(service, job.id, 0.01), timeout=60)
     stopped = aiom4b(data, "worker", "stop", "--wait", "30", timeout=60)

@@ -18,6 +18,14 @@ from aiom4b_tui.core.jobs import JobService
 from aiom4b_tui.core.settings import Settings, load_settings
 
 
+def make_from_lavfi(path: Path, source: str, *args: str) -> Path:
+    """Make `path` with the real ffmpeg from the lavfi `source`, `args` before the output."""
+    exe = imageio_ffmpeg.get_ffmpeg_exe()
+    cmd = [exe, "-v", "error", "-y", "-f", "lavfi", "-i", source, *args, str(path)]
+    subprocess.run(cmd, check=True)
+    return path
+
+
 def make_mp3(path: Path, seconds: float = 2.0, title: str | None = None, **tags: str) -> Path:
     """A small MP3 of a sine tone, made by the real ffmpeg, with ID3 tags."""
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -25,26 +33,8 @@ def make_mp3(path: Path, seconds: float = 2.0, title: str | None = None, **tags:
     for key, value in {"title": title, **tags}.items():
         if value:
             metadata += ["-metadata", f"{key}={value}"]
-    subprocess.run(
-        [
-            imageio_ffmpeg.get_ffmpeg_exe(),
-            "-v",
-            "error",
-            "-y",
-            "-f",
-            "lavfi",
-            "-i",
-            f"sine=frequency=440:duration={seconds}:sample_rate=22050",
-            "-ac",
-            "1",
-            "-b:a",
-            "32k",
-            *metadata,
-            str(path),
-        ],
-        check=True,
-    )
-    return path
+    tone = f"sine=frequency=440:duration={seconds}:sample_rate=22050"
+    return make_from_lavfi(path, tone, "-ac", "1", "-b:a", "32k", *metadata)
 
 
 @pytest.fixture(scope="session")

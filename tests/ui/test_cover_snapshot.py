@@ -3,9 +3,6 @@ blocks (snapshots never ask the terminal for graphics), its size, the choices.""
 
 from __future__ import annotations
 
-from textual.widgets import Input
-
-from aiom4b_tui.ui.screens.add_book import AddBookScreen
 from aiom4b_tui.ui.widgets.cover_picker import CoverPicker
 from tests.ui.conftest import wait_for
 from tests.ui.test_snapshots import (  # noqa: F401 (fixed_place_and_zone: autouse fixture)
@@ -13,9 +10,10 @@ from tests.ui.test_snapshots import (  # noqa: F401 (fixed_place_and_zone: autou
     add_sample_jobs,
     fixed_place_and_zone,
     make_cover,
-    settle,
+    open_add_dialog,
     show,
     snapshot_app,
+    steady_cursors,
 )
 
 
@@ -25,13 +23,9 @@ def test_add_dialog_cover_tab(snap_compare, settings, library, service):
     app = snapshot_app(settings, library)
 
     async def run_before(pilot) -> None:
-        await settle(pilot, app)
-        await pilot.press("l", "a")
-        await wait_for(pilot, lambda: isinstance(app.screen, AddBookScreen))
-        dialog = app.screen
+        dialog = await open_add_dialog(pilot, app)
         await wait_for(pilot, lambda: dialog.covers_listed, timeout=30)
-        for field in dialog.query(Input):
-            field.cursor_blink = False
+        steady_cursors(dialog)
         await pilot.press("ctrl+t", "ctrl+t")
         picker = dialog.query_one(CoverPicker)
         await wait_for(pilot, lambda: picker.choices.has_focus)

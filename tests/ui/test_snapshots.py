@@ -14,7 +14,6 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from uuid import UUID
 
-import imageio_ffmpeg
 import pytest
 from lookup_fakes import OPENLIBRARY_SEARCH, running_book_api
 from textual.widgets import Input
@@ -27,7 +26,7 @@ from aiom4b_tui.ui.screens.add_book import AddBookScreen
 from aiom4b_tui.ui.screens.job_details import JobDetailsScreen
 from aiom4b_tui.ui.screens.lookup_book import LookupScreen
 from aiom4b_tui.ui.widgets.chapter_editor import ChapterEditor
-from tests.ui.conftest import wait_for
+from tests.ui.conftest import make_from_lavfi, wait_for
 from tests.ui.job_rows_data import insert_job
 
 NOW = datetime(2026, 5, 1, 22, 45, 0, tzinfo=UTC)
@@ -93,6 +92,20 @@ async def mounted(pilot, app: AiomApp) -> None:
 
 def snapshot_app(settings, library) -> AiomApp:
     return create_app(settings, library, clock=lambda: NOW, start_worker=False)
+
+
+def steady_cursors(screen) -> None:
+    """Stop the input fields' cursors blinking: a blink makes the frame depend on timing."""
+    for field in screen.query(Input):
+        field.cursor_blink = False
+
+
+async def open_add_dialog(pilot, app: AiomApp) -> AddBookScreen:
+    """The add dialog opened from the settled main screen on the library's first folder."""
+    await settle(pilot, app)
+    await pilot.press("l", "a")
+    await wait_for(pilot, lambda: isinstance(app.screen, AddBookScreen))
+    return app.screen
 
 
 async def settle(pilot, app: AiomApp, rows: int = 5) -> None:
@@ -192,12 +205,9 @@ def test_add_dialog(snap_compare, settings, library, service):
     app = snapshot_app(settings, library)
 
     async def run_before(pilot) -> None:
-        await settle(pilot, app)
-        await pilot.press("l", "a")
-        await wait_for(pilot, lambda: isinstance(app.screen, AddBookScreen))
-        await wait_for(pilot, lambda: app.screen.preview is not None)
-        for field in app.screen.query(Input):
-            field.cursor_blink = False  # a blinking cursor makes the frame depend on timing
+        dialog = await open_add_dialog(pilot, app)
+        await wait_for(pilot, lambda: dialog.preview is not None)
+        steady_cursors(dialog)
         await pilot.pause(0.2)
 
     assert snap_compare(app, terminal_size=SIZE, run_before=show(app, run_before))
@@ -235,24 +245,7 @@ def test_job_details(snap_compare, settings, library, service):
 
 def make_cover(path: Path) -> None:
     """A small test-pattern PNG, made by ffmpeg."""
-    import subprocess
-
-    subprocess.run(
-        [
-            imageio_ffmpeg.get_ffmpeg_exe(),
-            "-v",
-            "error",
-            "-y",
-            "-f",
-            "lavfi",
-            "-i",
-            "testsrc=size=64x64:rate=1",
-            "-frames:v",
-            "1",
-            str(path),
-        ],
-        check=True,
-    )
+    make_from_lavfi(path, "testsrc=size=64x64:rate=1", "-frames:v", "1")
 
 
 def show(app: AiomApp, run_before):
@@ -270,10 +263,7 @@ def test_add_dialog_chapter_editor(snap_compare, settings, library, service):
     app = snapshot_app(settings, library)
 
     async def run_before(pilot) -> None:
-        await settle(pilot, app)
-        await pilot.press("l", "a")
-        await wait_for(pilot, lambda: isinstance(app.screen, AddBookScreen))
-        dialog = app.screen
+        dialog = await open_add_dialog(pilot, app)
         await wait_for(pilot, lambda: dialog.draft is not None)
         dialog.query_one("#add-tabs").active = "tab-chapters"
         dialog.query_one(ChapterEditor).focus()
@@ -293,15 +283,12 @@ def test_add_dialog_lookup_results(snap_compare, settings, library, service, mon
             monkeypatch.setenv(name, api.url)
 
         async def run_before(pilot) -> None:
-            await settle(pilot, app)
-            await pilot.press("l", "a")
-            await wait_for(pilot, lambda: isinstance(app.screen, AddBookScreen))
-            await wait_for(pilot, lambda: app.screen.draft is not None)
+            dialog = await open_add_dialog(pilot, app)
+            await wait_for(pilot, lambda: dialog.draft is not None)
             await pilot.press("ctrl+l")
             await wait_for(pilot, lambda: isinstance(app.screen, LookupScreen))
             lookup = app.screen
-            for field in lookup.query(Input):
-                field.cursor_blink = False
+            steady_cursors(lookup)
             await pilot.press("enter")
             await wait_for(pilot, lambda: lookup.matches, timeout=20)
             await pilot.pause(0.3)

@@ -30,6 +30,13 @@ def header(app: AiomApp) -> str:
     return app.main_screen.header.worker_line
 
 
+async def open_pause_dialog(pilot, app: AiomApp) -> None:
+    """Once the header shows the worker, `p` opens the pause dialog."""
+    await wait_for(pilot, lambda: header(app).startswith("worker"))
+    await pilot.press("p")
+    await wait_for(pilot, lambda: isinstance(app.screen, PauseScreen))
+
+
 async def test_the_header_shows_the_worker_and_its_books(settings, library, service):
     register_worker(service, books_running=2)
     app = make_app(settings, library)
@@ -49,9 +56,7 @@ async def test_pause_letting_running_books_finish_then_resume(settings, library,
     registry = register_worker(service, books_running=1)
     app = make_app(settings, library)
     async with app.run_test(size=(80, 24)) as pilot:
-        await wait_for(pilot, lambda: header(app).startswith("worker"))
-        await pilot.press("p")
-        await wait_for(pilot, lambda: isinstance(app.screen, PauseScreen))
+        await open_pause_dialog(pilot, app)
         await wait_for(pilot, lambda: "resume from their finished segments" in screen_text(app))
         await pilot.press("f")
         await wait_for(pilot, lambda: registry.pause_mode() is PauseMode.FINISH)
@@ -66,9 +71,7 @@ async def test_pause_stopping_running_books_now(settings, library, service):
     registry = register_worker(service, books_running=1)
     app = make_app(settings, library)
     async with app.run_test(size=(80, 24)) as pilot:
-        await wait_for(pilot, lambda: header(app).startswith("worker"))
-        await pilot.press("p")
-        await wait_for(pilot, lambda: isinstance(app.screen, PauseScreen))
+        await open_pause_dialog(pilot, app)
         await pilot.press("s")
         await wait_for(pilot, lambda: registry.pause_mode() is PauseMode.STOP)
         await wait_for(pilot, lambda: header(app) == "⏸ paused")

@@ -24,6 +24,7 @@ from textual.events import Resize
 from textual.screen import Screen
 from textual.widgets import Footer
 
+from aiom4b_tui.core.job_status import JobStatus
 from aiom4b_tui.core.safe_text import visible
 from aiom4b_tui.ui.messages import AddRequested, JobsCounted, JobsQueued, LogLine, StoreOpened
 from aiom4b_tui.ui.reported import reported
@@ -126,8 +127,6 @@ class MainScreen(Screen[None]):
         self.log_line(message.text, message.style)
 
     def on_jobs_counted(self, message: JobsCounted) -> None:
-        from aiom4b_tui.core.models import JobStatus  # counts come once the store is open
-
         message.stop()
         self.header.show_counts(message.counts)
         if self._first_counts:

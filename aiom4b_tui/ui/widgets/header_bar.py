@@ -16,12 +16,12 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import Label
 
+from aiom4b_tui.core.job_status import JobStatus
 from aiom4b_tui.core.safe_text import visible
 from aiom4b_tui.ui.messages import WorkersSeen
 from aiom4b_tui.ui.reported import reported
 
 if TYPE_CHECKING:
-    from aiom4b_tui.core.models import JobStatus
     from aiom4b_tui.ui.worker_link import WorkerLink
 
 WORKERS_SECONDS = 1.0
@@ -30,8 +30,6 @@ WORKERS_SECONDS = 1.0
 def counts_text(counts: dict[JobStatus, int]) -> str:
     """`3 queued · 41 done` (failed only when there are some); the running ones are
     told by the worker line."""
-    from aiom4b_tui.core.models import JobStatus  # counts come once the store is open
-
     shown = ((JobStatus.QUEUED, "queued"), (JobStatus.COMPLETED, "done"))
     parts = [f"{counts.get(status, 0)} {word}" for status, word in shown]
     if counts.get(JobStatus.FAILED):

@@ -19,6 +19,7 @@ from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.widgets import DataTable
 
+from aiom4b_tui.core.job_status import JobStatus
 from aiom4b_tui.ui.job_columns import Column, columns_for
 from aiom4b_tui.ui.job_filter import JobFilter
 
@@ -192,24 +193,34 @@ class JobTable(DataTable):
 
     def tick(self, now: datetime) -> None:
         """Advance the clocks of running jobs (their elapsed time)."""
-        from aiom4b_tui.core.models import JobStatus
-
         for job in list(self.jobs.values()):
             if job.status is JobStatus.RUNNING:
                 self.update_job(job, now)
 
     def put_on_top(self, new_jobs: list[JobDB], now: datetime) -> None:
-        """Show newly created jobs above the others, keeping the cursor on its job."""
+        """Show newly created jobs above the others, keeping the cursor on its job: their
+        rows are added by key and moved to the top in one batch; the other rows stay."""
         selected = self.selected_job()
-        ordered = sorted(new_jobs, key=lambda j: j.created_at, reverse=True)
-        ordered += sorted(self.jobs.values(), key=lambda j: j.created_at, reverse=True)
-        self.jobs.clear()
-        self._cells.clear()
-        self.clear()
-        for job in ordered:
-            self._append(job, now)
-        if selected is not None:
-            self.move_cursor(row=self.get_row_index(str(selected.id)), animate=False)
+        newest_first = sorted(new_jobs, key=lambda j: j.created_at, reverse=True)
+        shown = list(self.jobs)
+        with self.app.batch_update():
+            for job in newest_first:
+                self._append(job, now)
+            order = [job.id for job in newest_first] + shown
+            reordered = {job_id: self.jobs[job_id] for job_id in order}
+            self.jobs.clear()
+            self.jobs.update(reordered)
+            self._show_in_order()
+            if selected is not None:
+                self.move_cursor(row=self.get_row_index(str(selected.id)), animate=False)
+
+    def _show_in_order(self) -> None:
+        """Arrange the rows in the order of `jobs` (newest first) without re-adding any."""
+        # `sort` hands its key a row's cells only. Each row's title cell is an object of its
+        # own (job_cells makes a new Text for every row), so that object names the row.
+        title = next(n for n, column in enumerate(self.layout) if column.key == "title")
+        rank = {id(self.get_row(str(job_id))[title]): n for n, job_id in enumerate(self.jobs)}
+        self.sort(key=lambda cells: rank[id(cells[title])])
 
     def drop(self, job_id: UUID) -> None:
         """Remove a job's row (deleted, or no longer matching the filter)."""

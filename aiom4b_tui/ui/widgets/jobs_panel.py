@@ -22,6 +22,7 @@ from textual.containers import Vertical
 from textual.timer import Timer
 from textual.widgets import DataTable, Input, Label
 
+from aiom4b_tui.core.job_status import JobStatus
 from aiom4b_tui.core.safe_text import visible
 from aiom4b_tui.ui.job_filter import JobFilter
 from aiom4b_tui.ui.job_watch import ChangeTracker
@@ -303,8 +304,6 @@ class JobsPanel(Vertical):
 
     def _tell(self, outcome: job_commands.Outcome) -> None:
         """A refusal is said in the log and a note; a change shows in the table at once."""
-        from aiom4b_tui.core.models import JobStatus
-
         if outcome.refused:
             self.post_message(LogLine(outcome.text, "yellow"))
             self.notify(outcome.text, severity="warning", markup=False)
@@ -318,7 +317,6 @@ class JobsPanel(Vertical):
     @reported
     async def action_delete(self) -> None:
         """Delete the selected job after asking."""
-        from aiom4b_tui.core.models import JobStatus
         from aiom4b_tui.ui.job_rows import display_title
 
         job = self._selected()
