@@ -55,26 +55,29 @@ def _first_positional(argv: Sequence[str]) -> str | None:
 
 
 def _run_tui(args: argparse.Namespace) -> int:
-    from aiom4b_tui.cli.cli_settings import load_cli_settings
+    from aiom4b_tui.cli.cli_settings import load_tui_settings
     from aiom4b_tui.ui import run_tui
 
-    settings = load_cli_settings(args.data_dir, database_url=args.database_url)
+    settings = load_tui_settings(args.data_dir, args.database_url)
     start = args.path or settings.library_dir or Path.cwd()
     if not start.is_dir():
         raise CliError(f"not a folder: {start}", EXIT_USAGE)
-    # The app opens (and migrates) the database once its first screen is drawn; one that
-    # cannot be used ends the app, and is told here in a sentence on the restored terminal.
-    # Without a terminal there is no screen to show first: checked before, as by a verb.
+    # The app builds the full settings and opens (and migrates) the database once its
+    # first screen is drawn; either failing ends the app, and is told here in a sentence
+    # on the restored terminal. Without a terminal there is no screen to show first:
+    # both are checked before, as by a verb.
     if not all(stream.isatty() for stream in (sys.stdin, sys.stdout, sys.stderr)):
         from aiom4b_tui.cli.common import open_cli_database
 
-        open_cli_database(settings).close()
+        open_cli_database(settings.full()).close()
     try:
         return run_tui(settings, start)
     except Exception as exc:
         from aiom4b_tui.cli.common import as_cli_error
 
-        error = as_cli_error(exc, settings.data_dir, settings.db_busy_timeout)
+        built = settings.loaded
+        busy_timeout = built.db_busy_timeout if built is not None else None
+        error = as_cli_error(exc, settings.data_dir, busy_timeout)
         if error is exc:
             raise
         raise error from exc

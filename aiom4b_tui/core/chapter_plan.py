@@ -9,12 +9,15 @@ import bisect
 import re
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from aiom4b_tui.core.chapter_edit import Silence, chapters_at_silences, split_long_chapters
 from aiom4b_tui.core.chapter_files import ChapterMark
-from aiom4b_tui.core.options import ChapterEntry, JobOptions
 from aiom4b_tui.core.planned_chapter import PlannedChapter
 from aiom4b_tui.core.scan import AudioFile, ScanError
+
+if TYPE_CHECKING:
+    from aiom4b_tui.core.options import ChapterEntry, JobOptions
 
 
 def book_chapters(

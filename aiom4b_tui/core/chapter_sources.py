@@ -7,6 +7,7 @@ Blocking (reads files): callers run it in a thread.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from aiom4b_tui.core.chapter_files import (
     ChapterFileError,
@@ -14,8 +15,10 @@ from aiom4b_tui.core.chapter_files import (
     find_chapter_file,
     read_chapter_file,
 )
-from aiom4b_tui.core.options import JobOptions
 from aiom4b_tui.core.scan import BookScan
+
+if TYPE_CHECKING:
+    from aiom4b_tui.core.options import JobOptions
 
 
 def book_chapter_marks(

@@ -26,6 +26,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from mutagen.mp4 import MP4
 
@@ -43,7 +44,6 @@ from aiom4b_tui.core.ffmpeg import (
 from aiom4b_tui.core.mp4_book import book_length, finish_book, played_samples
 from aiom4b_tui.core.mp4_boxes import MP4Error
 from aiom4b_tui.core.mp4_chapters import NERO_MAX_CHAPTERS, chapter_starts_in_units
-from aiom4b_tui.core.options import JobOptions
 from aiom4b_tui.core.plan import BookPlan, numbered_path
 from aiom4b_tui.core.plan_inputs import plan_scanned_book
 from aiom4b_tui.core.progress_meter import ProgressMeter
@@ -55,6 +55,9 @@ from aiom4b_tui.core.tags import write_mp4_tags
 from aiom4b_tui.core.timeline import DecodeError
 from aiom4b_tui.core.work_ledger import ResumeMismatch, WorkLedger, drop_scratch, open_work
 from aiom4b_tui.core.work_manifest import plan_fingerprint
+
+if TYPE_CHECKING:
+    from aiom4b_tui.core.options import JobOptions
 
 WORK_PREFIX = ".aiom4b-work-"
 DURATION_TOLERANCE = 0.050  # seconds

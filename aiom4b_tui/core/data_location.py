@@ -1,16 +1,20 @@
 """Where the data lives, told without pydantic: the data dir, its `config.toml`, the
-SQLite file in it, and whether anything but the data dir is configured.
+SQLite file in it, the folder settings, and whether anything but the data dir is
+configured.
 
 core/settings.py builds the full Settings on these (the data dir rule and the config
 file's reading live only here); the light read path of `aiom4b jobs` and `stats`
 (cli/listing_verbs.py) uses them to find the database without loading pydantic-settings,
-and leaves any configuration beyond the data dir and folders to the full Settings.
+and leaves any configuration beyond the data dir and folders to the full Settings. The
+TUI reads its first screen's folders here (`read_folder_settings`) and builds the full
+Settings just after that screen is drawn.
 """
 
 from __future__ import annotations
 
 import os
 import tomllib
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -88,16 +92,47 @@ def read_config_file(path: Path) -> dict[str, Any]:
 FOLDER_SETTINGS = frozenset({"library_dir", "inbox_dir", "output_dir"})
 
 
-def settings_in_environment() -> set[str]:
-    """The settings an AIOM4B_ variable gives, besides AIOM4B_DATA_DIR (the names are
-    matched without regard to case, as pydantic-settings matches them)."""
+def _environment_values() -> dict[str, str]:
+    """The settings AIOM4B_ variables give, besides AIOM4B_DATA_DIR: setting name ->
+    text (the names are matched without regard to case, as pydantic-settings matches them)."""
     prefix = ENV_PREFIX.lower()
-    found = set()
-    for name in os.environ:
+    found = {}
+    for name, value in os.environ.items():
         low = name.lower()
         if name != DATA_DIR_ENV and low.startswith(prefix) and low[len(prefix) :] in SETTING_NAMES:
-            found.add(low[len(prefix) :])
+            found[low[len(prefix) :]] = value
     return found
+
+
+def settings_in_environment() -> set[str]:
+    """The settings an AIOM4B_ variable gives, besides AIOM4B_DATA_DIR."""
+    return set(_environment_values())
+
+
+@dataclass
+class FolderSettings:
+    """The data dir and the folder settings, read without pydantic: what the TUI's first
+    screen needs. The full Settings, built after it, check every value."""
+
+    data_dir: Path
+    library_dir: Path | None = None
+    inbox_dir: Path | None = None
+    output_dir: Path | None = None
+
+
+def read_folder_settings(data_dir: Path | str | None = None) -> FolderSettings:
+    """The folder settings for the data dir resolved from `data_dir`, found as the full
+    Settings find them: an AIOM4B_ variable, else config.toml's key, `~` expanded. A value
+    that is not text is left unset here (the full Settings refuse it). SettingsError when
+    config.toml cannot be read or is not TOML, with the full Settings' message."""
+    resolved = resolve_data_dir(data_dir)
+    config = read_config_file(resolved / CONFIG_FILE)
+    environment = _environment_values()
+    folders = {}
+    for name in FOLDER_SETTINGS:
+        value = environment.get(name, config.get(name))
+        folders[name] = Path(value).expanduser() if isinstance(value, str) else None
+    return FolderSettings(resolved, **folders)
 
 
 def plain_sqlite_file(data_dir: Path | str | None, database_url: str | None) -> Path | None:

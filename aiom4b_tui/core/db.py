@@ -23,7 +23,14 @@ from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlmodel import Session
 
 from aiom4b_tui.core.data_location import DB_FILE as DB_FILE
-from aiom4b_tui.core.db_url import is_postgres, redact_text, redact_url, sqlite_url
+from aiom4b_tui.core.db_url import (
+    DatabaseUrlError,
+    is_postgres,
+    redact_text,
+    redact_url,
+    sqlite_file,
+    sqlite_url,
+)
 from aiom4b_tui.core.job_reading import SCHEMA_REVISION as SCHEMA_REVISION
 from aiom4b_tui.core.job_reading import sqlite_size
 from aiom4b_tui.core.settings import ensure_private_dir
@@ -217,7 +224,8 @@ def open_database(
     url: str | None = None,
 ) -> Database:
     """Open (creating if needed) `aiom4b.db` in `data_dir` and bring its schema up to date;
-    with a PostgreSQL `url`, that database instead (see open_postgres_database).
+    with a PostgreSQL `url`, that database instead (see open_postgres_database); with a
+    SQLite `url`, the file it names, opened as the data dir's would be.
 
     The data dir is created with mode 0700 and the file with 0600. Before a database that
     holds jobs is upgraded, it is backed up to `data_dir/backup/`. Writers wait
@@ -225,9 +233,9 @@ def open_database(
     Errors: see core/db_errors.py for turning them into one sentence.
     """
     ensure_private_dir(data_dir)
-    if url:
-        return open_postgres_database(url, migrate=migrate)
-    path = data_dir / DB_FILE
+    path = _sqlite_file_of(url) if url else data_dir / DB_FILE
+    if path is None:
+        return open_postgres_database(url, migrate=migrate)  # type: ignore[arg-type]
     try:
         _create_private_file(path)
     except OSError as exc:
@@ -242,13 +250,20 @@ def open_database(
     return db
 
 
+def _sqlite_file_of(url: str) -> Path | None:
+    """The file a SQLite database URL names; None for PostgreSQL."""
+    try:
+        return sqlite_file(url)
+    except DatabaseUrlError as exc:
+        raise DatabaseError(str(exc)) from exc
+
+
 def open_postgres_database(url: str, *, migrate: bool = True) -> Database:
     """Open the PostgreSQL database at `url` and bring its schema up to date, one host at
     a time (an advisory lock). Errors name the URL without its password."""
     from sqlalchemy.exc import DBAPIError
 
     from aiom4b_tui.core.db_postgres import migration_lock
-    from aiom4b_tui.core.db_url import DatabaseUrlError
 
     try:
         db = Database(None, url=url)

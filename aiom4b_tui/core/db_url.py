@@ -46,6 +46,18 @@ def parse_url(url: str) -> URL:
     return parsed
 
 
+def sqlite_file(url: str) -> Path | None:
+    """The file a SQLite `url` names (`sqlite:///relative.db`, `sqlite:////abs.db`); None
+    when `url` names PostgreSQL. DatabaseUrlError for a SQLite URL that names no file
+    (in memory: the jobs would be gone when the command ends)."""
+    parsed = parse_url(url)
+    if parsed.get_backend_name() != "sqlite":
+        return None
+    if not parsed.database or parsed.database == ":memory:":
+        raise DatabaseUrlError(f"{redact_url(url)} names no database file")
+    return Path(parsed.database).expanduser()
+
+
 def is_postgres(url: str | URL) -> bool:
     """True when `url` names a PostgreSQL database."""
     parsed = url if isinstance(url, URL) else parse_url(url)

@@ -13,7 +13,7 @@ import unicodedata
 from collections.abc import Mapping
 from pathlib import Path, PurePosixPath
 
-from aiom4b_tui.core.options import DEFAULT_TEMPLATE, check_template
+from aiom4b_tui.core.option_checks import DEFAULT_TEMPLATE, check_template
 
 _EDGE = " -_.,#:;–—"
 _MAX_NAME_BYTES = 200

@@ -3,23 +3,26 @@
 These are engine inputs: the engine reads them, the store keeps them as JSON in
 `jobs.options` without knowing their shape beyond this model. Every field is checked
 here, so the CLI, the TUI and a stored job all refuse the same bad values.
+
+The engine names these models in annotations only (imported under TYPE_CHECKING) and
+takes its checks from core/option_checks.py, so importing it loads no pydantic: pydantic
+loads where options are built from a person's input or a stored job.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import re
-import string
 from pathlib import Path
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-DEFAULT_TEMPLATE = "{author} - {title}"
-TEMPLATE_FIELDS = frozenset(
-    {"author", "title", "subtitle", "series", "series_part", "narrator", "year", "genre"}
-)
-_YEAR = re.compile(r"^\d{4}(-\d{2}-\d{2})?$")
+# The checks the engine applies too live without pydantic; they stay importable from here.
+from aiom4b_tui.core.option_checks import DEFAULT_TEMPLATE as DEFAULT_TEMPLATE
+from aiom4b_tui.core.option_checks import TEMPLATE_FIELDS as TEMPLATE_FIELDS
+from aiom4b_tui.core.option_checks import check_template as check_template
+from aiom4b_tui.core.option_checks import check_year as check_year
+
 _PART = re.compile(r"^\d{1,4}(\.\d{1,3})?$")
 
 
@@ -57,39 +60,6 @@ class TagOverrides(BaseModel):
         if not _PART.match(value):
             raise ValueError(f"series part must be a number such as 3 or 2.5, not {value!r}")
         return value
-
-
-def check_year(value: str | None) -> str | None:
-    """`value` if it is YYYY or a real date YYYY-MM-DD (blank passes); else ValueError."""
-    if value is None or not value.strip():
-        return value
-    value = value.strip()
-    if not _YEAR.match(value):
-        raise ValueError(f"year must be YYYY or YYYY-MM-DD, not {value!r}")
-    if len(value) > 4:
-        try:
-            dt.date.fromisoformat(value)
-        except ValueError as exc:
-            raise ValueError(f"{value!r} is not a date") from exc
-    return value
-
-
-def check_template(value: str) -> str:
-    """A file name template: only known {fields}, at least the title or a field."""
-    try:
-        parts = list(string.Formatter().parse(value))
-    except ValueError as exc:
-        raise ValueError(f"bad file name template {value!r}: {exc}") from exc
-    names = [name for _text, name, _spec, _conv in parts if name is not None]
-    unknown = sorted({n for n in names if n not in TEMPLATE_FIELDS})
-    if unknown:
-        known = ", ".join("{" + f + "}" for f in sorted(TEMPLATE_FIELDS))
-        raise ValueError(f"unknown field {{{unknown[0]}}} in the template (known: {known})")
-    if any(spec or conv for _text, name, spec, conv in parts if name is not None):
-        raise ValueError("template fields take no format spec or conversion")
-    if not names:
-        raise ValueError("the template names no field, e.g. {title}")
-    return value
 
 
 class ChapterEntry(BaseModel):

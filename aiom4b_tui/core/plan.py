@@ -11,6 +11,7 @@ import re
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from aiom4b_tui.core.chapter_edit import Silence
 from aiom4b_tui.core.chapter_files import ChapterMark
@@ -21,10 +22,13 @@ from aiom4b_tui.core.chapter_plan import (  # noqa: F401 (plan_chapters, title_f
     title_from_name,
 )
 from aiom4b_tui.core.naming import output_path, safe_file_name
-from aiom4b_tui.core.options import JobOptions, check_year
+from aiom4b_tui.core.option_checks import check_year
 from aiom4b_tui.core.planned_chapter import PlannedChapter
 from aiom4b_tui.core.scan import AudioFile, BookScan
 from aiom4b_tui.core.source_tags import series_from_folder
+
+if TYPE_CHECKING:
+    from aiom4b_tui.core.options import JobOptions
 
 AAC_SAMPLE_RATES = (
     8000,

@@ -10,14 +10,17 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from aiom4b_tui.core.chapter_edit import Silence
 from aiom4b_tui.core.chapter_files import ChapterMark
 from aiom4b_tui.core.chapter_sources import book_chapter_marks
-from aiom4b_tui.core.options import JobOptions
 from aiom4b_tui.core.plan import BookPlan, make_plan
 from aiom4b_tui.core.scan import BookScan
 from aiom4b_tui.core.source_tags import book_source_tags
+
+if TYPE_CHECKING:
+    from aiom4b_tui.core.options import JobOptions
 
 
 @dataclass

@@ -7,12 +7,14 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from aiom4b_tui.core.settings import Settings
+    from aiom4b_tui.ui.app_settings import AppSettings
 
 
-def run_tui(settings: Settings, start_path: Path | None = None) -> int:
-    """Run the app on this terminal until it quits; returns the exit code. The job store
-    is opened once the first screen is up; if it cannot be, the app ends and its error is
-    raised here (the terminal restored), for the caller to tell."""
+def run_tui(settings: Settings | AppSettings, start_path: Path | None = None) -> int:
+    """Run the app on this terminal until it quits; returns the exit code. The full
+    settings (if not built yet) and the job store are made once the first screen is up;
+    if they cannot be, the app ends and the error is raised here (the terminal restored),
+    for the caller to tell."""
     from aiom4b_tui.ui.app import create_app
 
     app = create_app(settings, start_path)

@@ -2,10 +2,12 @@
 the worker control, the command palette and the one handler for failed work; the main
 screen (`screens/main.py`) composes the rooms and routes their messages.
 
-The first screen is drawn before the job store is open: the store (SQLAlchemy, SQLModel,
-the database and its schema check) is opened in a thread once that frame is shown, and
-the rooms start reading it when it is (`StoreOpened`). A store that cannot be opened
-ends the app; `run_tui` then raises its error, for the CLI to tell in a sentence.
+The first screen is drawn before the job store is open and before the full settings are
+built: it needs only the data dir and the folders (ui/app_settings.py). The store (the
+settings, SQLAlchemy, SQLModel, the database and its schema check) is opened in a thread
+once that frame is shown, and the rooms start reading it when it is (`StoreOpened`).
+Settings or a store that cannot be used end the app; `run_tui` then raises the error,
+for the CLI to tell in a sentence.
 
 The app never converts: a detached `aiom4b worker` does, so `q` quits at once and a
 dropped terminal (SIGHUP) just ends the app; the books carry on.
@@ -28,6 +30,7 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
 from aiom4b_tui.core.safe_text import visible
+from aiom4b_tui.ui.app_settings import AppSettings
 from aiom4b_tui.ui.cover import detect_graphics
 from aiom4b_tui.ui.messages import StoreFailed, StoreOpened, WorkFailed
 from aiom4b_tui.ui.reported import reported
@@ -81,7 +84,7 @@ class AiomApp(App[int]):
 
     def __init__(
         self,
-        settings: Settings,
+        settings: AppSettings,
         service: JobService | None,
         library_root: Path,
         *,
@@ -236,7 +239,7 @@ class AiomApp(App[int]):
 
 
 def create_app(
-    settings: Settings,
+    settings: Settings | AppSettings,
     start_path: Path | None = None,
     *,
     service: JobService | None = None,
@@ -248,9 +251,12 @@ def create_app(
     """The app for these settings; the folder picker opens at `start_path` (else the library).
 
     Without a `service`, the app opens the settings' job store itself, after its first
-    frame (`app.service` opens it at once, for tests). `start_worker=False` never starts
-    a worker (tests that look at the queue as it is).
+    frame (`app.service` opens it at once, for tests); AppSettings not built yet are
+    built then too. `start_worker=False` never starts a worker (tests that look at the
+    queue as it is).
     """
+    if not isinstance(settings, AppSettings):
+        settings = AppSettings.of(settings)
     root = start_path or settings.library_dir or Path.cwd()
     return AiomApp(
         settings,

@@ -1,8 +1,9 @@
-"""The app's job store, opened once and off the event loop: the database (its schema
-checked, migrated if needed) and the `JobService` on it.
+"""The app's job store, opened once and off the event loop: the full settings (built
+here if they are not yet: pydantic-settings), the database (its schema checked, migrated
+if needed) and the `JobService` on it.
 
-Opening imports SQLAlchemy, SQLModel and the job models, most of the app's start-up
-cost, so the app opens the store in a thread after its first screen is drawn. `open()`
+Opening imports pydantic, SQLAlchemy, SQLModel and the job models, most of the app's
+start-up cost, so the app opens the store in a thread after its first screen is drawn. `open()`
 blocks: call it from a thread, or on the event loop only once `is_open` (tests may call
 it anywhere). Every caller gets the one service; callers that come while another opens
 it wait for that opening.
@@ -17,13 +18,13 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from aiom4b_tui.core.db import Database
     from aiom4b_tui.core.jobs import JobService
-    from aiom4b_tui.core.settings import Settings
+    from aiom4b_tui.ui.app_settings import AppSettings
 
 
 class Store:
     """The job store of these settings, or the service given (already open)."""
 
-    def __init__(self, settings: Settings, service: JobService | None = None) -> None:
+    def __init__(self, settings: AppSettings, service: JobService | None = None) -> None:
         self.settings = settings
         self._service = service
         self._opening = threading.Lock()
@@ -34,8 +35,9 @@ class Store:
         return self._service is not None
 
     def open(self) -> JobService:
-        """The job service, opening the database first if nobody has (blocks); an error
-        opening it is raised to each caller, and the next call tries again."""
+        """The job service, building the settings and opening the database first if
+        nobody has (blocks); an error doing so is raised to each caller, and the next
+        call tries again."""
         service = self._service
         if service is not None:
             return service
@@ -44,7 +46,8 @@ class Store:
                 from aiom4b_tui.core.db import open_settings_database
                 from aiom4b_tui.core.jobs import JobService
 
-                self._service = JobService(open_settings_database(self.settings))
+                settings = self.settings.full()
+                self._service = JobService(open_settings_database(settings))
             return self._service
 
     def database(self) -> Database:

@@ -232,7 +232,66 @@ def test_the_cli_tells_a_corrupt_database_in_a_sentence_after_the_screen(data_di
     assert code == 1, shown[-2000:]
     assert "Traceback" not in shown
     assert "Jobs" in shown  # the first screen was drawn
-    after_the_screen = shown.rsplit(LEAVE_SCREEN, 1)[-1]
-    said = re.sub(r"\x1b\[[0-9;?<>=]*[a-zA-Z]|\x1b\][^\x07]*\x07", "", after_the_screen).strip()
+    said = _said_after_the_screen(shown)
     assert said.startswith("aiom4b: ") and "is not a database (corrupt?)" in said, said
+    assert len(said.splitlines()) == 1, said
+
+
+def test_the_cli_draws_the_first_screen_before_the_settings_and_the_store(
+    data_dir, library, tmp_path
+):
+    # The real command on a terminal, stopped at its first frame (Textual's Ready): what
+    # had been loaded by then is written down; the full settings and the store had not.
+    seen = tmp_path / "modules.json"
+    code = (
+        "import json, sys\n"
+        "from aiom4b_tui.ui.app import AiomApp\n"
+        "def on_ready(app, event):\n"
+        f"    open({str(seen)!r}, 'w').write(json.dumps(sorted(sys.modules)))\n"
+        "    app.exit(0)\n"
+        "AiomApp.on_ready = on_ready\n"
+        "from aiom4b_tui.cli import main\n"
+        f"sys.exit(main(['--data-dir', {str(data_dir)!r}, {str(library)!r}]))\n"
+    )
+    status, shown = run_on_a_terminal([sys.executable, "-c", code], b"")
+    assert status == 0, shown[-2000:]
+    modules = json.loads(seen.read_text(encoding="utf-8"))
+    loaded = [
+        name
+        for name in (*NOT_FOR_THE_FIRST_SCREEN, "pydantic_settings", "aiom4b_tui.core.settings")
+        if any(m == name or m.startswith(name + ".") for m in modules)
+    ]
+    assert loaded == []
+    assert "aiom4b_tui.ui.screens.main" in modules  # it did get to the screen
+
+
+def _said_after_the_screen(shown: str) -> str:
+    after_the_screen = shown.rsplit(LEAVE_SCREEN, 1)[-1]
+    return re.sub(r"\x1b\[[0-9;?<>=]*[a-zA-Z]|\x1b\][^\x07]*\x07", "", after_the_screen).strip()
+
+
+def test_the_cli_tells_a_bad_setting_in_a_sentence_after_the_screen(data_dir, library):
+    # The full settings are built after the first frame: a bad value ends the app there,
+    # told as a verb tells it, with the same exit code.
+    data_dir.mkdir(mode=0o700, exist_ok=True)
+    (data_dir / "config.toml").write_text("books_at_once = 0\n", encoding="utf-8")
+    argv = [sys.executable, "-m", "aiom4b_tui", "--data-dir", str(data_dir), str(library)]
+    code, shown = run_on_a_terminal(argv, b"")
+    assert code == 2, shown[-2000:]
+    assert "Traceback" not in shown
+    said = _said_after_the_screen(shown)
+    assert said.startswith("aiom4b: bad setting books_at_once (0)"), said
+    assert "config.toml" in said and len(said.splitlines()) == 1, said
+    assert not (data_dir / DB_FILE).exists()  # the store was not opened
+
+
+def test_the_cli_tells_a_config_that_is_not_toml_before_any_screen(data_dir, library):
+    data_dir.mkdir(mode=0o700, exist_ok=True)
+    (data_dir / "config.toml").write_text("books_at_once = [\n", encoding="utf-8")
+    argv = [sys.executable, "-m", "aiom4b_tui", "--data-dir", str(data_dir), str(library)]
+    code, shown = run_on_a_terminal(argv, b"")
+    assert code == 2, shown[-2000:]
+    assert LEAVE_SCREEN not in shown  # no screen was drawn
+    said = _said_after_the_screen(shown)
+    assert said.startswith("aiom4b: ") and "config.toml is not valid TOML" in said, said
     assert len(said.splitlines()) == 1, said

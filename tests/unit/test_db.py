@@ -14,7 +14,13 @@ import pytest
 from alembic import command
 from sqlalchemy import text
 
-from aiom4b_tui.core.db import DB_FILE, Database, DatabaseTooNewError, open_database
+from aiom4b_tui.core.db import (
+    DB_FILE,
+    Database,
+    DatabaseError,
+    DatabaseTooNewError,
+    open_database,
+)
 from aiom4b_tui.core.jobs import JobService
 from aiom4b_tui.core.migrate import alembic_config, current_revision, head_revision
 from aiom4b_tui.core.models import JobStatus
@@ -81,6 +87,22 @@ def test_data_dir_is_0700_and_database_file_0600(data_dir: Path):
     open_database(data_dir).close()
     assert stat.S_IMODE(data_dir.stat().st_mode) == 0o700
     assert stat.S_IMODE((data_dir / DB_FILE).stat().st_mode) == 0o600
+
+
+def test_a_sqlite_url_opens_the_file_it_names_as_sqlite(data_dir: Path, tmp_path: Path):
+    path = tmp_path / "elsewhere.db"
+    db = open_database(data_dir, url=f"sqlite:///{path}")  # new: made and migrated
+    try:
+        assert not db.is_postgres
+        assert db.path == path and db.display_name == str(path)
+        assert stat.S_IMODE(path.stat().st_mode) == 0o600
+        assert JobService(db).count_by_status()[JobStatus.QUEUED] == 0
+        assert db.size_bytes() >= path.stat().st_size > 0
+    finally:
+        db.close()
+    assert not (data_dir / DB_FILE).exists()
+    with pytest.raises(DatabaseError, match="names no database file"):
+        open_database(data_dir, url="sqlite://")
 
 
 def test_migrates_an_empty_file_to_head_without_a_backup(data_dir: Path):

@@ -199,6 +199,23 @@ def test_a_database_url_takes_the_full_path(tmp_path: Path):
     assert by_url == plain
 
 
+def test_stats_on_a_sqlite_url_tell_that_file(tmp_path: Path):
+    data_dir = tmp_path / "data"
+    path = _seed(data_dir, tmp_path)
+    other = tmp_path / "elsewhere" / "jobs.db"
+    other.parent.mkdir()
+    path.rename(other)  # the only database is the one the URL names
+    env = _env(data_dir, {"AIOM4B_DATABASE_URL": f"sqlite:///{other}"})
+    [(code, out, err), (text_code, text, _)], _ = _run_all([["stats", "--json"], ["stats"]], env)
+    assert (code, text_code) == (0, 0), err
+    stats = json.loads(out)
+    assert stats["database"] == str(other)
+    assert stats["database_bytes"] >= other.stat().st_size > 0
+    assert stats["total"] == 7
+    assert text.startswith(f"database  {other} (")
+    assert not (data_dir / DB_FILE).exists()
+
+
 def test_a_missing_database_is_created_the_full_way(tmp_path: Path):
     data_dir = tmp_path / "data"
     [(code, out, _)], modules = _run_all([["jobs"]], _env(data_dir))

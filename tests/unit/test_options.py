@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 from pydantic import ValidationError
 
 from aiom4b_tui.core.options import JobOptions, TagOverrides, check_template
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.mark.parametrize("year", ["2001", "1999-12-31", "2024-02-29", "", None])
@@ -57,3 +64,19 @@ def test_a_cover_file_and_no_cover_at_once_are_refused(tmp_path):
     assert JobOptions(no_cover=True).cover is None
     with pytest.raises(ValidationError, match="choose one"):
         JobOptions(cover=tmp_path / "a.jpg", no_cover=True)
+
+
+def test_the_engine_imports_without_pydantic():
+    # The engine names the option models in annotations only: a conversion's start-up
+    # does not wait for pydantic (it loads where options are built, as below).
+    code = (
+        "import json, sys\n"
+        "import aiom4b_tui.core.convert, aiom4b_tui.core.job_title\n"
+        "print(json.dumps(sorted(sys.modules)))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True
+    )
+    modules = json.loads(done.stdout)
+    assert "aiom4b_tui.core.plan" in modules  # it did load the engine
+    assert [m for m in modules if m.split(".")[0] in ("pydantic", "pydantic_core")] == []
