@@ -177,7 +177,7 @@ async def convert_book(
         )
     except asyncio.CancelledError:
         # The work folder stays for the next run to resume; decoded PCM (up to ~1 GB)
-        # and unfinished segments are of no use to it.
+        # is of no use to it (what the stopped encodes wrote is: they keep it).
         await asyncio.shield(asyncio.to_thread(drop_scratch, work))
         raise
     except BaseException as exc:
@@ -294,7 +294,7 @@ async def _convert_in(
 
     work = ledger.work
     meter = ProgressMeter(plan.duration, emit)
-    meter.preload({index: done.seconds for index, done in ledger.segments.items()})
+    meter.preload({start: done.seconds for start, done in ledger.pieces.items()})
     how = (
         "joining (no re-encoding)"
         if plan.copy

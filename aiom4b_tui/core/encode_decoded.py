@@ -5,10 +5,9 @@ from __future__ import annotations
 
 import asyncio
 import itertools
-from pathlib import Path
 
 from aiom4b_tui.core.encoded_book import EncodedBook, EncodeJob, joined_input
-from aiom4b_tui.core.in_order_mux import InOrderMux
+from aiom4b_tui.core.in_order_mux import InOrderMux, Piece
 from aiom4b_tui.core.segment_encoder import SegmentEncoder, reused_note
 from aiom4b_tui.core.splice import FRAME, make_segment, plan_cuts
 from aiom4b_tui.core.task_groups import all_or_nothing
@@ -35,26 +34,29 @@ async def encode_decoded(job: EncodeJob, encoder: SegmentEncoder, mux: InOrderMu
     # segment (whose input always fits in that budget), so the PCM on disk stays bounded.
     ahead = (2 * pool.size + 1) * longest + roll + post
     timeline = Timeline(work_dir, len(plan.files), channels, max_ahead=ahead)
-    done: set[int] = set(ledger.segments)
+    done = {k for k in range(len(cuts)) if ledger.finished(k) is not None}
     timeline.skip_before(_needed_from(cuts, done, roll), ledger.manifest.decoded)
 
-    async def encode_segment(index: int) -> tuple[Path, int, int] | None:
-        if (piece := ledger.piece(index)) is not None:
-            await mux.add(index, piece)
-            return piece
+    async def encode_segment(index: int) -> list[Piece]:
+        if (finished := ledger.finished(index)) is not None:
+            pieces = [ledger.piece_range(p) for p in finished]
+            await mux.add(index, pieces)
+            return pieces
         if index + 1 < len(cuts):
             await timeline.wait_for(cuts[index + 1] + post)
         segment = make_segment(index, cuts, roll, post, timeline.total)
         if segment is None:
-            await mux.add(index, None)
-            return None
-        source = timeline.input_url(segment.enc_start, segment.enc_end)
-        inputs = ["-f", PCM_FORMAT, "-ar", str(rate), "-ac", str(channels), "-i", source]
-        kept = await encoder.encode(segment, inputs)
+            await mux.add(index, [])
+            return []
+        pieces, rest = encoder.remaining(segment)
+        if rest is not None:
+            source = timeline.input_url(rest.enc_start, rest.enc_end)
+            inputs = ["-f", PCM_FORMAT, "-ar", str(rate), "-ac", str(channels), "-i", source]
+            pieces.append(await encoder.encode(rest, inputs))
         done.add(index)
         await timeline.release_before(_needed_from(cuts, done, roll))
-        await mux.add(index, kept)
-        return kept
+        await mux.add(index, pieces)
+        return pieces
 
     def on_file(index: int, count: int) -> None:
         ledger.note_decoded(index, count)
@@ -79,10 +81,11 @@ async def encode_decoded(job: EncodeJob, encoder: SegmentEncoder, mux: InOrderMu
         await _final_cuts(ledger, cuts, total, rate)
         log(
             f"{len(plan.files)} files, {total / rate:.1f} s of audio, "
-            f"{sum(c < total for c in cuts)} segments on {pool.size} slots{reused_note(job)}"
+            f"{sum(c < total for c in cuts)} segments on {pool.size} slots"
+            f"{reused_note(job, len(cuts))}"
         )
         tasks += [asyncio.ensure_future(encode_segment(k)) for k in range(len(tasks), len(cuts))]
-        pieces = [p for p in await all_or_nothing(tasks) if p is not None]
+        pieces = [p for segment in await all_or_nothing(tasks) for p in segment]
     except BaseException:
         for task in [decoder, *tasks]:
             task.cancel()

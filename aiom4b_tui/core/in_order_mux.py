@@ -10,6 +10,8 @@ from pathlib import Path
 from aiom4b_tui.core.mp4_adts_writer import AdtsMp4Writer
 from aiom4b_tui.core.splice import ADTSError, Segment, adts_frame_offsets, kept_packets
 
+Piece = tuple[Path, int, int]  # a file and the byte range of it the book keeps
+
 
 @dataclass(frozen=True)
 class KeptFrames:
@@ -48,27 +50,29 @@ class InOrderMux:
     last one is. Should the stream be one the writer cannot carry, it stops and the
     caller muxes with ffmpeg (`finish` returns None)."""
 
-    def __init__(self, path: Path, frames: dict[int, KeptFrames]) -> None:
+    def __init__(self, path: Path, frames: dict[Path, KeptFrames]) -> None:
         self.path = path
         self._frames = frames  # parsed by the encoder: no second read and parse
         self._writer: AdtsMp4Writer | None = None
-        self._ready: dict[int, tuple[Path, int, int] | None] = {}
+        self._ready: dict[int, list[Piece]] = {}
         self._next = 0
         self._failed = False
         self._lock = asyncio.Lock()
 
-    async def add(self, index: int, piece: tuple[Path, int, int] | None) -> None:
-        """Segment `index` is finished (None: it lies past the end of the book)."""
-        self._ready[index] = piece
+    async def add(self, index: int, pieces: list[Piece]) -> None:
+        """Segment `index` is finished: its pieces in order (none: it lies past the end
+        of the book)."""
+        self._ready[index] = pieces
         async with self._lock:
             while self._next in self._ready:
                 ready = self._ready.pop(self._next)
-                frames = self._frames.pop(self._next, None)
                 self._next += 1
-                if ready is not None and not self._failed:
-                    await asyncio.to_thread(self._append, ready, frames)
+                for piece in ready:
+                    frames = self._frames.pop(piece[0], None)
+                    if not self._failed:
+                        await asyncio.to_thread(self._append, piece, frames)
 
-    def _append(self, piece: tuple[Path, int, int], frames: KeptFrames | None) -> None:
+    def _append(self, piece: Piece, frames: KeptFrames | None) -> None:
         try:
             if self._writer is None:
                 self._writer = AdtsMp4Writer(self.path)

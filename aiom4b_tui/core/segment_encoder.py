@@ -3,7 +3,9 @@
 Each segment is encoded with pre-roll (3 s) and post-roll (1 s) to a temporary name;
 only the packets covering it are kept (notes/gapless-parallel-aac.md). When it is done
 it is renamed and recorded in the work folder's manifest (work_ledger.py), and its kept
-frames wait in memory for the in-order mux (in_order_mux.py).
+frames wait in memory for the in-order mux (in_order_mux.py). An encode interrupted
+midway leaves its frames written so far (flushed frame by frame), which the next run
+keeps (segment_salvage.py); it then encodes only the rest of that segment.
 """
 
 from __future__ import annotations
@@ -14,9 +16,10 @@ from pathlib import Path
 
 from aiom4b_tui.core.encoded_book import EncodeJob
 from aiom4b_tui.core.ffmpeg import run_ffmpeg
-from aiom4b_tui.core.in_order_mux import KeptFrames, kept_frames
-from aiom4b_tui.core.splice import FRAME, Segment
-from aiom4b_tui.core.work_manifest import DoneSegment
+from aiom4b_tui.core.in_order_mux import KeptFrames, Piece, kept_frames
+from aiom4b_tui.core.splice import FRAME, Segment, resumed_segment
+from aiom4b_tui.core.work_ledger import PART_SUFFIX, piece_name
+from aiom4b_tui.core.work_manifest import DonePiece
 
 PRE_ROLL_SECONDS = 3.0
 POST_ROLL_SECONDS = 1.0
@@ -41,15 +44,28 @@ class SegmentEncoder:
         self.work_dir, self.ffmpeg = job.work_dir, job.ffmpeg
         self.pool, self.meter, self.ledger = job.pool, job.meter, job.ledger
         self.roll, self.post = segment_rolls(self.enc.sample_rate)
-        self.frames: dict[int, KeptFrames] = {}  # finished segments' frames, until muxed
+        self.frames: dict[Path, KeptFrames] = {}  # finished pieces' frames, until muxed
 
-    async def encode(self, segment: Segment, inputs: list[str]) -> tuple[Path, int, int]:
-        """Encode `segment` from `inputs` (ffmpeg arguments giving its samples
-        [enc_start, enc_end)); return the segment file and the byte range to keep."""
-        enc, index = self.enc, segment.index
-        name = f"seg-{index:05d}.aac"
-        part = self.work_dir / f"{name}.part"
-        args = [*inputs, "-c:a", enc.codec, "-b:a", str(enc.bitrate), "-f", "adts", str(part)]
+    def remaining(self, segment: Segment) -> tuple[list[Piece], Segment | None]:
+        """The finished pieces of `segment` and what is left to encode of it (None:
+        nothing; an earlier encode cut short: the rest, from where its piece ends)."""
+        done = self.ledger.done_pieces(segment.start, segment.end)
+        pieces = [self.ledger.piece_range(p) for p in done]
+        at = done[-1].end if done else segment.start
+        if at >= segment.end:
+            return pieces, None
+        return pieces, segment if at == segment.start else resumed_segment(segment, at, self.roll)
+
+    async def encode(self, segment: Segment, inputs: list[str]) -> Piece:
+        """Encode `segment` (or the rest of one) from `inputs` (ffmpeg arguments giving
+        its samples [enc_start, enc_end)); return its file and the byte range to keep."""
+        enc, index, key = self.enc, segment.index, segment.start
+        name = piece_name(segment.start)
+        part = self.work_dir / name.replace(".aac", PART_SUFFIX)
+        args = [*inputs, "-c:a", enc.codec, "-b:a", str(enc.bitrate)]
+        # Each frame reaches the file as it is made (not in 256 KB blocks): an
+        # interruption leaves all but the last few for the next run to keep.
+        args += ["-flush_packets", "1", "-f", "adts", str(part)]
         # Progress counts the book's audio: the rolls' share of the encode is not the book's.
         kept_share = segment.samples / (segment.enc_end - segment.enc_start)
         async with self.pool.slot() as cpus:
@@ -58,21 +74,21 @@ class SegmentEncoder:
                 args,
                 cpus=cpus,
                 cwd=self.work_dir,
-                on_progress=lambda s: self.meter.update(index, s * kept_share),
+                on_progress=lambda s: self.meter.update(key, s * kept_share),
                 what=f"encoding segment {index + 1}",
             )
         seconds = segment.samples / enc.sample_rate
         # In a thread: the event loop meanwhile starts the next segment on the freed slot.
         kept = await asyncio.to_thread(kept_frames, part, segment, enc.priming)
         size, first, stop = kept.size, kept.first, kept.stop
-        done = DoneSegment(index, name, size, first, stop, seconds, segment.samples)
-        out = await self.ledger.finish_segment(part, done)
-        self.meter.update(index, seconds)
-        self.frames[index] = kept  # the mux takes its frames from here, not from disk
+        done = DonePiece(segment.start, segment.samples, name, size, first, stop, seconds)
+        out = await self.ledger.finish_piece(part, done)
+        self.meter.update(key, seconds)
+        self.frames[out] = kept  # the mux takes its frames from here, not from disk
         return out, first, stop
 
 
-def reused_note(job: EncodeJob) -> str:
+def reused_note(job: EncodeJob, segments: int) -> str:
     """ ", 3 already encoded" when an earlier run finished segments, else ""."""
-    count = len(job.ledger.segments)
+    count = sum(job.ledger.finished(k) is not None for k in range(segments))
     return f", {count} already encoded" if count else ""
