@@ -61,7 +61,7 @@ class SegmentEncoder:
         its samples [enc_start, enc_end)); return its file and the byte range to keep."""
         enc, index, key = self.enc, segment.index, segment.start
         name = piece_name(segment.start)
-        part = self.work_dir / name.replace(".aac", PART_SUFFIX)
+        part = self.work_dir / f"{name}{PART_SUFFIX}"
         args = [*inputs, "-c:a", enc.codec, "-b:a", str(enc.bitrate)]
         # Each frame reaches the file as it is made (not in 256 KB blocks): an
         # interruption leaves all but the last few for the next run to keep.

@@ -139,8 +139,8 @@ def plan_cuts(
     Guided scheduling: each segment is the remaining audio over the slots, within
     20 s .. 5 min, so segments halve towards the end and every slot finishes at about
     the same time, with few segments (each costs an ffmpeg start and 4 s of pre- and
-    post-roll). The 5 min cap bounds what an interruption loses: at most one unfinished
-    segment per slot (a resumed run reuses the finished ones). `seconds` forces one
+    post-roll). The 5 min cap bounds the decoded PCM waiting on disk for the encoders
+    (encode_decoded.py keeps about two segments per slot). `seconds` forces one
     length (tests cut short books into many pieces).
     """
     cuts, position = [start], start

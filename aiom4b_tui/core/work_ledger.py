@@ -39,12 +39,13 @@ from aiom4b_tui.core.work_manifest import (
 LogFn = Callable[[str], None]
 CutPlanner = Callable[[int, float | None], list[int]]
 PIECE_PREFIX = "piece-"
-PART_SUFFIX = ".aac.part"
+PIECE_SUFFIX = ".aac"
+PART_SUFFIX = ".part"  # after the piece's name while it is encoded
 
 
 def piece_name(start: int) -> str:
     """The file of the piece that starts at book sample `start` (unfinished: + .part)."""
-    return f"{PIECE_PREFIX}{start}.aac"
+    return f"{PIECE_PREFIX}{start}{PIECE_SUFFIX}"
 
 
 class ResumeMismatch(RuntimeError):
@@ -249,8 +250,9 @@ def _salvage_parts(work: Path, manifest: WorkManifest) -> list[DonePiece]:
     if not cuts:
         return []
     found = []
-    for part in work.glob(f"{PIECE_PREFIX}*{PART_SUFFIX}"):
-        digits = part.name[len(PIECE_PREFIX) : -len(PART_SUFFIX)]
+    ending = PIECE_SUFFIX + PART_SUFFIX
+    for part in work.glob(f"{PIECE_PREFIX}*{ending}"):
+        digits = part.name[len(PIECE_PREFIX) : -len(ending)]
         if digits.isdigit():
             found.append((int(digits), part))
     salvaged = []
@@ -309,7 +311,8 @@ def resuming_message(
     short = ""
     if salvaged:
         kept = sum(p.samples for p in salvaged) / rate
-        short = f"; {clock(kept)} of it kept from {len(salvaged)} segments cut short"
+        cut = len(salvaged)
+        short = f"; {clock(kept)} of it kept from {cut} segment{'s' * (cut != 1)} cut short"
     return (
         f"resuming: {whole_segments} of {count} segments already encoded "
         f"({clock(done)} of {clock(whole)}{short})"

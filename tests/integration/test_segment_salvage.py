@@ -65,7 +65,7 @@ def test_a_segment_killed_midway_keeps_its_frames_and_the_book_stays_exact(
     output, _ = proc.communicate(timeout=180)
     assert proc.returncode == 0, output
     resumed = next(ln for ln in output.splitlines() if ln.startswith("resuming: "))
-    assert "kept from 1 segments cut short" in resumed, output
+    assert "kept from 1 segment cut short" in resumed, output
     pieces = json.loads((work / "manifest.json").read_text())["pieces"]
     kept = next(p for p in pieces if p["start"] == cut_at)
     join = kept["start"] + kept["samples"]  # where the rest of that segment began

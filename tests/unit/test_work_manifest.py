@@ -228,7 +228,7 @@ def test_an_interrupted_encode_is_kept_as_a_piece_and_its_segment_resumes_after_
     ]
     assert logs == [
         "resuming: 1 of 3 segments already encoded "
-        "(3s of 6s; 1s of it kept from 1 segments cut short)"
+        "(3s of 6s; 1s of it kept from 1 segment cut short)"
     ]
     assert read_manifest(work).pieces == ledger.pieces  # recorded at once
 
