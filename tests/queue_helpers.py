@@ -171,13 +171,13 @@ def leftovers(output_dir: Path) -> list[Path]:
 
 
 def segments_recorded(out: Path) -> int:
-    """Finished segments the work folder's manifest records: the first segments are the
+    """Finished pieces the work folder's manifest records: the first segments are the
     longest (splice.plan_known_cuts), so two slots may both be mid-segment past 60 %."""
     from aiom4b_tui.core.work_manifest import read_manifest
 
     folders = leftovers(out)
     manifest = read_manifest(folders[0]) if folders else None
-    return len(manifest.segments) if manifest else 0
+    return len(manifest.pieces) if manifest else 0
 
 
 def hold_write_lock(db_file: Path, seconds: float) -> None:

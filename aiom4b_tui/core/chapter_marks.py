@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from aiom4b_tui.core.encode import EncodedBook
+from aiom4b_tui.core.encoded_book import EncodedBook
 from aiom4b_tui.core.plan import BookPlan
 
 

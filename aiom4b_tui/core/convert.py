@@ -33,7 +33,8 @@ from mutagen.mp4 import MP4
 from aiom4b_tui.core import file_modes
 from aiom4b_tui.core.chapter_files import ChapterFileError
 from aiom4b_tui.core.chapter_marks import chapter_starts
-from aiom4b_tui.core.encode import EncodedBook, encode_gapless, join_copy, segment_rolls
+from aiom4b_tui.core.encode import encode_gapless
+from aiom4b_tui.core.encoded_book import EncodedBook, EncodeJob
 from aiom4b_tui.core.ffmpeg import (
     FFmpegError,
     FFmpegNotFoundError,
@@ -41,6 +42,7 @@ from aiom4b_tui.core.ffmpeg import (
     ffmpeg_encoders,
     run_ffmpeg,
 )
+from aiom4b_tui.core.join_copy import join_copy
 from aiom4b_tui.core.mp4_book import book_length, finish_book, played_samples
 from aiom4b_tui.core.mp4_boxes import MP4Error
 from aiom4b_tui.core.mp4_chapters import NERO_MAX_CHAPTERS, chapter_starts_in_units
@@ -49,6 +51,7 @@ from aiom4b_tui.core.plan_inputs import plan_scanned_book
 from aiom4b_tui.core.progress_meter import ProgressMeter
 from aiom4b_tui.core.safe_text import visible
 from aiom4b_tui.core.scan import scan_book
+from aiom4b_tui.core.segment_encoder import segment_rolls
 from aiom4b_tui.core.silence import detect_silences
 from aiom4b_tui.core.splice import FRAME, ADTSError
 from aiom4b_tui.core.tags import write_mp4_tags
@@ -177,7 +180,7 @@ async def convert_book(
         )
     except asyncio.CancelledError:
         # The work folder stays for the next run to resume; decoded PCM (up to ~1 GB)
-        # and unfinished segments are of no use to it.
+        # is of no use to it (what the stopped encodes wrote is: they keep it).
         await asyncio.shield(asyncio.to_thread(drop_scratch, work))
         raise
     except BaseException as exc:
@@ -294,7 +297,7 @@ async def _convert_in(
 
     work = ledger.work
     meter = ProgressMeter(plan.duration, emit)
-    meter.preload({index: done.seconds for index, done in ledger.segments.items()})
+    meter.preload({start: done.seconds for start, done in ledger.pieces.items()})
     how = (
         "joining (no re-encoding)"
         if plan.copy
@@ -304,23 +307,12 @@ async def _convert_in(
         )
     )
     log(f"{plan.title}: {len(plan.files)} files, {how}")
+    job = EncodeJob(plan, work, ffmpeg, pool, meter, log, ledger, segment_seconds)
     if plan.copy:
-        book = await join_copy(
-            plan, work, ffmpeg=ffmpeg, pool=pool, meter=meter, log=log, ledger=ledger
-        )
-    else:
-        book = await encode_gapless(
-            plan,
-            work,
-            ffmpeg=ffmpeg,
-            pool=pool,
-            meter=meter,
-            log=log,
-            ledger=ledger,
-            segment_seconds=segment_seconds,
-        )
-    if plan.copy:
+        book = await join_copy(job)
         book = await asyncio.to_thread(trim_copied_tail, plan, book)
+    else:
+        book = await encode_gapless(job)
     if on_progress:
         on_progress(ConvertProgress(0.97, None, None, "tagging"))
     encoded_at = time.monotonic()

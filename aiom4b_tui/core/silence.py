@@ -8,8 +8,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from aiom4b_tui.core.chapter_edit import Silence
-from aiom4b_tui.core.encode import all_or_nothing
 from aiom4b_tui.core.ffmpeg import FFmpegPool, run_ffmpeg
+from aiom4b_tui.core.task_groups import all_or_nothing
 
 _START = re.compile(r"silence_start:\s*(-?[\d.]+)")
 _END = re.compile(r"silence_end:\s*(-?[\d.]+)")

@@ -14,9 +14,9 @@ FRAME = 1024  # samples per AAC frame
 ADTS_HEADER = 7
 MAX_SEGMENT_SECONDS = 300  # guided segments are at most this long
 # Sliced MP3 books: no PCM on disk to bound, so longer segments (fewer rolls and ffmpeg
-# starts); an interruption loses at most one such segment per slot (15 min of audio,
-# ~25 CPU-s of aac).
-KNOWN_MAX_SEGMENT_SECONDS = 300  # a kill loses at most this much per slot (resume bench)
+# starts). An interruption loses little of a segment in flight: what its encoder wrote
+# is kept (segment_salvage.py), so the cap no longer bounds the loss.
+KNOWN_MAX_SEGMENT_SECONDS = 900
 
 
 class ADTSError(ValueError):
@@ -34,6 +34,28 @@ def adts_frame_offsets(data: bytes | memoryview) -> list[int]:
         length = ((view[pos + 3] & 0x03) << 11) | (view[pos + 4] << 3) | (view[pos + 5] >> 5)
         if length < ADTS_HEADER or pos + length > size:
             raise ADTSError(f"bad ADTS frame length {length} at byte {pos}")
+        offsets.append(pos)
+        pos += length
+    offsets.append(pos)
+    return offsets
+
+
+def adts_prefix_offsets(data: bytes | memoryview) -> list[int]:
+    """Byte offsets of the whole ADTS frames `data` begins with, plus where they end.
+
+    For the file of an encoder that was stopped: parsing stops at a truncated frame,
+    at bytes that are not a frame, and at a frame of another format than the first.
+    """
+    view = memoryview(data)
+    offsets: list[int] = []
+    pos, size = 0, len(view)
+    fixed = None
+    while size - pos >= ADTS_HEADER and view[pos] == 0xFF and (view[pos + 1] & 0xF0) == 0xF0:
+        here = (view[pos + 1], view[pos + 2], view[pos + 3] & 0xF0)
+        length = ((view[pos + 3] & 0x03) << 11) | (view[pos + 4] << 3) | (view[pos + 5] >> 5)
+        if length < ADTS_HEADER or pos + length > size or here != (fixed or here):
+            break
+        fixed = here
         offsets.append(pos)
         pos += length
     offsets.append(pos)
@@ -86,6 +108,14 @@ def make_segment(
     return Segment(index, start, end, max(0, start - roll), enc_end, last)
 
 
+def resumed_segment(segment: Segment, start: int, roll: int) -> Segment:
+    """The rest of `segment` from `start` on (an earlier run kept what lies before it),
+    encoded with its own pre-roll, so the join at `start` is like any other cut."""
+    if start % FRAME or not segment.start < start < segment.end:
+        raise ValueError(f"segment {segment.index} cannot resume at sample {start}")
+    return Segment(segment.index, start, segment.end, start - roll, segment.enc_end, segment.last)
+
+
 def kept_packets(segment: Segment, packets: int, priming: int = FRAME) -> tuple[int, int]:
     """The range [first, stop) of the segment's packets that covers [start, end) exactly.
 
@@ -109,8 +139,8 @@ def plan_cuts(
     Guided scheduling: each segment is the remaining audio over the slots, within
     20 s .. 5 min, so segments halve towards the end and every slot finishes at about
     the same time, with few segments (each costs an ffmpeg start and 4 s of pre- and
-    post-roll). The 5 min cap bounds what an interruption loses: at most one unfinished
-    segment per slot (a resumed run reuses the finished ones). `seconds` forces one
+    post-roll). The 5 min cap bounds the decoded PCM waiting on disk for the encoders
+    (encode_decoded.py keeps about two segments per slot). `seconds` forces one
     length (tests cut short books into many pieces).
     """
     cuts, position = [start], start
@@ -133,10 +163,10 @@ def plan_known_cuts(total: int, rate: int, slots: int, seconds: float | None = N
     Guided like `plan_cuts`, but with no short first segment (nothing is waited for)
     and no segment under a floor of the book over the slots, kept within 20-60 s: each
     segment costs an ffmpeg start (0.1 CPU-s for a Debian ffmpeg) and 4 s of roll, so a
-    2-minute book on 2 slots is two segments, not five. Segments are up to 5 min
-    (KNOWN_MAX_SEGMENT_SECONDS): 15 made fewer splits, but a 2-hour book killed at 70 %
-    then took 0.51 of an uninterrupted run to finish against the goal of 0.4 (the
-    segments in flight are lost). A remainder under 20 s joins
+    2-minute book on 2 slots is two segments, not five. Segments are up to
+    KNOWN_MAX_SEGMENT_SECONDS: with whole segments lost to a kill, 15 min made a 2-hour
+    book killed at 70 % take 0.51 of an uninterrupted run to finish (goal 0.4); now the
+    frames a segment in flight wrote are kept (bench/RESULTS.md). A remainder under 20 s joins
     the segment before it. One slot has nothing to balance: `plan_cuts` as before.
     """
     if seconds or slots < 2:

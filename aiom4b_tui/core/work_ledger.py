@@ -1,15 +1,17 @@
 """A conversion's record of finished work: resume what an interrupted run left, or start over.
 
 `open_work` reads the work folder's manifest (work_manifest.py) and decides: the book was
-already placed (return its path), the finished segments fit this plan (resume), or
-something changed (start over, and say what). `WorkLedger` is what the encoders consult
-(the cuts, the finished segments) and update (each segment renamed into place, then the
-manifest replaced).
+already placed (return its path), the finished pieces fit this plan (resume), or
+something changed (start over, and say what). When resuming, what the encodes in flight
+had written (`piece-<start>.aac.part`) is kept as finished pieces too (segment_salvage.py).
+`WorkLedger` is what the encoders consult (the cuts, the finished pieces of each segment)
+and update (each piece renamed into place, then the manifest replaced).
 """
 
 from __future__ import annotations
 
 import asyncio
+import bisect
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -17,10 +19,12 @@ from typing import Any
 
 from aiom4b_tui.core.plan import BookPlan
 from aiom4b_tui.core.safe_text import visible
+from aiom4b_tui.core.segment_salvage import salvage_partial
 from aiom4b_tui.core.work_manifest import (
     MANIFEST_NAME,
-    DoneSegment,
+    DonePiece,
     ManifestError,
+    OldManifestError,
     PlacedResult,
     SourceStamp,
     WorkManifest,
@@ -34,6 +38,14 @@ from aiom4b_tui.core.work_manifest import (
 
 LogFn = Callable[[str], None]
 CutPlanner = Callable[[int, float | None], list[int]]
+PIECE_PREFIX = "piece-"
+PIECE_SUFFIX = ".aac"
+PART_SUFFIX = ".part"  # after the piece's name while it is encoded
+
+
+def piece_name(start: int) -> str:
+    """The file of the piece that starts at book sample `start` (unfinished: + .part)."""
+    return f"{PIECE_PREFIX}{start}{PIECE_SUFFIX}"
 
 
 class ResumeMismatch(RuntimeError):
@@ -51,16 +63,23 @@ class WorkLedger:
         self._lock = asyncio.Lock()
 
     @property
-    def segments(self) -> dict[int, DoneSegment]:
-        """Finished segments by index."""
-        return self.manifest.segments
+    def pieces(self) -> dict[int, DonePiece]:
+        """Finished pieces by the book sample they start at."""
+        return self.manifest.pieces
 
-    def piece(self, index: int) -> tuple[Path, int, int] | None:
-        """A finished segment's file and kept byte range, or None."""
-        done = self.manifest.segments.get(index)
-        if done is None:
-            return None
-        return self.work / done.file, done.keep_start, done.keep_stop
+    def done_pieces(self, start: int, end: int | None) -> list[DonePiece]:
+        """The finished pieces that follow one another from `start`, up to `end` (None:
+        no bound); the rest of the segment [start, end) begins where the last ends."""
+        return piece_chain(self.manifest.pieces, start, end)
+
+    def finished(self, index: int) -> list[DonePiece] | None:
+        """The pieces of segment `index` when they cover all of it (by the recorded cuts
+        and length), else None."""
+        return finished_pieces(self.manifest, index)
+
+    def piece_range(self, piece: DonePiece) -> tuple[Path, int, int]:
+        """A finished piece's file and the byte range the book keeps of it."""
+        return self.work / piece.file, piece.keep_start, piece.keep_stop
 
     def cuts(self, route: str, slots: int, seconds: float | None, plan: CutPlanner) -> list[int]:
         """The segment cuts: the recorded ones when resuming, else `plan(slots, seconds)`."""
@@ -98,11 +117,11 @@ class WorkLedger:
             raise ResumeMismatch(f"{self.names[index]} now decodes to another length")
         known[index] = count
 
-    async def finish_segment(self, part: Path, done: DoneSegment) -> Path:
-        """Give an encoded segment its final name, then record it; return its path."""
+    async def finish_piece(self, part: Path, done: DonePiece) -> Path:
+        """Give an encoded piece its final name, then record it; return its path."""
         final = self.work / done.file
         await asyncio.to_thread(settle_file, part, final)
-        self.manifest.segments[done.index] = done
+        self.manifest.pieces[done.start] = done
         await self.save()
         return final
 
@@ -148,9 +167,11 @@ def open_work(
         why = what_changed(old, fingerprint, stamps, names)
         if why is None and plan.copy:
             why = "AAC files are joined again (it takes seconds)"
-        if why is None and _keep_finished(work, old):
-            log(resuming_message(old, plan))
-            return WorkLedger(work, old, names, resumed=True)
+        if why is None:
+            salvaged = _keep_finished(work, old)
+            if old.pieces:
+                log(resuming_message(old, plan, salvaged))
+                return WorkLedger(work, old, names, resumed=True)
         log(f"starting over: {why or 'no segment was finished in the last attempt'}")
     _clear(work)
     manifest = WorkManifest(fingerprint, stamps)
@@ -161,6 +182,9 @@ def open_work(
 def _previous(work: Path, log: LogFn) -> WorkManifest | None:
     try:
         found = read_manifest(work)
+    except OldManifestError as exc:
+        log(f"starting over: the last attempt was recorded by an older version ({exc})")
+        return None
     except ManifestError as exc:
         log(f"starting over: the last attempt's record cannot be read ({exc})")
         return None
@@ -169,31 +193,103 @@ def _previous(work: Path, log: LogFn) -> WorkManifest | None:
     return found
 
 
-def _keep_finished(work: Path, manifest: WorkManifest) -> bool:
-    """Keep the segments whose files are whole, delete every other file; any left?"""
+def piece_chain(pieces: dict[int, DonePiece], start: int, end: int | None) -> list[DonePiece]:
+    """The pieces that follow one another from `start`, none past `end` (None: no bound)."""
+    chain: list[DonePiece] = []
+    while (piece := pieces.get(start)) is not None:
+        if end is not None and piece.end > end:
+            break
+        chain.append(piece)
+        start = piece.end
+    return chain
+
+
+def finished_pieces(manifest: WorkManifest, index: int) -> list[DonePiece] | None:
+    """The pieces of segment `index` when they cover all of it, else None."""
+    start, end = segment_bounds(manifest, index)
+    chain = piece_chain(manifest.pieces, start, end)
+    return chain if end is not None and chain and chain[-1].end == end else None
+
+
+def segment_bounds(manifest: WorkManifest, index: int) -> tuple[int, int | None]:
+    """Segment `index`'s first sample and its end by the recorded cuts and length (None:
+    the open last segment of a timeline whose length is not known yet)."""
+    cuts, total = manifest.cuts or [0], manifest.total
+    end = cuts[index + 1] if index + 1 < len(cuts) else total
+    if end is not None and total is not None:
+        end = min(end, total)
+    return cuts[index], end
+
+
+def _keep_finished(work: Path, manifest: WorkManifest) -> list[DonePiece]:
+    """Keep the pieces whose files are whole and what the encodes in flight had written,
+    delete every other file; return the pieces kept from unfinished encodes."""
     kept = {}
-    for index, done in manifest.segments.items():
+    for start, done in manifest.pieces.items():
         try:
             if (work / done.file).stat().st_size == done.size:
-                kept[index] = done
+                kept[start] = done
         except OSError:
             pass
-    manifest.segments = kept
-    wanted = {MANIFEST_NAME, *(d.file for d in kept.values())}
+    manifest.pieces = kept
+    salvaged = _salvage_parts(work, manifest)
+    wanted = {MANIFEST_NAME, *(d.file for d in manifest.pieces.values())}
     for entry in work.iterdir():
         if entry.name not in wanted:
             if entry.is_dir():
                 shutil.rmtree(entry, ignore_errors=True)
             else:
                 entry.unlink(missing_ok=True)
-    return bool(kept)
+    return salvaged
+
+
+def _salvage_parts(work: Path, manifest: WorkManifest) -> list[DonePiece]:
+    """Record what each unfinished encode wrote, where the book can keep it: a part that
+    starts at a cut or where a recorded piece of its segment ends."""
+    cuts, fp = manifest.cuts, manifest.fingerprint
+    if not cuts:
+        return []
+    found = []
+    ending = PIECE_SUFFIX + PART_SUFFIX
+    for part in work.glob(f"{PIECE_PREFIX}*{ending}"):
+        digits = part.name[len(PIECE_PREFIX) : -len(ending)]
+        if digits.isdigit():
+            found.append((int(digits), part))
+    salvaged = []
+    for start, part in sorted(found):
+        index = bisect.bisect_right(cuts, start) - 1
+        first, end = segment_bounds(manifest, index)
+        reached = start == first or any(p.end == start for p in manifest.pieces.values())
+        if end is None or not reached or start in manifest.pieces:
+            continue
+        kept = salvage_partial(
+            part,
+            start=start,
+            end=end,
+            roll=fp["pre_roll"],
+            post=fp["post_roll"],
+            priming=fp["priming"],
+        )
+        if kept is None:
+            continue
+        name = piece_name(start)
+        seconds = kept.samples / fp["sample_rate"]
+        piece = DonePiece(
+            start, kept.samples, name, kept.size, kept.keep_start, kept.keep_stop, seconds
+        )
+        settle_file(part, work / name)
+        manifest.pieces[start] = piece
+        salvaged.append(piece)
+    if salvaged:
+        write_manifest(work, manifest.to_json())
+    return salvaged
 
 
 def drop_scratch(work: Path) -> None:
-    """Delete what a resumed run cannot use: decoded PCM and unfinished segments."""
-    for pattern in ("pcm-*.raw", "*.part"):
-        for path in work.glob(pattern):
-            path.unlink(missing_ok=True)
+    """Delete what a resumed run cannot use: decoded PCM. Unfinished encodes stay: the
+    next run keeps what they wrote."""
+    for path in work.glob("pcm-*.raw"):
+        path.unlink(missing_ok=True)
 
 
 def _clear(work: Path) -> None:
@@ -201,16 +297,25 @@ def _clear(work: Path) -> None:
     work.mkdir()
 
 
-def resuming_message(manifest: WorkManifest, plan: BookPlan) -> str:
-    """ "resuming: 7 of 12 segments already encoded (1h10m of 2h00m)"."""
+def resuming_message(
+    manifest: WorkManifest, plan: BookPlan, salvaged: list[DonePiece] | None = None
+) -> str:
+    """ "resuming: 7 of 12 segments already encoded (1h10m of 2h00m; 9m12s of it kept
+    from 2 segments cut short)"."""
     rate = plan.encoder.sample_rate
     cuts, total = manifest.cuts or [], manifest.total
     count = sum(c < total for c in cuts) if total is not None else len(cuts)
-    done = sum(s.samples for s in manifest.segments.values()) / rate
+    whole_segments = sum(finished_pieces(manifest, k) is not None for k in range(count))
+    done = sum(p.samples for p in manifest.pieces.values()) / rate
     whole = total / rate if total is not None else plan.duration
+    short = ""
+    if salvaged:
+        kept = sum(p.samples for p in salvaged) / rate
+        cut = len(salvaged)
+        short = f"; {clock(kept)} of it kept from {cut} segment{'s' * (cut != 1)} cut short"
     return (
-        f"resuming: {len(manifest.segments)} of {count} segments already encoded "
-        f"({clock(done)} of {clock(whole)})"
+        f"resuming: {whole_segments} of {count} segments already encoded "
+        f"({clock(done)} of {clock(whole)}{short})"
     )
 
 

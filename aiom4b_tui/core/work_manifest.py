@@ -1,11 +1,13 @@
-"""The work folder's manifest: what a conversion has finished, tied to its plan and sources.
+"""The work folder's manifest: what a conversion finished, tied to its plan and sources.
 
 `manifest.json` in `<output dir>/.aiom4b-work-<name>/` records the plan's fingerprint
-(encoder settings, pre/post-roll, the ffmpeg used), each source's path, size and mtime_ns,
-the route (sliced MP3 / decoded PCM) with the segment cuts, and each finished segment:
-its file and the byte range kept. It is replaced atomically (temp file, fsync, rename,
-fsync of the folder) only after the files it names are complete, so a conversion killed
-at any moment leaves a manifest that describes only whole files.
+(encoder settings, pre/post-roll, the ffmpeg used), each source's path, size and
+mtime_ns, the route (sliced MP3 / decoded PCM) with the segment cuts, and each finished
+piece, keyed by the book sample it starts at: its file and the byte range kept. A
+segment is one piece, or several when an encode of it was interrupted (what it wrote is
+kept: segment_salvage.py). It is replaced atomically (temp file, fsync, rename, fsync of
+the folder) only after the files it names are complete, so a conversion killed at any
+moment leaves a manifest that describes only whole files.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from aiom4b_tui.core.plan import BookPlan
 from aiom4b_tui.core.safe_text import visible
 
 MANIFEST_NAME = "manifest.json"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 1: finished segments by index (read as: start over)
 # What a fingerprint key is called in "starting over: the … changed".
 _WORDS = {
     "format": "manifest format",
@@ -40,6 +42,10 @@ _WORDS = {
 
 class ManifestError(ValueError):
     """A manifest that cannot be read or does not make sense."""
+
+
+class OldManifestError(ManifestError):
+    """A manifest an earlier version wrote, in a format this one does not read."""
 
 
 @dataclass(frozen=True)
@@ -61,16 +67,22 @@ class SourceStamp:
 
 
 @dataclass(frozen=True)
-class DoneSegment:
-    """A finished segment: its file in the work folder and the byte range the book keeps."""
+class DonePiece:
+    """A finished piece of the book: book samples [start, start + samples), held by the
+    byte range [keep_start, keep_stop) of its file in the work folder."""
 
-    index: int
+    start: int
+    samples: int
     file: str
-    size: int  # bytes of the file (a file of another size is not this segment)
+    size: int  # bytes of the file (a file of another size is not this piece)
     keep_start: int
     keep_stop: int
     seconds: float  # seconds of the book it holds (progress counts them done)
-    samples: int  # samples it adds to the book
+
+    @property
+    def end(self) -> int:
+        """The book sample after its last."""
+        return self.start + self.samples
 
 
 @dataclass(frozen=True)
@@ -101,13 +113,13 @@ class WorkManifest:
     cut_seconds: float | None = None  # planned with (a decoded book extends them)
     total: int | None = None  # the timeline's length in samples, once known
     decoded: list[int | None] = field(default_factory=list)  # decoded route: per source
-    segments: dict[int, DoneSegment] = field(default_factory=dict)
+    pieces: dict[int, DonePiece] = field(default_factory=dict)  # by start sample
     placed: PlacedResult | None = None
 
     def to_json(self) -> bytes:
         """The manifest as JSON bytes."""
         data = asdict(self)
-        data["segments"] = [asdict(s) for _, s in sorted(self.segments.items())]
+        data["pieces"] = [asdict(p) for _, p in sorted(self.pieces.items())]
         return json.dumps(data, indent=1).encode("utf-8")
 
     @classmethod
@@ -115,13 +127,15 @@ class WorkManifest:
         """Read a manifest (ManifestError when it is not one this version wrote)."""
         try:
             data = json.loads(raw.decode("utf-8"))
-            if data["fingerprint"]["format"] != FORMAT_VERSION:
-                raise ManifestError(f"manifest format {data['fingerprint']['format']}")
-            segments = [DoneSegment(**s) for s in data.pop("segments")]
+            found = data["fingerprint"]["format"]
+            if found != FORMAT_VERSION:
+                kind = OldManifestError if found < FORMAT_VERSION else ManifestError
+                raise kind(f"manifest format {found}")
+            pieces = [DonePiece(**p) for p in data.pop("pieces")]
             placed = data.pop("placed")
             return cls(
                 sources=[SourceStamp(**s) for s in data.pop("sources")],
-                segments={s.index: s for s in segments},
+                pieces={p.start: p for p in pieces},
                 placed=PlacedResult(**placed) if placed else None,
                 **data,
             )
