@@ -13,7 +13,8 @@ its action ran (the update rendered to terminal bytes, as a real terminal gets t
 With `--idle`, a second column keeps the earlier measure: the same key until the app is
 idle again (`pilot.press`'s wait; it slows the keys down). Keys start once both books
 run and stop if one of them ends, so every key is timed while both convert; the event
-loop's lag is sampled meanwhile. `--worker-nice 0,10` alternates the worker's priority.
+loop's lag is sampled meanwhile. `--worker-nice 0,10` alternates the worker's nice,
+`--encoder-priority background,normal` the policy its ffmpeg run at.
 
 `--keys 20 --minutes 2` is a quick check that the script runs, not a measurement.
 `--profile FILE` writes a pyinstrument profile of the event loop's thread during the
@@ -139,6 +140,8 @@ class KeyTimer:
         self.with_idle = with_idle  # also time each key to idle (slow: up to 2 s a key)
         self.loop = asyncio.get_running_loop()
         self.paint: list[float] = []
+        self.paint_keys: list[str] = []  # the key of each figure in `paint`
+        self._key = ""
         self.idle: list[float] = []
         self.missed = 0  # keys whose action ran but no repaint followed
         self._sent_at: float | None = None
@@ -160,6 +163,7 @@ class KeyTimer:
             refresh()
             if self._handled and self._sent_at is not None and not self._painted.is_set():
                 self.paint.append(time.perf_counter() - self._sent_at)
+                self.paint_keys.append(self._key)
                 self._painted.set()
 
         def rendered_display(on_screen, renderable) -> None:
@@ -188,6 +192,7 @@ class KeyTimer:
             if not keep_going():
                 return n
             key = KEY_CYCLE[n % len(KEY_CYCLE)]
+            self._key = key
             self._handled = False
             self._painted.clear()
             start = time.perf_counter()
@@ -252,6 +257,14 @@ class Run:
         self.lags = sorted(t * 1000 for t in lags)
         self.how = how
         self.missed = missed
+        self.keys: dict[str, list[float]] = {}
+
+    def by_key(self, paint: list[float], keys: list[str]) -> None:
+        """Keep the figures of each kind of key apart too (ms, sorted)."""
+        for seconds, key in zip(paint, keys, strict=True):
+            self.keys.setdefault(key, []).append(seconds * 1000)
+        for values in self.keys.values():
+            values.sort()
 
     @staticmethod
     def _figures(values: list[float]) -> str:
@@ -270,6 +283,10 @@ class Run:
                 else []
             ),
             f"  event loop lag   p50/p90/p99/worst ms: {self._figures(self.lags)}",
+            *(
+                f"    key {key!r:7} ({len(values):3}) p50/p90/p99/worst ms: {self._figures(values)}"
+                for key, values in sorted(self.keys.items())
+            ),
         ]
 
 
@@ -333,7 +350,9 @@ async def key_times(
         await asyncio.to_thread(stop_workers, service, data_dir)
     load = "/".join(f"{v:.1f}" for v in os.getloadavg())
     how = f"both books converting for {sent} keys, {still} of 2 at the end; load {load}"
-    return Run(timer.paint, timer.idle, lags, how, timer.missed, cpu)
+    run = Run(timer.paint, timer.idle, lags, how, timer.missed, cpu)
+    run.by_key(timer.paint, timer.paint_keys)
+    return run
 
 
 def print_slow_steps(slow: SlowSteps) -> None:
@@ -366,14 +385,24 @@ async def main(options: argparse.Namespace) -> None:
         folders = make_library(root / "convert", 2, options.minutes)
         print("key response, 2 books in a worker (goal: p99 <= 100 ms):")
         for n in range(options.runs):
-            for nice in options.worker_nice.split(","):  # alternated: the load drifts
-                os.environ["AIOM4B_WORKER_NICE"] = nice.strip()
-                busy = root / f"busy{n}-{nice.strip()}"
+            for nice, priority in worker_variants(options):  # alternated: the load drifts
+                os.environ["AIOM4B_WORKER_NICE"] = nice
+                os.environ["AIOM4B_ENCODER_PRIORITY"] = priority
+                busy = root / f"busy{n}-{nice}-{priority}"
                 run = await key_times(busy, folders, options.keys, options)
-                print(f" run {n + 1}, worker_nice {nice.strip()}:", flush=True)
+                print(f" run {n + 1}, worker_nice {nice}, encoder_priority {priority}:", flush=True)
                 print("\n".join(run.lines()), flush=True)
                 if run.missed:
                     print(f"  {run.missed} keys ran an action but no repaint followed")
+
+
+def worker_variants(options: argparse.Namespace) -> list[tuple[str, str]]:
+    """Each (worker_nice, encoder_priority) pair to run, in the order they alternate."""
+    return [
+        (nice.strip(), priority.strip())
+        for nice in options.worker_nice.split(",")
+        for priority in options.encoder_priority.split(",")
+    ]
 
 
 def parse_args() -> argparse.Namespace:
@@ -385,6 +414,11 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--runs", type=int, default=1, help="key runs, each on a new queue")
     parser.add_argument(
         "--worker-nice", default="0", help="the worker's nice; several (0,10) alternate"
+    )
+    parser.add_argument(
+        "--encoder-priority",
+        default="background",
+        help="the worker's encoder_priority; several (background,normal) alternate",
     )
     parser.add_argument(
         "--idle", action="store_true", help="also time keys to idle (the earlier measure)"

@@ -29,6 +29,7 @@ from aiom4b_tui.cli.common import (
 from aiom4b_tui.cli.output_exists import output_folder_note, settle_existing
 from aiom4b_tui.cli.queue_verbs import run_until_signalled
 from aiom4b_tui.cli.verb_parsers import parse_bitrate
+from aiom4b_tui.core.ffmpeg_process import set_encoder_priority
 from aiom4b_tui.core.job_title import job_title
 from aiom4b_tui.core.models import JobCreate, JobStatus
 from aiom4b_tui.core.queue import QueueRunner, RunnerEvent
@@ -106,6 +107,7 @@ def cmd_convert(args: argparse.Namespace) -> int:
         if note := output_folder_note(ctx.settings, job_data):
             print(note, file=sys.stderr)
         display = ProgressDisplay(sys.stderr)
+        set_encoder_priority(ctx.settings.encoder_priority, ctx.settings.encoder_cgroup)
         runner = QueueRunner(ctx.service, ctx.settings, books=1, on_event=display)
         ended: list[Any] = []
         signals: list[int] = []

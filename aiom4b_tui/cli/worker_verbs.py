@@ -32,6 +32,7 @@ from aiom4b_tui.cli.common import (
 )
 from aiom4b_tui.cli.fleet_verbs import worker_json
 from aiom4b_tui.cli.queue_verbs import announce_queued, event_printer, run_until_signalled, say
+from aiom4b_tui.core.ffmpeg_process import set_encoder_priority
 from aiom4b_tui.core.models import JobStatus, WorkerDB
 from aiom4b_tui.core.queue import QueueRunner
 from aiom4b_tui.core.watch import InboxWatcher
@@ -81,6 +82,7 @@ def cmd_worker(args: argparse.Namespace) -> int:
         lowered = lower_priority(ctx.settings.worker_nice)
         if lowered:
             say(lowered)
+        say(set_encoder_priority(ctx.settings.encoder_priority, ctx.settings.encoder_cgroup))
         try:
             return _serve(args, ctx, inbox)
         finally:

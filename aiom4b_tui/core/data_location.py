@@ -41,6 +41,8 @@ SETTING_NAMES = frozenset(
         "ffmpeg",
         "worker_idle_exit",
         "worker_nice",
+        "encoder_priority",
+        "encoder_cgroup",
         "db_busy_timeout",
         "file_mode",
         "dir_mode",

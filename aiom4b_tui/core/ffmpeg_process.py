@@ -1,4 +1,4 @@
-"""The ffmpeg child as a process: how it is started (dies with us, batch work, pinned),
+"""The ffmpeg child as a process: how it is started (dies with us, background work, pinned),
 paused, and stopped with everything it started (its own process group)."""
 
 from __future__ import annotations
@@ -8,7 +8,10 @@ import contextlib
 import os
 import signal
 import weakref
+from pathlib import Path
+from typing import Literal
 
+from aiom4b_tui.core.idle_cgroup import idle_cgroup, join_cgroup
 from aiom4b_tui.core.linux import LIBC
 
 TERMINATE_GRACE = 1.0
@@ -27,28 +30,59 @@ def _die_with_parent() -> None:  # pragma: no cover - runs in the child, before 
         LIBC.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
 
 
+# How ffmpeg children share the CPU with everything else on the machine (the setting
+# `encoder_priority`): "background" runs them as SCHED_IDLE, in an idle cgroup where one
+# can be made; "normal" as SCHED_BATCH.
+EncoderPriority = Literal["background", "normal"]
+_priority: EncoderPriority = "background"
+_cgroup_procs: bytes | None = None  # the idle cgroup's cgroup.procs, once found
+
+
+def set_encoder_priority(priority: EncoderPriority, cgroup: Path | None = None) -> str:
+    """Start every ffmpeg child from now on at `priority` (in `cgroup`, if given, when in
+    the background); return a sentence for the log saying how they run."""
+    global _priority, _cgroup_procs
+    _priority = priority
+    _cgroup_procs = None
+    if priority == "normal":
+        return "encoders run as batch work (encoder_priority normal)"
+    folder = idle_cgroup(named=cgroup)
+    if folder is None:
+        where = f"the cgroup {cgroup} could not be used" if cgroup else "no idle cgroup"
+        return f"encoders run in the background as SCHED_IDLE ({where})"
+    _cgroup_procs = os.fsencode(folder / "cgroup.procs")
+    return f"encoders run in the background, in the idle cgroup {folder}"
+
+
 def prepare_child(cpus: frozenset[int] | None) -> None:  # pragma: no cover - in the child
-    """Before exec: die with the parent, run as batch work, and keep to `cpus` if given
-    (its threads inherit both)."""
+    """Before exec: die with the parent, run as background or batch work, and keep to
+    `cpus` if given (its threads inherit all of it)."""
     _die_with_parent()
-    _run_as_batch()
+    if _priority == "background":
+        join_cgroup(_cgroup_procs)
+    _lower_policy(_priority)
     if cpus:
         with contextlib.suppress(OSError):
             os.sched_setaffinity(0, cpus)
 
 
-def _run_as_batch() -> None:  # pragma: no cover - runs in the child, before exec
-    """Linux SCHED_BATCH: a woken thread does not preempt the running one.
+def _lower_policy(priority: EncoderPriority) -> None:  # pragma: no cover - in the child
+    """Linux SCHED_IDLE ("background") or SCHED_BATCH ("normal").
 
-    ffmpeg's pipeline threads hand every frame to the next; under the normal policy each
-    hand-off on a shared core is a switch to the woken thread and back. As batch work
-    the producer runs on and the consumer takes frames in runs: measured on a pinned
-    10-minute MP3-to-AAC encode, system time 0.73-0.82 s down to 0.26-0.27 s and wall
-    time 9.4-10.9 s down to 8.4-8.5 s, byte-identical output (bench/RESULTS.md).
-    Interactive processes (the TUI) also win the CPU back at once when they wake.
+    Both keep a woken thread from preempting the running one. ffmpeg's pipeline threads
+    hand every frame to the next; under the normal policy each hand-off on a shared core
+    is a switch to the woken thread and back. As batch work the producer runs on and the
+    consumer takes frames in runs: measured on a pinned 10-minute MP3-to-AAC encode,
+    system time 0.73-0.82 s down to 0.26-0.27 s, byte-identical output.
+
+    SCHED_IDLE also lets any normal process in first: two ffmpeg 9 encodes as batch work
+    on both cores of a Linux 6.18 VM kept a 10 ms sleep loop in another session waiting
+    0.3-4 s at a time, as SCHED_IDLE at most 6.5 ms, and no slower with nothing else to
+    run (bench/RESULTS.md, "Encoders in an idle cgroup").
     """
+    policy = os.SCHED_IDLE if priority == "background" else os.SCHED_BATCH
     with contextlib.suppress(AttributeError, OSError):
-        os.sched_setscheduler(0, os.SCHED_BATCH, os.sched_param(0))
+        os.sched_setscheduler(0, policy, os.sched_param(0))
 
 
 # Children paused on purpose (pause_child): a paused child is not stalled.

@@ -24,6 +24,7 @@ from aiom4b_tui.core.data_location import (
 )
 from aiom4b_tui.core.data_location import SettingsError as SettingsError
 from aiom4b_tui.core.data_location import resolve_data_dir as resolve_data_dir
+from aiom4b_tui.core.ffmpeg_process import EncoderPriority
 
 _log = logging.getLogger(__name__)
 
@@ -97,11 +98,18 @@ class Settings(BaseSettings):
     # Seconds a worker waits with nothing queued or running before it exits; 0: never.
     worker_idle_exit: float = Field(default=120.0, ge=0)
     # CPU priority (nice, 0-19) of a worker and the ffmpeg it runs; 0: as started. Not
-    # lowered by default: the engine's ffmpeg run as SCHED_BATCH, which already yields to
-    # a terminal, and on Linux 6.18 a session whose ffmpeg run at a positive nice stalls
-    # every other session for seconds (bench/RESULTS.md, "Niced encoders stall the
-    # machine").
+    # lowered by default: on Linux 6.18 a session whose ffmpeg run at a positive nice
+    # stalls every other session for seconds (bench/RESULTS.md, "Niced encoders stall the
+    # machine"); encoder_priority is what keeps the machine answering.
     worker_nice: int = Field(default=0, ge=0, le=19)
+    # How ffmpeg shares the CPU: "background" (SCHED_IDLE, in an idle cgroup where one can
+    # be made: any other program comes first, so a terminal never waits on a conversion;
+    # full speed on an otherwise idle machine) or "normal" (SCHED_BATCH: an even share
+    # with other busy programs).
+    encoder_priority: EncoderPriority = "background"
+    # The idle cgroup for encoders; unset: /sys/fs/cgroup/{cpu/,}aiom4b-encoders, made
+    # where this process may (root). A folder an administrator delegated to this user.
+    encoder_cgroup: Path | None = None
     db_busy_timeout: float = Field(default=DEFAULT_BUSY_TIMEOUT, gt=0, le=3600)
     file_mode: int = 0o644  # mode of finished books
     dir_mode: int = 0o755  # mode of the folders we make for books (work folders, output)

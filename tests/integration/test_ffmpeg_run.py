@@ -15,6 +15,8 @@ import pytest
 from engine_helpers import cancel_ends_every_ffmpeg, wait_for_ffmpeg_children
 
 from aiom4b_tui.core.ffmpeg import FFmpegError, ffmpeg_encoders, run_ffmpeg
+from aiom4b_tui.core.ffmpeg_process import set_encoder_priority
+from aiom4b_tui.core.idle_cgroup import idle_cgroup
 
 pytestmark = pytest.mark.integration
 
@@ -54,7 +56,20 @@ async def test_cancel_kills_the_child_quickly(ffmpeg: str):
     await cancel_ends_every_ffmpeg(task)
 
 
-async def test_a_pinned_child_runs_on_its_cpu_only_as_batch_work(ffmpeg: str):
+@pytest.fixture
+def priority():
+    """Set the encoder priority for one test; the default comes back after it."""
+    yield set_encoder_priority
+    set_encoder_priority("background")
+
+
+@pytest.mark.parametrize(
+    ("setting", "policy"), [("background", os.SCHED_IDLE), ("normal", os.SCHED_BATCH)]
+)
+async def test_a_pinned_child_runs_on_its_cpu_only_at_its_priority(
+    ffmpeg: str, priority, setting: str, policy: int
+):
+    said = priority(setting)
     cpu = max(os.sched_getaffinity(0))
     task = asyncio.ensure_future(
         run_ffmpeg(
@@ -67,11 +82,15 @@ async def test_a_pinned_child_runs_on_its_cpu_only_as_batch_work(ffmpeg: str):
         children = await wait_for_ffmpeg_children()
         assert children
         assert os.sched_getaffinity(children[0]) == {cpu}
-        # Batch work: its threads hand frames on without preempting each other.
-        assert os.sched_getscheduler(children[0]) == os.SCHED_BATCH
+        # Its threads hand frames on without preempting each other.
+        assert os.sched_getscheduler(children[0]) == policy
         await asyncio.sleep(0.5)  # its pipeline threads have started by now
         threads = list(Path(f"/proc/{children[0]}/task").iterdir())
-        assert all(os.sched_getscheduler(int(t.name)) == os.SCHED_BATCH for t in threads)
+        assert all(os.sched_getscheduler(int(t.name)) == policy for t in threads)
+        cgroup = idle_cgroup() if setting == "background" else None
+        if cgroup is not None:  # where this machine lets us make one (root)
+            assert str(cgroup) in said
+            assert str(children[0]) in (cgroup / "cgroup.procs").read_text().split()
     finally:
         task.cancel()
         with contextlib.suppress(asyncio.CancelledError):
