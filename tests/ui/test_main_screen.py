@@ -207,7 +207,7 @@ async def test_filter_by_status_and_text(settings, library, service: JobService)
         await wait_for(pilot, lambda: "No job matches “emmxyz”." in screen_text(app))
         assert table.row_count == 0
         await pilot.press("enter")  # back to the table, the filter kept
-        assert app.focused is table
+        await wait_for(pilot, lambda: app.focused is table)
         await pilot.press("escape")  # clears the filter
         await wait_for(pilot, lambda: table.row_count == 2)
         assert "No job matches" not in screen_text(app)

@@ -22,7 +22,6 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.events import Resize
 from textual.screen import Screen
-from textual.widgets import Footer
 
 from aiom4b_tui.core.job_status import JobStatus
 from aiom4b_tui.core.safe_text import visible
@@ -32,6 +31,7 @@ from aiom4b_tui.ui.screens.prompt import PromptScreen
 from aiom4b_tui.ui.widgets.event_log import EventLog
 from aiom4b_tui.ui.widgets.header_bar import HeaderBar
 from aiom4b_tui.ui.widgets.jobs_panel import JobsPanel
+from aiom4b_tui.ui.widgets.key_bar import KeyBar
 from aiom4b_tui.ui.widgets.library_pane import LibraryPane, root_label
 
 if TYPE_CHECKING:
@@ -82,7 +82,7 @@ class MainScreen(Screen[None]):
             yield LibraryPane(self.library_root, id="library")
             yield JobsPanel(self.store, self.settings, self.clock, id="jobs")
         yield EventLog(id="log")
-        yield Footer(compact=True, show_command_palette=False)
+        yield KeyBar()
 
     # ---- the rooms -----------------------------------------------------------------------
 
