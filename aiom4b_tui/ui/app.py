@@ -32,6 +32,7 @@ from textual.screen import Screen
 from aiom4b_tui.core.safe_text import visible
 from aiom4b_tui.ui.app_settings import AppSettings
 from aiom4b_tui.ui.cover import detect_graphics
+from aiom4b_tui.ui.gc_hold import release_collector
 from aiom4b_tui.ui.messages import StoreFailed, StoreOpened, WorkFailed
 from aiom4b_tui.ui.reported import reported
 from aiom4b_tui.ui.screens.confirm import ConfirmScreen
@@ -133,6 +134,7 @@ class AiomApp(App[int]):
 
     def on_ready(self, event: events.Ready) -> None:
         # The first frame is on the terminal: now the costly part, off the event loop.
+        release_collector()
         self._open_store()
 
     @work(thread=True, group="store", exit_on_error=False)
