@@ -35,8 +35,6 @@ from aiom4b_tui.ui.cover import detect_graphics
 from aiom4b_tui.ui.gc_hold import release_collector
 from aiom4b_tui.ui.messages import StoreFailed, StoreOpened, WorkFailed
 from aiom4b_tui.ui.reported import reported
-from aiom4b_tui.ui.screens.confirm import ConfirmScreen
-from aiom4b_tui.ui.screens.help import HelpScreen
 from aiom4b_tui.ui.screens.main import MainScreen
 from aiom4b_tui.ui.screens.output_folder import OutputFolderScreen, should_ask
 from aiom4b_tui.ui.store import Store
@@ -214,6 +212,8 @@ class AiomApp(App[int]):
     @reported
     async def action_stop_everything(self) -> None:
         """Stop every worker, after saying what that does."""
+        from aiom4b_tui.ui.screens.confirm import ConfirmScreen  # dialogs: after the first frame
+
         if not await self.push_screen_wait(ConfirmScreen(STOP_QUESTION, "Stop", STOP_DETAIL)):
             return
         asked = await asyncio.to_thread(self.worker_link.stop_everything)
@@ -223,6 +223,8 @@ class AiomApp(App[int]):
 
     def action_help(self) -> None:
         """Show the keys."""
+        from aiom4b_tui.ui.screens.help import HelpScreen  # dialogs: after the first frame
+
         self.push_screen(HelpScreen())
 
     # ---- the command palette -------------------------------------------------------------

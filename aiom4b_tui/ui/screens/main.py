@@ -28,7 +28,6 @@ from aiom4b_tui.core.job_status import JobStatus
 from aiom4b_tui.core.safe_text import visible
 from aiom4b_tui.ui.messages import AddRequested, JobsCounted, JobsQueued, LogLine, StoreOpened
 from aiom4b_tui.ui.reported import reported
-from aiom4b_tui.ui.screens.prompt import PromptScreen
 from aiom4b_tui.ui.widgets.event_log import EventLog
 from aiom4b_tui.ui.widgets.header_bar import HeaderBar
 from aiom4b_tui.ui.widgets.jobs_panel import JobsPanel
@@ -247,6 +246,8 @@ class MainScreen(Screen[None]):
     @reported
     async def action_watch_inbox(self) -> None:
         """Watch an inbox folder: new book folders dropped in it are queued."""
+        from aiom4b_tui.ui.screens.prompt import PromptScreen  # dialogs: after the first frame
+
         inbox = self.settings.inbox_dir
         typed = await self.app.push_screen_wait(
             PromptScreen("Watch this folder for new books:", value=str(inbox or ""))
