@@ -20,7 +20,6 @@ import os
 import queue
 import time
 from collections.abc import Iterable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
@@ -69,17 +68,20 @@ class FolderTree(DirectoryTree):
         Binding("ctrl+r", "refresh_folders", "Refresh", show=False),
     ]
 
-    @dataclass
+    # Plain classes, not dataclasses: ~0.6 ms each to create, before the first frame.
     class MarksChanged(Message):
         """The set of marked folders changed."""
 
-        marked: list[Path]
+        def __init__(self, marked: list[Path]) -> None:
+            super().__init__()
+            self.marked = marked
 
-    @dataclass
     class RootChanged(Message):
         """The tree shows another folder as its root."""
 
-        root: Path
+        def __init__(self, root: Path) -> None:
+            super().__init__()
+            self.root = root
 
     # Plain characters: emoji are two cells wide in some terminals and missing in others.
     ICON_NODE = "▸ "
