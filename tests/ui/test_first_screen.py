@@ -34,6 +34,7 @@ from aiom4b_tui.core.worker_registry import PauseMode, WorkerRegistry
 from aiom4b_tui.ui.app import AiomApp, create_app
 from aiom4b_tui.ui.screen_text import screen_text
 from aiom4b_tui.ui.screens.add_book import AddBookScreen
+from aiom4b_tui.ui.screens.help import HelpScreen
 from aiom4b_tui.ui.screens.pause import PauseScreen
 from aiom4b_tui.ui.widgets.folder_tree import FolderTree
 from tests.ui.conftest import wait_for
@@ -131,6 +132,23 @@ async def test_the_folders_are_read_after_the_first_frame(settings, library, mon
         await wait_for(pilot, lambda: app.main_screen.folder_tree.cursor_node is not None)
         assert "Emma" in screen_text(app)
     assert order[:2] == ["first frame", "folders read"]
+
+
+async def test_the_dialog_styles_are_read_when_the_first_dialog_opens(settings, library):
+    app = create_app(settings, library, start_worker=False)
+
+    def read() -> set[str]:
+        return {Path(path).name for path, _ in app.stylesheet.source}
+
+    async with app.run_test(size=WIDE) as pilot:
+        await wait_for(pilot, lambda: LOADING in screen_text(app))
+        assert "app.tcss" in read() and "dialogs.tcss" not in read()
+        await pilot.press("question_mark")
+        await wait_for(pilot, lambda: isinstance(app.screen, HelpScreen))
+        assert "dialogs.tcss" in read()
+        dialog = app.screen.query_one(".dialog")
+        await wait_for(pilot, lambda: dialog.region.width == 76)  # `.dialog` of dialogs.tcss
+        assert dialog.styles.border_top[0] == "round"
 
 
 async def test_pause_pressed_before_the_store_opens_asks_once_it_is(
