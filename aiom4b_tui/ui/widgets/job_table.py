@@ -14,6 +14,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, ClassVar
 from uuid import UUID
 
+from rich.text import Text
 from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.widgets import DataTable
@@ -69,7 +70,9 @@ class JobTable(DataTable):
 
     def _add_columns(self) -> None:
         for column in self.layout:
-            self.add_column(column.label, width=column.width, key=column.key)
+            # As Text: a str heading is parsed as markup, which loads Rich's emoji table
+            # (~4 ms) before the first frame.
+            self.add_column(Text(column.label), width=column.width, key=column.key)
 
     @property
     def awaiting_first_page(self) -> bool:
