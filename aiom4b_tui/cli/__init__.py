@@ -16,7 +16,7 @@ from pathlib import Path
 
 from aiom4b_tui import __version__
 from aiom4b_tui.cli.args import EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, CliError, add_data_dir
-from aiom4b_tui.cli.verb_parsers import register_verbs
+from aiom4b_tui.cli.verb_parsers import VERB_NAMES, register_verbs
 from aiom4b_tui.core.safe_text import visible
 
 
@@ -98,20 +98,18 @@ def _data_dir_of(argv: Sequence[str]) -> Path | None:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
     argv = list(sys.argv[1:] if argv is None else argv)
-    verb_parser = build_verb_parser()
-    verb_names = list(verb_parser._subparsers._group_actions[0].choices)  # type: ignore[union-attr]
     try:
         first = _first_positional(argv)
-        if first in verb_names:
-            args = verb_parser.parse_args(argv)
+        if first in VERB_NAMES:
+            args = build_verb_parser().parse_args(argv)
             return int(args.func(args))
         if first is not None and not Path(first).expanduser().exists():
             raise CliError(
-                f"unknown verb {first!r} (verbs: {', '.join(verb_names)}; "
+                f"unknown verb {first!r} (verbs: {', '.join(VERB_NAMES)}; "
                 "or give a folder to open the TUI at)",
                 EXIT_USAGE,
             )
-        return _run_tui(build_tui_parser(verb_names).parse_args(argv))
+        return _run_tui(build_tui_parser(VERB_NAMES).parse_args(argv))
     except CliError as exc:
         print(f"aiom4b: {visible(exc)}", file=sys.stderr)
         return exc.exit_code

@@ -39,6 +39,26 @@ STATUS_WORDS: dict[str, str] = {
 }
 STATUS_LISTED = ("queued", "running", "done", "failed", "cancelled")
 
+# Every verb, in the order `register_verbs` adds them: `aiom4b` tells a verb from a folder
+# (the TUI) by these without building the parsers, ~12 ms of the TUI's start;
+# tests/ui/test_tui_start.py keeps them equal to the parsers'.
+VERB_NAMES = (
+    "stats",
+    "jobs",
+    "add",
+    "rm",
+    "clear",
+    "db",
+    "convert",
+    "worker",
+    "cancel",
+    "retry",
+    "watch",
+    "chapters",
+    "lookup",
+    "workers",
+)
+
 
 class VerbCommand:
     """A verb's implementation, `function` of `aiom4b_tui.cli.<module>`, imported when the

@@ -3,7 +3,8 @@
 Every method blocks (the database, a process start): call them from a thread worker.
 The TUI never converts anything itself; a detached `aiom4b worker` does, and carries on
 when the TUI quits or its terminal goes away. The registry (SQLAlchemy) is imported and
-its database opened when first used, so making a link costs nothing at start-up.
+its database opened when first used, and the process control (core/worker_control.py)
+too, so making a link costs nothing at start-up (the first frame waits for neither).
 """
 
 from __future__ import annotations
@@ -13,9 +14,6 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
-
-from aiom4b_tui.core.worker_control import WORKER_LOG, ensure_worker, lock_holder
-from aiom4b_tui.core.worker_id import pid_alive
 
 if TYPE_CHECKING:
     from aiom4b_tui.core.db import Database
@@ -55,6 +53,8 @@ class WorkerLink:
     @property
     def log_path(self) -> Path:
         """Where a started worker writes its output."""
+        from aiom4b_tui.core.worker_control import WORKER_LOG
+
         return self.data_dir / WORKER_LOG
 
     def ensure(self) -> int | None:
@@ -65,6 +65,8 @@ class WorkerLink:
         """
         if not self.autostart:
             return None
+        from aiom4b_tui.core.worker_control import ensure_worker
+
         with self._starting:
             if self.registry.pause_mode() is not None:
                 return None
@@ -76,15 +78,19 @@ class WorkerLink:
     def _wait_for_lock(self, pid: int, seconds: float) -> None:
         """Until a worker holds the lock with its pid written (-1: taken, pid not yet),
         or the started one has ended."""
+        from aiom4b_tui.core.worker_id import pid_alive
+
         deadline = time.monotonic() + seconds
         while time.monotonic() < deadline:
-            holder = lock_holder(self.data_dir)
+            holder = self.lock_holder()
             if (holder is not None and holder > 0) or not pid_alive(pid):
                 return
             time.sleep(0.05)
 
     def lock_holder(self) -> int | None:
         """The pid of the worker holding the data dir's lock, or None."""
+        from aiom4b_tui.core.worker_control import lock_holder
+
         return lock_holder(self.data_dir)
 
     def live_workers(self) -> list[WorkerDB]:

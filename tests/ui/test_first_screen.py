@@ -31,10 +31,12 @@ from aiom4b_tui.core.db_errors import explain
 from aiom4b_tui.core.models import JobCreate
 from aiom4b_tui.core.settings import load_settings
 from aiom4b_tui.core.worker_registry import PauseMode, WorkerRegistry
-from aiom4b_tui.ui.app import create_app
+from aiom4b_tui.ui.app import AiomApp, create_app
 from aiom4b_tui.ui.screen_text import screen_text
 from aiom4b_tui.ui.screens.add_book import AddBookScreen
+from aiom4b_tui.ui.screens.help import HelpScreen
 from aiom4b_tui.ui.screens.pause import PauseScreen
+from aiom4b_tui.ui.widgets.folder_tree import FolderTree
 from tests.ui.conftest import wait_for
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -53,6 +55,10 @@ NOT_FOR_THE_FIRST_SCREEN = (
     "aiom4b_tui.core.db",
     "aiom4b_tui.core.jobs",
     "aiom4b_tui.core.convert",
+    # the folders' audio checks and summaries: read just after the first frame
+    "aiom4b_tui.core.library",
+    "natsort",
+    "mutagen",
 )
 
 
@@ -94,8 +100,9 @@ async def test_the_screen_is_drawn_saying_it_loads_then_the_jobs_come(
     app = create_app(settings, library, start_worker=False)
     async with app.run_test(size=WIDE) as pilot:
         await wait_for(pilot, lambda: LOADING in screen_text(app))
-        text = screen_text(app)
-        assert "Library" in text and "Emma" in text  # the log's first line, the folders
+        assert "Library" in screen_text(app)  # the log's first line
+        # The folders are read just after the first frame, with the store still shut.
+        await wait_for(pilot, lambda: "Emma" in screen_text(app))
         await pilot.pause(0.3)
         assert not app.store.is_open
         assert app.main_screen.jobs.table.row_count == 0
@@ -104,6 +111,44 @@ async def test_the_screen_is_drawn_saying_it_loads_then_the_jobs_come(
         await wait_for(pilot, lambda: "loading" not in screen_text(app))
         assert "Dune" in screen_text(app)
         await wait_for(pilot, lambda: app.main_screen.header.worker_line == "no worker")
+
+
+async def test_the_folders_are_read_after_the_first_frame(settings, library, monkeypatch):
+    order: list[str] = []
+    real_filter, real_ready = FolderTree.filter_paths, AiomApp.on_ready
+
+    def filter_paths(tree, paths):
+        order.append("folders read")  # in the tree's loading thread
+        return real_filter(tree, paths)
+
+    def on_ready(app, event):
+        order.append("first frame")
+        real_ready(app, event)
+
+    monkeypatch.setattr(FolderTree, "filter_paths", filter_paths)
+    monkeypatch.setattr(AiomApp, "on_ready", on_ready)
+    app = create_app(settings, library, start_worker=False)
+    async with app.run_test(size=WIDE) as pilot:
+        await wait_for(pilot, lambda: app.main_screen.folder_tree.cursor_node is not None)
+        assert "Emma" in screen_text(app)
+    assert order[:2] == ["first frame", "folders read"]
+
+
+async def test_the_dialog_styles_are_read_when_the_first_dialog_opens(settings, library):
+    app = create_app(settings, library, start_worker=False)
+
+    def read() -> set[str]:
+        return {Path(path).name for path, _ in app.stylesheet.source}
+
+    async with app.run_test(size=WIDE) as pilot:
+        await wait_for(pilot, lambda: LOADING in screen_text(app))
+        assert "app.tcss" in read() and "dialogs.tcss" not in read()
+        await pilot.press("question_mark")
+        await wait_for(pilot, lambda: isinstance(app.screen, HelpScreen))
+        assert "dialogs.tcss" in read()
+        dialog = app.screen.query_one(".dialog")
+        await wait_for(pilot, lambda: dialog.region.width == 76)  # `.dialog` of dialogs.tcss
+        assert dialog.styles.border_top[0] == "round"
 
 
 async def test_pause_pressed_before_the_store_opens_asks_once_it_is(

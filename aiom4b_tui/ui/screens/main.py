@@ -27,7 +27,6 @@ from aiom4b_tui.core.job_status import JobStatus
 from aiom4b_tui.core.safe_text import visible
 from aiom4b_tui.ui.messages import AddRequested, JobsCounted, JobsQueued, LogLine, StoreOpened
 from aiom4b_tui.ui.reported import reported
-from aiom4b_tui.ui.screens.prompt import PromptScreen
 from aiom4b_tui.ui.widgets.event_log import EventLog
 from aiom4b_tui.ui.widgets.header_bar import HeaderBar
 from aiom4b_tui.ui.widgets.jobs_panel import JobsPanel
@@ -78,7 +77,10 @@ class MainScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield HeaderBar(self.worker_link, id="top")
-        with Horizontal(id="panes"):
+        # Folded from the start on a narrow terminal: a class set once mounted would
+        # restyle the panes before the first frame (~12 ms).
+        narrow = "-narrow" if self.app.size.width < NARROW_WIDTH else None
+        with Horizontal(id="panes", classes=narrow):
             yield LibraryPane(self.library_root, id="library")
             yield JobsPanel(self.store, self.settings, self.clock, id="jobs")
         yield EventLog(id="log")
@@ -244,6 +246,8 @@ class MainScreen(Screen[None]):
     @reported
     async def action_watch_inbox(self) -> None:
         """Watch an inbox folder: new book folders dropped in it are queued."""
+        from aiom4b_tui.ui.screens.prompt import PromptScreen  # dialogs: after the first frame
+
         inbox = self.settings.inbox_dir
         typed = await self.app.push_screen_wait(
             PromptScreen("Watch this folder for new books:", value=str(inbox or ""))

@@ -6,6 +6,12 @@ from a queue, so the tree never waits on the disk. Keys as in lazygit or ranger:
 opens a folder, left closes it (or goes to its parent), backspace or `u` makes the
 parent folder the root, ctrl+r reads the disk again (as happens by itself when a folder
 appears: the root and the open folders are watched by their modification times).
+
+The root's folders are first read once the app's first frame is drawn, which that read
+(a thread, and each entry's audio check) would otherwise hold up: by ~0.1 s with 350
+entries; the summary and watch threads start then too. For the same reason the audio
+checks and summaries (core/library.py: mutagen, natsort, the scanner, ~30 ms to import)
+are imported by those threads, not before the frame.
 """
 
 from __future__ import annotations
@@ -14,11 +20,9 @@ import os
 import queue
 import time
 from collections.abc import Iterable
-from dataclasses import dataclass
 from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
-from natsort import natsorted
 from rich.style import Style
 from rich.text import Text, TextType
 from textual import work
@@ -29,10 +33,12 @@ from textual.widgets._directory_tree import DirEntry
 from textual.widgets.tree import TreeNode
 from textual.worker import Worker, get_current_worker
 
-from aiom4b_tui.core.library import FolderSummary, is_audio_file, is_hidden, summarize_folder
 from aiom4b_tui.core.safe_text import visible
 from aiom4b_tui.ui import formatting
 from aiom4b_tui.ui.messages import AddRequested, FoldersChanged, FolderSummarized
+
+if TYPE_CHECKING:
+    from aiom4b_tui.core.library import FolderSummary
 
 MARK = "✓"
 WATCH_SECONDS = 2.0
@@ -62,17 +68,20 @@ class FolderTree(DirectoryTree):
         Binding("ctrl+r", "refresh_folders", "Refresh", show=False),
     ]
 
-    @dataclass
+    # Plain classes, not dataclasses: ~0.6 ms each to create, before the first frame.
     class MarksChanged(Message):
         """The set of marked folders changed."""
 
-        marked: list[Path]
+        def __init__(self, marked: list[Path]) -> None:
+            super().__init__()
+            self.marked = marked
 
-    @dataclass
     class RootChanged(Message):
         """The tree shows another folder as its root."""
 
-        root: Path
+        def __init__(self, root: Path) -> None:
+            super().__init__()
+            self.root = root
 
     # Plain characters: emoji are two cells wide in some terminals and missing in others.
     ICON_NODE = "▸ "
@@ -80,17 +89,34 @@ class FolderTree(DirectoryTree):
     ICON_FILE = "  "
 
     def __init__(self, path: Path, *, id: str | None = None) -> None:
+        self._first_read: bool | None = None  # None: not asked; False: after the frame
         super().__init__(path, id=id)
         self.marked: list[Path] = []
         self._summaries: dict[Path, FolderSummary] = {}
         self._requested: set[Path] = set()
         self._requests: queue.SimpleQueue[Path] = queue.SimpleQueue()
 
+    async def watch_path(self) -> None:
+        """Show the new root's folders; the first read waits for the first frame."""
+        if self._first_read:
+            await super().watch_path()
+        elif self._first_read is None:
+            self._first_read = False  # the read asked for reads the root as it is then
+            self.call_after_refresh(self._read_after_first_frame)
+
+    def _read_after_first_frame(self) -> None:
+        self._first_read = True
+        self.call_later(self._read_root)
+        self._summarize_requests()
+        self._watch_folders()
+
+    async def _read_root(self) -> None:
+        await super().watch_path()
+        self.cursor_line = 0  # on the first entry, as DirectoryTree puts a cursor it had
+
     def on_mount(self) -> None:
         self.show_root = False
         self.guide_depth = 2
-        self._summarize_requests()
-        self._watch_folders()
 
     @property
     def root_path(self) -> Path:
@@ -186,12 +212,16 @@ class FolderTree(DirectoryTree):
 
     def action_add_one_book(self) -> None:
         """All marked folders, in natural order, become one book."""
+        from natsort import natsorted
+
         folders = self._folders_to_add()
         if folders:
             self.post_message(AddRequested([natsorted(folders, key=str)]))
 
     def filter_paths(self, paths: Iterable[Path]) -> Iterable[Path]:
         """Folders and audio files only; nothing hidden, no `._*` companions."""
+        from aiom4b_tui.core.library import is_audio_file, is_hidden  # see the module's doc
+
         return [
             path
             for path in paths
@@ -228,6 +258,8 @@ class FolderTree(DirectoryTree):
     @work(thread=True, exclusive=True, group="folder-summaries", exit_on_error=False)
     def _summarize_requests(self) -> None:
         """Answer summary requests one by one until the widget goes away."""
+        from aiom4b_tui.core.library import summarize_folder  # see the module's doc
+
         worker = get_current_worker()
         while not worker.is_cancelled:
             try:

@@ -10,11 +10,11 @@ when the first rows come: the empty table is part of the app's first screen.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, ClassVar
 from uuid import UUID
 
+from rich.text import Text
 from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.widgets import DataTable
@@ -41,11 +41,12 @@ class JobTable(DataTable):
         Binding("end", "last_job", "Last", show=False),
     ]
 
-    @dataclass
-    class NeedMore(Message):
+    class NeedMore(Message):  # not a dataclass: ~0.6 ms to create, before the first frame
         """The cursor nears the last loaded row and more jobs exist (from `offset` on)."""
 
-        offset: int
+        def __init__(self, offset: int) -> None:
+            super().__init__()
+            self.offset = offset
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id, cursor_type="row", zebra_stripes=False)
@@ -69,7 +70,9 @@ class JobTable(DataTable):
 
     def _add_columns(self) -> None:
         for column in self.layout:
-            self.add_column(column.label, width=column.width, key=column.key)
+            # As Text: a str heading is parsed as markup, which loads Rich's emoji table
+            # (~4 ms) before the first frame.
+            self.add_column(Text(column.label), width=column.width, key=column.key)
 
     @property
     def awaiting_first_page(self) -> bool:

@@ -35,7 +35,6 @@ from aiom4b_tui.ui.messages import (
     LogLine,
 )
 from aiom4b_tui.ui.reported import reported
-from aiom4b_tui.ui.screens.confirm import ConfirmScreen
 from aiom4b_tui.ui.widgets.job_table import PAGE_SIZE, JobTable
 
 if TYPE_CHECKING:
@@ -318,6 +317,7 @@ class JobsPanel(Vertical):
     async def action_delete(self) -> None:
         """Delete the selected job after asking."""
         from aiom4b_tui.ui.job_rows import display_title
+        from aiom4b_tui.ui.screens.confirm import ConfirmScreen  # dialogs: after the first frame
 
         job = self._selected()
         if job is None:
@@ -346,6 +346,8 @@ class JobsPanel(Vertical):
     @reported
     async def action_clear_old(self) -> None:
         """Remove finished jobs older than the days kept, after asking."""
+        from aiom4b_tui.ui.screens.confirm import ConfirmScreen  # dialogs: after the first frame
+
         days = self.settings.days_kept
         question = f"Clear finished jobs older than {days} days?"
         if await self.app.push_screen_wait(ConfirmScreen(question, "Clear")):
