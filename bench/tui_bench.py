@@ -295,6 +295,7 @@ async def key_times(
 ) -> Run:
     """Key response times while a worker process converts two books."""
     from aiom4b_tui.ui.app import create_app
+    from aiom4b_tui.ui.gc_hold import hold_collector
 
     library = folders[0].parent
     settings = load_settings(data_dir, library_dir=library, books_at_once=2)
@@ -302,6 +303,7 @@ async def key_times(
     insert_jobs(service, HISTORY)
     book_ids = [service.create_job(JobCreate(input_folders=[f], title=f.name)).id for f in folders]
     ensure_worker(data_dir)  # what the TUI does when jobs wait
+    hold_collector()  # as `run_tui` does: released, and the start frozen, at the first frame
     app = create_app(settings, library, start_worker=False)
     lags: list[float] = []
     try:
