@@ -174,8 +174,8 @@ class MainScreen(Screen[None]):
     def _show_library(self, show: bool) -> None:
         panes = self.query_one("#panes")
         panes.set_class(show, "-show-library")
-        if panes.has_class("-narrow"):
-            (self.folder_tree if show else self.jobs.table).focus()
+        if panes.has_class("-narrow"):  # at once: the keys typed next are the shown pane's
+            self.set_focus(self.folder_tree if show else self.jobs.table)
 
     def action_toggle_library(self) -> None:
         """Switch between the library and the jobs on a narrow terminal."""

@@ -230,7 +230,9 @@ class JobsPanel(Vertical):
         """Show the filter line and type into it."""
         field = self.query_one("#filter", Input)
         field.display = True
-        field.focus()
+        # At once, not after the messages already queued (`focus()` waits for them): keys
+        # typed straight after `/` are the filter's, not the table's (`l` would switch panes).
+        self.screen.set_focus(field)
 
     @on(Input.Changed, "#filter")
     def _filter_typed(self, event: Input.Changed) -> None:
