@@ -107,12 +107,33 @@ async def stop_child(proc: asyncio.subprocess.Process) -> None:
     The group is signalled even when the child itself has ended: what a wrapper script
     started may still be running.
     """
+    lift_out_of_background(proc.pid)
     _signal_group(proc, signal.SIGTERM)
     _signal_group(proc, signal.SIGCONT)  # a paused child must run to see the SIGTERM
     with contextlib.suppress(TimeoutError):
         await asyncio.wait_for(proc.wait(), TERMINATE_GRACE)
     _signal_group(proc, signal.SIGKILL)
     await proc.wait()
+
+
+def lift_out_of_background(pid: int) -> None:
+    """Let a background child that is being stopped run as normal work, so that it ends
+    at once: on a busy machine an ffmpeg at SCHED_IDLE took 0.5-1.3 s to end even on
+    SIGKILL, lifted 1-13 ms. Best effort: only root (or CAP_SYS_NICE) may lift a thread
+    out of SCHED_IDLE or move it out of the idle cgroup."""
+    if _priority != "background":
+        return
+    if _cgroup_procs is not None:
+        hierarchy_procs = Path(os.fsdecode(_cgroup_procs)).parent.parent / "cgroup.procs"
+        with contextlib.suppress(OSError):
+            hierarchy_procs.write_text(str(pid))
+    try:
+        threads = os.listdir(f"/proc/{pid}/task")
+    except OSError:
+        return
+    for tid in threads:
+        with contextlib.suppress(OSError, ValueError):
+            os.sched_setscheduler(int(tid), os.SCHED_OTHER, os.sched_param(0))
 
 
 def pause_child(proc: asyncio.subprocess.Process, paused: bool) -> None:

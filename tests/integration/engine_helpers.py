@@ -84,9 +84,13 @@ async def wait_for_ffmpeg_children(timeout: float = 30.0) -> list[int]:
     return []
 
 
-async def cancel_ends_every_ffmpeg(task: asyncio.Future, within: float = 2.0) -> None:
+async def cancel_ends_every_ffmpeg(task: asyncio.Future, within: float = 10.0) -> None:
     """Cancel `task`; it must end in CancelledError within `within` seconds, leaving no
-    ffmpeg child of this process behind."""
+    ffmpeg child of this process behind.
+
+    The bound catches a stop that hangs, not a slow one: on a busy machine, where a
+    stopped encoder cannot be lifted out of SCHED_IDLE (not root), it takes a second or
+    two to end (measured in the note of `lift_out_of_background`)."""
     started = time.monotonic()
     task.cancel()
     try:

@@ -15,7 +15,7 @@ import pytest
 from engine_helpers import cancel_ends_every_ffmpeg, wait_for_ffmpeg_children
 
 from aiom4b_tui.core.ffmpeg import FFmpegError, ffmpeg_encoders, run_ffmpeg
-from aiom4b_tui.core.ffmpeg_process import set_encoder_priority
+from aiom4b_tui.core.ffmpeg_process import lift_out_of_background, set_encoder_priority
 from aiom4b_tui.core.idle_cgroup import idle_cgroup
 
 pytestmark = pytest.mark.integration
@@ -91,6 +91,29 @@ async def test_a_pinned_child_runs_on_its_cpu_only_at_its_priority(
         if cgroup is not None:  # where this machine lets us make one (root)
             assert str(cgroup) in said
             assert str(children[0]) in (cgroup / "cgroup.procs").read_text().split()
+    finally:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="only root may lift a thread out of SCHED_IDLE")
+async def test_a_child_being_stopped_is_lifted_out_of_the_background(ffmpeg: str, priority):
+    said = priority("background")
+    task = asyncio.ensure_future(
+        run_ffmpeg(ffmpeg, ["-re", "-f", "lavfi", "-i", "sine=d=30", "-f", "null", "-"])
+    )
+    try:
+        children = await wait_for_ffmpeg_children()
+        await asyncio.sleep(0.5)  # its pipeline threads have started by now
+        pid = children[0]
+        lift_out_of_background(pid)
+        threads = list(Path(f"/proc/{pid}/task").iterdir())
+        assert all(os.sched_getscheduler(int(t.name)) == os.SCHED_OTHER for t in threads)
+        if "idle cgroup" in said and "no idle cgroup" not in said:
+            cgroup = idle_cgroup()
+            assert cgroup is not None
+            assert str(pid) not in (cgroup / "cgroup.procs").read_text().split()
     finally:
         task.cancel()
         with contextlib.suppress(asyncio.CancelledError):

@@ -12,6 +12,7 @@ from pathlib import Path
 import imageio_ffmpeg
 import pytest
 from textual.pilot import Pilot
+from textual.widget import Widget
 
 from aiom4b_tui.core.db import open_database
 from aiom4b_tui.core.jobs import JobService
@@ -94,6 +95,13 @@ async def wait_for(
             line = condition.__code__.co_firstlineno
             raise AssertionError(f"timed out waiting for line {line}; the screen:\n{_shown(pilot)}")
         await pilot.pause(step)
+
+
+async def focus(pilot: Pilot, widget: Widget) -> None:
+    """Focus `widget` and wait until it has the focus: `focus()` is deferred, and keys
+    pressed before it lands go to whatever had the focus."""
+    widget.focus()
+    await wait_for(pilot, lambda: pilot.app.focused is widget)
 
 
 def _shown(pilot: Pilot) -> str:

@@ -20,7 +20,7 @@ from aiom4b_tui.ui.screens.add_book import AddBookScreen
 from aiom4b_tui.ui.screens.job_details import JobDetailsScreen
 from aiom4b_tui.ui.screens.prompt import PromptScreen
 from aiom4b_tui.ui.widgets.chapter_editor import ChapterEditor
-from tests.ui.conftest import make_mp3, wait_for
+from tests.ui.conftest import focus, make_mp3, wait_for
 
 pytestmark = pytest.mark.integration
 
@@ -93,7 +93,7 @@ async def test_edited_chapters_are_queued_shown_and_made(data_dir, tmp_path):
         assert [c.offset for c in options.chapters] == pytest.approx([0, 0, 0, 2], abs=0.2)
         # The details plan the book from the job's options: the edits again.
         await wait_for(pilot, lambda: app.main_screen.jobs.table.row_count == 1)
-        app.main_screen.jobs.table.focus()
+        await focus(pilot, app.main_screen.jobs.table)
         await pilot.press("enter")
         await wait_for(pilot, lambda: isinstance(app.screen, JobDetailsScreen))
         app.screen.query_one("#details-tabs").active = "tab-chapters"

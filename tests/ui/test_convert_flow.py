@@ -22,7 +22,7 @@ from aiom4b_tui.core.worker_registry import WorkerRegistry
 from aiom4b_tui.ui.app import AiomApp, create_app
 from aiom4b_tui.ui.screen_text import screen_text
 from aiom4b_tui.ui.screens.add_book import AddBookScreen
-from tests.ui.conftest import make_mp3, wait_for
+from tests.ui.conftest import focus, make_mp3, wait_for
 
 pytestmark = pytest.mark.integration
 
@@ -108,7 +108,7 @@ async def test_cancel_a_book_the_worker_converts(settings, library, service, lon
     app = create_app(settings, library)  # a job is queued: the app starts a worker
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_for(pilot, lambda: "● running" in screen_text(app), timeout=60)
-        app.main_screen.jobs.table.focus()
+        await focus(pilot, app.main_screen.jobs.table)
         await pilot.press("c")
         await wait_for(pilot, lambda: "⊘ cancelled" in screen_text(app), timeout=60)
         assert service.get_job(job.id).status is JobStatus.CANCELLED

@@ -22,7 +22,7 @@ from aiom4b_tui.ui.screens.lookup_book import LookupScreen
 from aiom4b_tui.ui.screens.output_exists import OutputExistsScreen
 from aiom4b_tui.ui.screens.output_folder import OutputFolderScreen
 from aiom4b_tui.ui.widgets.cover_picker import CoverPicker
-from tests.ui.conftest import wait_for
+from tests.ui.conftest import focus, wait_for
 
 SIZE = (80, 24)
 
@@ -77,7 +77,7 @@ async def test_the_cover_tab_lists_draws_and_keeps_the_choice(data_dir, tmp_path
         await wait_long(pilot, lambda: "The book will have no cover." in screen_text(app))
         # a path typed in: refused when it is not a picture, else listed and chosen
         field = picker.query_one("#cover-path", Input)
-        field.focus()
+        await focus(pilot, field)
         field.value = str(book / "01.mp3")
         await pilot.press("enter")
         await wait_long(pilot, lambda: any("not a JPEG" in n.message for n in app._notifications))
@@ -129,7 +129,7 @@ async def test_the_lookups_cover_is_downloaded_listed_and_chosen(data_dir, tmp_p
             await wait_long(pilot, lambda: isinstance(app.screen, LookupScreen))
             lookup = app.screen
             lookup.query_one("#lookup-query", Input).value = ASIN
-            lookup.query_one("#lookup-query", Input).focus()
+            await focus(pilot, lookup.query_one("#lookup-query", Input))
             await pilot.press("enter")
             await wait_long(pilot, lambda: lookup.matches)
             await pilot.press("enter")

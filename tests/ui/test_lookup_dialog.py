@@ -16,7 +16,7 @@ from aiom4b_tui.ui.app import create_app
 from aiom4b_tui.ui.screens.add_book import AddBookScreen
 from aiom4b_tui.ui.screens.confirm import ConfirmScreen
 from aiom4b_tui.ui.screens.lookup_book import LookupScreen, query_of
-from tests.ui.conftest import make_mp3, wait_for
+from tests.ui.conftest import focus, make_mp3, wait_for
 
 # Chapters for a book of three 4-second files (Audible's shape, no brand intro).
 SHORT_CHAPTERS = {
@@ -82,7 +82,7 @@ async def test_a_chosen_match_fills_the_tags_and_offers_its_chapters(
             assert lookup.query_one("#lookup-query", Input).value == "Keeper"
             assert lookup.query_one("#lookup-author", Input).value == "M. Castell"
             lookup.query_one("#lookup-query", Input).value = ASIN
-            lookup.query_one("#lookup-query", Input).focus()
+            await focus(pilot, lookup.query_one("#lookup-query", Input))
             await pilot.press("enter")
             await wait_for(pilot, lambda: lookup.matches, timeout=20)
             assert lookup.query_one("#lookup-results", OptionList).option_count == 1

@@ -17,7 +17,7 @@ from aiom4b_tui.ui.screen_text import screen_text
 from aiom4b_tui.ui.screens.add_book import AddBookScreen
 from aiom4b_tui.ui.screens.confirm import ConfirmScreen
 from aiom4b_tui.ui.screens.job_details import JobDetailsScreen
-from tests.ui.conftest import wait_for
+from tests.ui.conftest import focus, wait_for
 
 
 def make_app(settings: Settings, library: Path) -> AiomApp:
@@ -101,7 +101,7 @@ async def test_cancel_jobs_from_the_table(settings, library, service: JobService
     app = make_app(settings, library)
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_for(pilot, lambda: "● running" in screen_text(app))
-        app.main_screen.jobs.table.focus()
+        await focus(pilot, app.main_screen.jobs.table)
         await pilot.press("c")  # the cursor is on the newest job: Dune, queued
         await wait_for(pilot, lambda: "⊘ cancelled" in screen_text(app))
         await pilot.press("down", "c")  # Emma, running: its worker is asked to stop
@@ -124,7 +124,7 @@ async def test_retry_and_delete_ask_and_act(settings, library, service: JobServi
         # The reason shows in the row, at 80 columns.
         await wait_for(pilot, lambda: "01.mp3 is not audio" in screen_text(app))
         assert "01.mp3 is not audio" in str(app.main_screen.jobs.table.get_row_at(0)[2])
-        app.main_screen.jobs.table.focus()
+        await focus(pilot, app.main_screen.jobs.table)
         await pilot.press("r")
         await wait_for(pilot, lambda: service.get_job(job.id).status is JobStatus.QUEUED)
         await pilot.press("d")
@@ -173,7 +173,7 @@ async def test_details_screen_shows_the_job_and_its_log(settings, library, servi
     app = make_app(settings, library)
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_for(pilot, lambda: app.main_screen.jobs.table.row_count == 1)
-        app.main_screen.jobs.table.focus()
+        await focus(pilot, app.main_screen.jobs.table)
         await pilot.press("enter")
         await wait_for(pilot, lambda: isinstance(app.screen, JobDetailsScreen))
         await wait_for(pilot, lambda: str(job.id) in screen_text(app))
@@ -195,7 +195,7 @@ async def test_filter_by_status_and_text(settings, library, service: JobService)
     async with app.run_test(size=(80, 24)) as pilot:
         table = app.main_screen.jobs.table
         await wait_for(pilot, lambda: table.row_count == 2)
-        table.focus()
+        await focus(pilot, table)
         await pilot.press("slash", *"failed")  # narrows as it is typed, no enter needed
         await wait_for(pilot, lambda: table.row_count == 1)
         await wait_for(pilot, lambda: "Jobs · failed" in screen_text(app))
@@ -224,7 +224,7 @@ async def test_the_table_pages_as_the_cursor_moves(settings, library, service: J
     app = make_app(settings, library)
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_for(pilot, lambda: app.main_screen.jobs.table.row_count == 200)
-        app.main_screen.jobs.table.focus()
+        await focus(pilot, app.main_screen.jobs.table)
         app.main_screen.jobs.table.move_cursor(row=190)
         await wait_for(pilot, lambda: app.main_screen.jobs.table.row_count == 400)
         app.main_screen.jobs.table.move_cursor(row=399)
@@ -266,7 +266,7 @@ async def test_text_from_files_is_shown_not_obeyed(settings, library, service: J
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_for(pilot, lambda: "Emma [b]x[/b]␛[2J" in screen_text(app))
         assert "bad [i]tag␇" in screen_text(app)
-        app.main_screen.jobs.table.focus()
+        await focus(pilot, app.main_screen.jobs.table)
         await pilot.press("d")  # the question quotes the title as it is
         await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
         await wait_for(pilot, lambda: "“Emma [b]x[/b]␛[2J”" in screen_text(app))

@@ -7,7 +7,7 @@ from __future__ import annotations
 from aiom4b_tui.ui.app import AiomApp, create_app
 from aiom4b_tui.ui.screen_text import screen_text
 from aiom4b_tui.ui.widgets.library_pane import root_label
-from tests.ui.conftest import make_mp3, wait_for
+from tests.ui.conftest import focus, make_mp3, wait_for
 from tests.ui.job_rows_data import insert_jobs
 
 
@@ -68,7 +68,7 @@ async def test_home_and_end_jump_to_the_first_and_last_job(settings, library, se
     async with app.run_test(size=(80, 24)) as pilot:
         table = app.main_screen.jobs.table
         await wait_for(pilot, lambda: table.row_count == 200)
-        table.focus()
+        await focus(pilot, table)
         await pilot.press("end")  # loads the pages up to the oldest job
         await wait_for(pilot, lambda: table.row_count == 450 and table.cursor_row == 449)
         assert table.selected_job().title == "Book 00000"
@@ -82,7 +82,7 @@ async def test_the_footer_keys_fit_80_columns(settings, library, service):
     app = make_app(settings, library)
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_for(pilot, lambda: app.main_screen.jobs.table.row_count == 3)
-        app.main_screen.jobs.table.focus()
+        await focus(pilot, app.main_screen.jobs.table)
         await wait_for(pilot, lambda: "Details" in footer_line(app))
         line = footer_line(app)
         for key in ("Details", "c Cancel", "r Retry", "d Delete", "/ Filter", "q Quit"):

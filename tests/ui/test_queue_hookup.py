@@ -17,7 +17,7 @@ from aiom4b_tui.core.settings import load_settings
 from aiom4b_tui.ui.app import AiomApp, create_app
 from aiom4b_tui.ui.screen_text import screen_text
 from aiom4b_tui.ui.screens.prompt import PromptScreen
-from tests.ui.conftest import make_mp3, wait_for
+from tests.ui.conftest import focus, make_mp3, wait_for
 
 
 def log_text(app: AiomApp) -> str:
@@ -34,7 +34,7 @@ async def test_cancelling_a_finished_job_is_refused_in_the_log(settings, library
     app = create_app(settings, library, start_worker=False)
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_for(pilot, lambda: app.main_screen.jobs.table.row_count == 1)
-        app.main_screen.jobs.table.focus()
+        await focus(pilot, app.main_screen.jobs.table)
         await pilot.press("c")
         await wait_for(pilot, lambda: "is completed; nothing to cancel" in log_text(app))
         await pilot.press("r")
@@ -50,7 +50,7 @@ async def test_retry_from_the_table_requeues_through_the_service(settings, libra
     app = create_app(settings, library, start_worker=False)
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_for(pilot, lambda: app.main_screen.jobs.table.row_count == 1)
-        app.main_screen.jobs.table.focus()
+        await focus(pilot, app.main_screen.jobs.table)
         await pilot.press("r")
         await wait_for(pilot, lambda: service.get_job(job.id).status is JobStatus.QUEUED)
         await wait_for(pilot, lambda: "Emma: queued" in log_text(app))  # from the poll, once

@@ -26,7 +26,7 @@ from aiom4b_tui.ui.screens.add_book import AddBookScreen
 from aiom4b_tui.ui.screens.job_details import JobDetailsScreen
 from aiom4b_tui.ui.screens.lookup_book import LookupScreen
 from aiom4b_tui.ui.widgets.chapter_editor import ChapterEditor
-from tests.ui.conftest import make_from_lavfi, wait_for
+from tests.ui.conftest import focus, make_from_lavfi, wait_for
 from tests.ui.job_rows_data import insert_job
 
 NOW = datetime(2026, 5, 1, 22, 45, 0, tzinfo=UTC)
@@ -150,7 +150,7 @@ def test_failed_row_with_its_reason(snap_compare, settings, library, service):
 
     async def run_before(pilot) -> None:
         await settle(pilot, app, rows=6)
-        app.main_screen.jobs.table.focus()
+        await focus(pilot, app.main_screen.jobs.table)
         await pilot.press("slash", *"failed", "enter")
         await wait_for(pilot, lambda: app.main_screen.jobs.table.row_count == 2)
         await pilot.pause(0.3)
@@ -235,7 +235,7 @@ def test_job_details(snap_compare, settings, library, service):
         await mounted(pilot, app)
         await wait_for(pilot, lambda: app.main_screen.jobs.table.row_count == 6)
         await wait_for(pilot, lambda: app.main_screen.header.worker_line)
-        app.main_screen.jobs.table.focus()
+        await focus(pilot, app.main_screen.jobs.table)
         await pilot.press("enter")
         await wait_for(pilot, lambda: isinstance(app.screen, JobDetailsScreen))
         await pilot.pause(0.3)
@@ -266,7 +266,7 @@ def test_add_dialog_chapter_editor(snap_compare, settings, library, service):
         dialog = await open_add_dialog(pilot, app)
         await wait_for(pilot, lambda: dialog.draft is not None)
         dialog.query_one("#add-tabs").active = "tab-chapters"
-        dialog.query_one(ChapterEditor).focus()
+        await focus(pilot, dialog.query_one(ChapterEditor))
         await pilot.press("m", "end", "x")  # Part 1 and 2 merged, the last file left out
         await wait_for(pilot, lambda: len(dialog.preview.files) == 2)
         await pilot.pause(0.3)
