@@ -79,9 +79,8 @@ class InOrderMux:
             if frames is None:  # finished by an earlier run
                 self._writer.append_file(*piece)
             else:
-                a, b = frames.first, frames.stop
-                starts = [o - a for o in frames.offsets[frames.first_frame : frames.stop_frame + 1]]
-                self._writer.append(frames.data[a:b], starts)
+                kept = frames.offsets[frames.first_frame : frames.stop_frame + 1]
+                self._writer.append(frames.data, kept)
         except ADTSError:
             self.abort()
 

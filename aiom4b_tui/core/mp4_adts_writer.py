@@ -13,6 +13,7 @@ raise `ADTSError`; the caller then muxes with ffmpeg.
 from __future__ import annotations
 
 import itertools
+import operator
 import struct
 from array import array
 from collections.abc import Sequence
@@ -46,32 +47,35 @@ class AdtsMp4Writer:
         self._bytes = 0
 
     def append(self, data: bytes, starts: Sequence[int] | None = None) -> None:
-        """Add the frames in `data` (ADTS, whole frames, one configuration) to the track.
+        """Add ADTS frames of one configuration to the track: all of `data` (whole
+        frames), or the frames at `starts` in it.
 
-        `starts`: where each frame begins plus the end (adts_frame_offsets), when the
-        caller has them already; else one pass of plain indexing finds them (about 20 ms
-        per 5 minutes of 128k audio).
+        `starts`: where each frame begins plus where the last ends (a run of
+        adts_frame_offsets), when the caller has them already; else one pass of plain
+        indexing finds them (about 20 ms per 5 minutes of 128k audio).
         """
-        end = len(data)
-        if end < ADTS_HEADER or data[0] != 0xFF or (data[1] & 0xF6) != 0xF0:
-            raise ADTSError("no ADTS sync word at byte 0")
-        if data[6] & 0x03:
+        if starts is None:
+            starts = _frame_starts(data)
+        elif not 0 <= starts[0] < starts[-1] <= len(data):
+            raise ValueError("the frame starts do not lie in the data")
+        at = starts[0]
+        if len(data) - at < ADTS_HEADER or data[at] != 0xFF or (data[at + 1] & 0xF6) != 0xF0:
+            raise ADTSError(f"no ADTS sync word at byte {at}")
+        if data[at + 6] & 0x03:
             raise ADTSError("ADTS frames with several raw data blocks")
-        config = _checked_config(data[2:4])
+        config = _checked_config(data[at + 2 : at + 4])
         if self._config is None:
             self._config = config
         elif (config[0], config[1] & 0xC0) != (self._config[0], self._config[1] & 0xC0):
             raise ADTSError("ADTS frames of another format")
-        header = ADTS_HEADER if data[1] & 0x01 else ADTS_HEADER + 2  # with a CRC
-        if starts is None:
-            starts = _frame_starts(data)
-        elif starts[0] != 0 or starts[-1] != end:
-            raise ValueError("the frame starts do not span the data")
-        pairs = list(itertools.pairwise(starts))
-        sizes = [b - a - header for a, b in pairs]
+        header = ADTS_HEADER if data[at + 1] & 0x01 else ADTS_HEADER + 2  # with a CRC
+        # map() over C callables: about half the CPU of comprehensions over 600k frames.
+        ends = starts[1:]
+        bodies = list(map(operator.add, starts[:-1], itertools.repeat(header)))
+        sizes = list(map(operator.sub, ends, bodies))
         if min(sizes) <= 0:
             raise ADTSError("an ADTS frame shorter than its header")
-        body = b"".join([data[a + header : b] for a, b in pairs])
+        body = b"".join(map(memoryview(data).__getitem__, map(slice, bodies, ends)))
         self._out.write(body)
         self.sizes.extend(sizes)
         self._bytes += len(body)

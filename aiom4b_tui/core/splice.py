@@ -14,9 +14,10 @@ FRAME = 1024  # samples per AAC frame
 ADTS_HEADER = 7
 MAX_SEGMENT_SECONDS = 300  # guided segments are at most this long
 # Sliced MP3 books: no PCM on disk to bound, so longer segments (fewer rolls and ffmpeg
-# starts). An interruption loses little of a segment in flight: what its encoder wrote
-# is kept (segment_salvage.py), so the cap no longer bounds the loss.
-KNOWN_MAX_SEGMENT_SECONDS = 900
+# starts: 30 min made a 4-hour book 13 encodes instead of 20 at 15 min). An interruption
+# loses little of a segment in flight: what its encoder wrote is kept
+# (segment_salvage.py), so the cap no longer bounds the loss.
+KNOWN_MAX_SEGMENT_SECONDS = 1800
 
 
 class ADTSError(ValueError):
