@@ -35,6 +35,11 @@ class KeptFrames:
     def stop(self) -> int:
         return self.offsets[self.stop_frame]
 
+    @property
+    def kept_offsets(self) -> list[int]:
+        """Where each kept frame begins, plus where the last one ends."""
+        return self.offsets[self.first_frame : self.stop_frame + 1]
+
 
 def kept_frames(out: Path, segment: Segment, priming: int) -> KeptFrames:
     """The segment file's frames and the range of them the book keeps."""
@@ -79,8 +84,7 @@ class InOrderMux:
             if frames is None:  # finished by an earlier run
                 self._writer.append_file(*piece)
             else:
-                kept = frames.offsets[frames.first_frame : frames.stop_frame + 1]
-                self._writer.append(frames.data, kept)
+                self._writer.append(frames.data, frames.kept_offsets)
         except ADTSError:
             self.abort()
 
