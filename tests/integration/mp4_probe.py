@@ -38,9 +38,20 @@ def ffmpeg_tags(path: Path) -> dict[str, str]:
     return tags
 
 
+def reference_decoder() -> str:
+    """The ffmpeg that counts decoded samples: the bundled one whatever the engine uses.
+
+    Debian's ffmpeg 5.1 decodes an MP4's AAC in whole frames (it ignores the end trim of
+    the edit list), so a book made exactly would count up to 1,023 samples long with it.
+    """
+    import imageio_ffmpeg
+
+    return imageio_ffmpeg.get_ffmpeg_exe()
+
+
 def decoded_samples(path: Path, channels: int) -> int:
-    """How many samples (per channel) ffmpeg decodes from the file."""
-    cmd = [ffmpeg_exe(), "-hide_banner", "-nostdin", "-v", "error", "-i", str(path)]
+    """How many samples (per channel) the reference decoder gets from the file."""
+    cmd = [reference_decoder(), "-hide_banner", "-nostdin", "-v", "error", "-i", str(path)]
     cmd += ["-map", "0:a:0", "-f", "s16le", "-"]
     data = subprocess.run(cmd, check=True, capture_output=True).stdout
     return len(data) // (2 * channels)
@@ -55,7 +66,7 @@ def decoded_samples_each(paths: list[Path], channels: int, batch: int = 100) -> 
     for first in range(0, len(paths), batch):
         group = paths[first : first + batch]
         with tempfile.TemporaryDirectory() as raw:
-            cmd = [ffmpeg_exe(), "-hide_banner", "-nostdin", "-v", "error"]
+            cmd = [reference_decoder(), "-hide_banner", "-nostdin", "-v", "error"]
             for path in group:
                 cmd += ["-i", str(path)]
             for n in range(len(group)):
