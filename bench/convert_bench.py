@@ -199,7 +199,7 @@ def bench_layout(
     rows = []
     for round_ in range(args.rounds):
         order = chosen[round_ % len(chosen) :] + chosen[: round_ % len(chosen)]
-        if round_ % 2:
+        if round_ % 2 and len(chosen) > 2:  # with two, reversing would undo the rotation
             order.reverse()
         shutil.rmtree(work, ignore_errors=True)
         work.mkdir(parents=True)
