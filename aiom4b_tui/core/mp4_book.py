@@ -130,15 +130,16 @@ def set_book_chapters(path: Path, titles: Sequence[str], starts_seconds: Sequenc
         temp.unlink(missing_ok=True)
 
 
-def played_samples(path: Path) -> int | None:
-    """How many samples an MP4 source's audio plays (its edit list, in the audio's own
-    timescale); None for a file that is not MP4 or has no edit list."""
+def played_samples(path: Path, rate: int | None = None) -> int | None:
+    """How many samples an MP4 source's audio plays by its edit list, counted at `rate`
+    (default: the audio's own timescale); None for a file that is not MP4 or has no
+    edit list."""
     try:
         moov = read_moov(path)
         audio = audio_track(moov)
         edits = [d for d, m in edit_list(audio) if m >= 0]
         if not edits:
             return None
-        return rescale(sum(edits), movie_timescale(moov), media_timescale(audio))
+        return rescale(sum(edits), movie_timescale(moov), rate or media_timescale(audio))
     except (MP4Error, OSError, struct.error):
         return None

@@ -20,6 +20,7 @@ from pathlib import Path
 
 from aiom4b_tui.core.ffmpeg import FFmpegError, FFmpegPool, pause_child, run_ffmpeg
 from aiom4b_tui.core.linux import LIBC
+from aiom4b_tui.core.mp4_book import played_samples
 
 PCM_FORMAT = "f32le"
 PCM_BYTES = 4
@@ -27,6 +28,7 @@ _POLL = 0.05
 _RESUME_AT = 0.75  # a paused decoder goes on once its lead is below this share of max_ahead
 _PUNCH_STEP = 1 << 20
 _FALLOC_FL_KEEP_SIZE, _FALLOC_FL_PUNCH_HOLE = 0x01, 0x02
+_MP4_SUFFIXES = frozenset({".m4a", ".m4b", ".mp4", ".m4p", ".mov"})
 
 
 class DecodeError(RuntimeError):
@@ -190,6 +192,7 @@ class Timeline:
         lease: _Lease,
     ) -> None:
         target = self.paths[index]
+        limit = await asyncio.to_thread(_played_length, source, rate)
         args = [
             "-i",
             f"file:{source.absolute()}",
@@ -202,7 +205,7 @@ class Timeline:
         ]
         args += ["-c:a", f"pcm_{PCM_FORMAT}", "-f", PCM_FORMAT, str(target)]
         started: list[asyncio.subprocess.Process] = []
-        watcher = asyncio.ensure_future(self._watch_growth(index, target, started, lease))
+        watcher = asyncio.ensure_future(self._watch_growth(index, target, started, lease, limit))
         try:
             await run_ffmpeg(
                 ffmpeg,
@@ -216,7 +219,7 @@ class Timeline:
             watcher.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await watcher
-        count = target.stat().st_size // self.frame_bytes
+        count = min(target.stat().st_size // self.frame_bytes, limit)
         if count == 0:
             raise DecodeError(source, f"{source} holds no audio that can be decoded")
         self.samples[index] = count
@@ -229,8 +232,10 @@ class Timeline:
         target: Path,
         started: list[asyncio.subprocess.Process],
         lease: _Lease,
+        limit: int,
     ) -> None:
-        """Follow the PCM file as it grows; pause its decoder while it is too far ahead.
+        """Follow the PCM file as it grows (up to `limit` samples); pause its decoder
+        while it is too far ahead.
 
         A paused decoder gives its pool slot back (the encoders it waits for may need
         it) and takes one again before it goes on.
@@ -239,7 +244,7 @@ class Timeline:
         while True:
             await asyncio.sleep(_POLL)
             with contextlib.suppress(OSError):
-                grown = target.stat().st_size // self.frame_bytes
+                grown = min(target.stat().st_size // self.frame_bytes, limit)
                 if grown != self.samples[index]:
                     self.samples[index] = grown
                     await self._notify()
@@ -274,6 +279,17 @@ class _Lease:
         if self.index is not None:
             self.pool.release(self.index)
             self.index = None
+
+
+def _played_length(source: Path, rate: int) -> int:
+    """The samples at `rate` an MP4 source plays by its edit list (no limit otherwise).
+
+    Older ffmpeg (Debian's 5.1) decode an MP4's AAC to the end of its last frame, past
+    the end its edit list sets (up to 1,023 samples of encoder padding); the timeline
+    stops where the edit list says, as newer ffmpeg do, so no join carries padding.
+    """
+    played = played_samples(source, rate) if source.suffix.lower() in _MP4_SUFFIXES else None
+    return played if played else 1 << 62
 
 
 def _punch_hole(path: Path, start: int, end: int) -> None:

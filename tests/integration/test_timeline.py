@@ -129,3 +129,24 @@ async def test_a_paused_decoder_is_cancelled_at_once(tmp_path: Path, ffmpeg: str
     await until_paused(timeline)
     assert timeline.pauses >= 1 and ffmpeg_children()  # stopped, not finished
     await cancel_ends_every_ffmpeg(task)
+
+
+async def test_mp4_sources_end_where_their_edit_list_ends(tmp_path: Path, ffmpeg: str):
+    # ffmpeg before 7 (Debian's 5.1) decodes an MP4's AAC to the end of its last frame,
+    # up to 1,023 samples of padding past the edit list's end; the timeline stops there.
+    from aiom4b_tui.core.mp4_book import played_samples
+
+    folder = tmp_path / "src"
+    folder.mkdir()
+    made = [
+        make_tone(folder / f"{i}.m4a", 0, codec="m4a", samples=c, freq=300 + 100 * i)
+        for i, c in enumerate([44100 + 333, 2 * 44100 + 77])
+    ]
+    plays = [played_samples(path, 44100) for path in made]
+    assert all(plays) and plays[0] % 1024 and plays[1] % 1024
+    work = tmp_path / "work"
+    work.mkdir()
+    timeline = Timeline(work, 2, channels=2)
+    await timeline.decode(made, ffmpeg=ffmpeg, pool=FFmpegPool(2), rate=44100, channels=2)
+    assert timeline.samples == plays
+    assert timeline.file_starts() == [0, plays[0]]
