@@ -104,9 +104,12 @@ class FolderTree(DirectoryTree):
 
     def _read_after_first_frame(self) -> None:
         self._first_read = True
+        # Taken before the read: a folder made after it but before the watch's first look
+        # would otherwise be in neither (the watch would take it as already known).
+        baseline = modified_times([self.root_path])
         self.call_later(self._read_root)
         self._summarize_requests()
-        self._watch_folders()
+        self._watch_folders(baseline)
 
     async def _read_root(self) -> None:
         await super().watch_path()
@@ -133,11 +136,12 @@ class FolderTree(DirectoryTree):
         return paths
 
     @work(thread=True, exclusive=True, group="folder-watch", exit_on_error=False)
-    def _watch_folders(self) -> None:
-        """Look at the watched folders' modification times every WATCH_SECONDS."""
+    def _watch_folders(self, baseline: dict[Path, int]) -> None:
+        """Look at the watched folders' modification times every WATCH_SECONDS, from
+        `baseline` (the root's as it was read)."""
         worker = get_current_worker()
-        known: dict[Path, int] = {}
-        root = None
+        known = baseline
+        root = next(iter(baseline), None)
         while not worker.is_cancelled:
             watched = self.app.call_from_thread(self._watched)
             times = modified_times(watched)
