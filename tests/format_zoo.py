@@ -85,7 +85,8 @@ def audio_encoders(ffmpeg: str) -> list[str]:
     names = []
     for line in out.splitlines():
         parts = line.split()
-        if len(parts) >= 2 and parts[0].startswith("A") and parts[0] != "A.....":
+        # Skip the legend (" A..... = Audio"): encoders' flags are "A....." too in 5.1.
+        if len(parts) >= 2 and parts[0].startswith("A") and parts[1] != "=":
             names.append(parts[1])
     return names
 
