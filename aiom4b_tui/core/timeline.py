@@ -284,9 +284,10 @@ class _Lease:
 def _played_length(source: Path, rate: int) -> int:
     """The samples at `rate` an MP4 source plays by its edit list (no limit otherwise).
 
-    Older ffmpeg (Debian's 5.1) decode an MP4's AAC to the end of its last frame, past
-    the end its edit list sets (up to 1,023 samples of encoder padding); the timeline
-    stops where the edit list says, as newer ffmpeg do, so no join carries padding.
+    Some ffmpeg builds (Debian's 5.1; not the bundled 9) decode an MP4's AAC to the end
+    of its last frame, past the end its edit list sets (up to 1,023 samples of encoder
+    padding); the timeline stops where the edit list says, as ffmpeg 9 does, so no join
+    carries padding.
     """
     played = played_samples(source, rate) if source.suffix.lower() in _MP4_SUFFIXES else None
     return played if played else 1 << 62

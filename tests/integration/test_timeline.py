@@ -132,8 +132,8 @@ async def test_a_paused_decoder_is_cancelled_at_once(tmp_path: Path, ffmpeg: str
 
 
 async def test_mp4_sources_end_where_their_edit_list_ends(tmp_path: Path, ffmpeg: str):
-    # ffmpeg before 7 (Debian's 5.1) decodes an MP4's AAC to the end of its last frame,
-    # up to 1,023 samples of padding past the edit list's end; the timeline stops there.
+    # Debian's ffmpeg 5.1 decodes an MP4's AAC to the end of its last frame, up to 1,023
+    # samples of padding past the edit list's end; the timeline stops at that end.
     from aiom4b_tui.core.mp4_book import played_samples
 
     folder = tmp_path / "src"
