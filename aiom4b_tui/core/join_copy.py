@@ -11,6 +11,7 @@ from aiom4b_tui.core.aac_config import adts_problems, adts_refusal
 from aiom4b_tui.core.encode import encode_gapless
 from aiom4b_tui.core.encoded_book import EncodedBook, EncodeJob, one_input
 from aiom4b_tui.core.ffmpeg import FFmpegError, run_ffmpeg
+from aiom4b_tui.core.mp4_boxes import MP4_SUFFIXES
 from aiom4b_tui.core.mp4_priming import mp4_priming
 from aiom4b_tui.core.splice import FRAME, adts_frame_offsets
 from aiom4b_tui.core.task_groups import all_or_nothing
@@ -87,6 +88,6 @@ async def _reencode_book(job: EncodeJob, source: Path, why: str) -> EncodedBook:
 
 def _source_priming(path: Path) -> int:
     """An AAC source's priming: from its MP4 boxes, else one frame (ADTS records none)."""
-    if path.suffix.lower() in (".m4a", ".m4b", ".mp4"):
+    if path.suffix.lower() in MP4_SUFFIXES:
         return mp4_priming(path, default=FRAME)  # never raises: unreadable -> the default
     return FRAME

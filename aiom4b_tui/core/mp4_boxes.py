@@ -16,6 +16,9 @@ from typing import BinaryIO
 CONTAINERS = frozenset({b"moov", b"trak", b"mdia", b"minf", b"stbl", b"edts", b"udta", b"tref"})
 _COPY_CHUNK = 1 << 20
 
+# Names of files read as MP4 (edit lists, priming) without probing them first.
+MP4_SUFFIXES = frozenset({".m4a", ".m4b", ".mp4", ".m4p", ".mov"})
+
 
 class MP4Error(ValueError):
     """Bytes that are not the MP4 this module expects."""

@@ -21,6 +21,7 @@ from pathlib import Path
 from aiom4b_tui.core.ffmpeg import FFmpegError, FFmpegPool, pause_child, run_ffmpeg
 from aiom4b_tui.core.linux import LIBC
 from aiom4b_tui.core.mp4_book import played_samples
+from aiom4b_tui.core.mp4_boxes import MP4_SUFFIXES
 
 PCM_FORMAT = "f32le"
 PCM_BYTES = 4
@@ -28,7 +29,6 @@ _POLL = 0.05
 _RESUME_AT = 0.75  # a paused decoder goes on once its lead is below this share of max_ahead
 _PUNCH_STEP = 1 << 20
 _FALLOC_FL_KEEP_SIZE, _FALLOC_FL_PUNCH_HOLE = 0x01, 0x02
-_MP4_SUFFIXES = frozenset({".m4a", ".m4b", ".mp4", ".m4p", ".mov"})
 
 
 class DecodeError(RuntimeError):
@@ -219,12 +219,16 @@ class Timeline:
             watcher.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await watcher
-        count = min(target.stat().st_size // self.frame_bytes, limit)
+        count = self._written(target, limit)
         if count == 0:
             raise DecodeError(source, f"{source} holds no audio that can be decoded")
         self.samples[index] = count
         self.finished[index] = True
         await self._notify()
+
+    def _written(self, target: Path, limit: int) -> int:
+        """Whole samples the decoder has written to `target`, at most `limit`."""
+        return min(target.stat().st_size // self.frame_bytes, limit)
 
     async def _watch_growth(
         self,
@@ -244,7 +248,7 @@ class Timeline:
         while True:
             await asyncio.sleep(_POLL)
             with contextlib.suppress(OSError):
-                grown = min(target.stat().st_size // self.frame_bytes, limit)
+                grown = self._written(target, limit)
                 if grown != self.samples[index]:
                     self.samples[index] = grown
                     await self._notify()
@@ -289,7 +293,7 @@ def _played_length(source: Path, rate: int) -> int:
     padding); the timeline stops where the edit list says, as ffmpeg 9 does, so no join
     carries padding.
     """
-    played = played_samples(source, rate) if source.suffix.lower() in _MP4_SUFFIXES else None
+    played = played_samples(source, rate) if source.suffix.lower() in MP4_SUFFIXES else None
     return played if played else 1 << 62
 
 
