@@ -16,13 +16,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from aiom4b_tui.core.db import open_database  # noqa: E402
-from aiom4b_tui.core.jobs import JobService  # noqa: E402
-from aiom4b_tui.core.settings import load_settings  # noqa: E402
+from aiom4b_tui.config.settings import load_settings  # noqa: E402
+from aiom4b_tui.store.database.db import open_database  # noqa: E402
+from aiom4b_tui.store.jobs import JobService  # noqa: E402
 from aiom4b_tui.ui.app import create_app  # noqa: E402
-from aiom4b_tui.ui.screen_text import screen_text  # noqa: E402
-from tests.ui.conftest import make_mp3, wait_for  # noqa: E402
-from tests.ui.test_snapshots import NOW, add_sample_jobs, add_worker  # noqa: E402
+from aiom4b_tui.ui.text.screen_text import screen_text  # noqa: E402
+from tests.helpers.audio import make_mp3  # noqa: E402
+from tests.helpers.pilot import wait_for  # noqa: E402
+from tests.helpers.snapshots import NOW, add_sample_jobs, add_worker  # noqa: E402
 
 
 async def capture(home: Path) -> tuple[str, str]:

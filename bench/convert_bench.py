@@ -137,9 +137,9 @@ def ours(ffmpeg: str, folder: Path, out: Path, encoder: str, slots: int, root: P
 def child(folder: str, out: str, ffmpeg: str, encoder: str, slots: int) -> None:
     """The engine alone (run in the child process)."""
     sys.path.insert(0, str(ROOT))
-    from aiom4b_tui.core.convert import convert_folders
-    from aiom4b_tui.core.ffmpeg import FFmpegPool
-    from aiom4b_tui.core.options import JobOptions
+    from aiom4b_tui.engine.convert import convert_folders
+    from aiom4b_tui.engine.ffmpeg.run import FFmpegPool
+    from aiom4b_tui.job_options.model import JobOptions
 
     options = JobOptions(bitrate=128_000, encoder=encoder)
     pool = FFmpegPool(slots)
@@ -285,7 +285,7 @@ def main() -> None:
         return
     if not args.ffmpeg:
         sys.path.insert(0, str(ROOT))
-        from aiom4b_tui.core.ffmpeg import find_ffmpeg
+        from aiom4b_tui.engine.ffmpeg.run import find_ffmpeg
 
         args.ffmpeg = find_ffmpeg()
     args.routes = [r.strip() for r in args.routes.split(",")]

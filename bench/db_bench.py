@@ -17,9 +17,9 @@ from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 
-from aiom4b_tui.core.db import open_database
-from aiom4b_tui.core.jobs import JobService
-from aiom4b_tui.core.models import JobDB, JobStatus, utcnow
+from aiom4b_tui.store.database.db import open_database
+from aiom4b_tui.store.jobs import JobService
+from aiom4b_tui.store.models import JobDB, JobStatus, utcnow
 
 
 def _timed(fn: Callable[[], object], repeat: int = 5) -> tuple[float, object]:

@@ -69,7 +69,7 @@ def main() -> None:
     args = parser.parse_args()
     if not args.ffmpeg:
         sys.path.insert(0, str(ROOT))
-        from aiom4b_tui.core.ffmpeg import find_ffmpeg
+        from aiom4b_tui.engine.ffmpeg.run import find_ffmpeg
 
         args.ffmpeg = find_ffmpeg()
     args.cores = os.cpu_count() or 1

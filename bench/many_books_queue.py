@@ -11,10 +11,10 @@ from pathlib import Path
 
 def queue_child(data_dir: str, folders: list[str]) -> None:
     """Queue one job per folder through the checkout's JobService (in order)."""
-    from aiom4b_tui.core.db import open_database
-    from aiom4b_tui.core.jobs import JobService
-    from aiom4b_tui.core.models import JobCreate
-    from aiom4b_tui.core.settings import load_settings
+    from aiom4b_tui.config.settings import load_settings
+    from aiom4b_tui.store.database.db import open_database
+    from aiom4b_tui.store.jobs import JobService
+    from aiom4b_tui.store.models import JobCreate
 
     settings = load_settings(data_dir)
     db = open_database(settings.data_dir, url=settings.database_url)

@@ -33,9 +33,9 @@ sys.path.insert(0, str(ROOT))
 
 import sqlalchemy as sa  # noqa: E402
 
-from aiom4b_tui.core.db import open_database  # noqa: E402
-from aiom4b_tui.core.jobs import JobService  # noqa: E402
-from aiom4b_tui.core.models import JobDB, JobStatus, utcnow  # noqa: E402
+from aiom4b_tui.store.database.db import open_database  # noqa: E402
+from aiom4b_tui.store.jobs import JobService  # noqa: E402
+from aiom4b_tui.store.models import JobDB, JobStatus, utcnow  # noqa: E402
 
 
 def fill(service: JobService, n: int, status: JobStatus | None = None) -> None:
@@ -137,7 +137,7 @@ def postgres(url: str | None) -> Iterator[Callable[[], str] | None]:
     if url:
         yield lambda: url
         return
-    from tests.postgres.cluster import PgCluster, find_pg_bin
+    from tests.helpers.postgres_cluster import PgCluster, find_pg_bin
 
     bin_dir = find_pg_bin()
     if bin_dir is None:

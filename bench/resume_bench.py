@@ -27,9 +27,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from convert_bench import make_book
 
-from aiom4b_tui.core.convert import convert_folders
-from aiom4b_tui.core.ffmpeg import FFmpegPool, find_ffmpeg
-from aiom4b_tui.core.options import JobOptions
+from aiom4b_tui.engine.convert import convert_folders
+from aiom4b_tui.engine.ffmpeg.run import FFmpegPool, find_ffmpeg
+from aiom4b_tui.job_options.model import JobOptions
 
 WORK_NAME = "bench"
 

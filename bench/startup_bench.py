@@ -74,8 +74,8 @@ ADD_OPTIONS = '{"output_dir":"/out","tags":{"author":"Some Author"}}'
 
 def seed(data_dir: Path, count: int, *, with_options: bool = False) -> None:
     """A current database in `data_dir` holding `count` finished jobs (no worker starts)."""
-    from aiom4b_tui.core.db import open_database
-    from aiom4b_tui.core.models import JobDB, JobStatus
+    from aiom4b_tui.store.database.db import open_database
+    from aiom4b_tui.store.models import JobDB, JobStatus
 
     statuses = [JobStatus.COMPLETED, JobStatus.COMPLETED, JobStatus.FAILED, JobStatus.CANCELLED]
     base = datetime(2026, 1, 1, tzinfo=UTC)

@@ -45,12 +45,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import imageio_ffmpeg
 
-from aiom4b_tui.core.db import open_database
-from aiom4b_tui.core.jobs import JobService
-from aiom4b_tui.core.models import JobCreate, JobDB, JobStatus
-from aiom4b_tui.core.settings import load_settings
-from aiom4b_tui.core.worker_control import ensure_worker, lock_holder
-from aiom4b_tui.core.worker_registry import WorkerRegistry
+from aiom4b_tui.config.settings import load_settings
+from aiom4b_tui.queue.control.spawn import ensure_worker, lock_holder
+from aiom4b_tui.store.database.db import open_database
+from aiom4b_tui.store.jobs import JobService
+from aiom4b_tui.store.models import JobCreate, JobDB, JobStatus
+from aiom4b_tui.store.workers import WorkerRegistry
 
 SIZE = (80, 24)
 # Moves that repaint: the table's cursor, the panes, the tree (on the library pane).

@@ -1,17 +1,17 @@
 """Shared test set-up: every test runs against its own temporary data dir, with the real
-ffmpeg and tests/audio_factory.py at hand."""
+ffmpeg at hand; the fixtures of tests/helpers are made available to every test here."""
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).parent))  # tests/audio_factory.py for every suite
-
 # PostgreSQL: a throwaway cluster, and `database_url` to run a test on both back ends.
-from tests.postgres.cluster import database_url, pg_cluster, pg_url  # noqa: F401
+from tests.helpers.postgres_cluster import database_url, pg_cluster, pg_url  # noqa: F401
+
+# Worker processes on real books: a queue in a fresh data dir, workers started and reaped.
+from tests.helpers.worker_fixtures import queue, started, tiny_book  # noqa: F401
 
 
 @pytest.fixture(autouse=True)
@@ -31,7 +31,7 @@ def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 @pytest.fixture(scope="session")
 def ffmpeg() -> str:
-    from aiom4b_tui.core.ffmpeg import find_ffmpeg
+    from aiom4b_tui.engine.ffmpeg.run import find_ffmpeg
 
     return find_ffmpeg()
 
@@ -43,10 +43,10 @@ def ffmpeg() -> str:
 # other test is handed out on its own.
 WORKER_PROCESS_FILES = frozenset(
     {
-        "tests/integration/test_queue_workers.py",
-        "tests/integration/test_worker_resume.py",
-        "tests/integration/test_worker_verbs.py",
-        "tests/postgres/test_pg_fleet.py",
+        "tests/queue/test_worker_processes.py",
+        "tests/queue/test_worker_resume.py",
+        "tests/cli/test_worker_verbs.py",
+        "tests/queue/test_postgres_fleet.py",
         "tests/ui/test_convert_flow.py",
     }
 )

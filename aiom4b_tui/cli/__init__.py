@@ -17,7 +17,7 @@ from pathlib import Path
 from aiom4b_tui import __version__
 from aiom4b_tui.cli.args import EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, CliError, add_data_dir
 from aiom4b_tui.cli.verb_parsers import VERB_NAMES, register_verbs
-from aiom4b_tui.core.safe_text import visible
+from aiom4b_tui.safe_text import visible
 
 
 def build_verb_parser() -> argparse.ArgumentParser:
@@ -85,7 +85,7 @@ def _run_tui(args: argparse.Namespace) -> int:
 
 def _data_dir_of(argv: Sequence[str]) -> Path | None:
     """The data dir the command line names, if it can be told without the parsers."""
-    from aiom4b_tui.core.settings import resolve_data_dir
+    from aiom4b_tui.config.settings import resolve_data_dir
 
     for index, arg in enumerate(argv):
         if arg == "--data-dir" and index + 1 < len(argv):

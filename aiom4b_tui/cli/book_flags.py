@@ -12,10 +12,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from aiom4b_tui.core.models import JobOptions
+    from aiom4b_tui.store.models import JobOptions
 
-# core.options.DEFAULT_TEMPLATE, for the help text without importing the models;
-# tests/unit/test_cli_light_start.py keeps the two equal.
+# job_options.model.DEFAULT_TEMPLATE, for the help text without importing the models;
+# tests/cli/test_light_start.py keeps the two equal.
 DEFAULT_TEMPLATE = "{author} - {title}"
 
 NO_COVER = "none"
@@ -42,7 +42,7 @@ def _cover(text: str) -> Path | str:
     if text.strip().lower() == NO_COVER:
         return NO_COVER
     path = _existing_file(text)
-    from aiom4b_tui.core.cover import CoverError, load_cover  # Pillow: only when asked
+    from aiom4b_tui.engine.plan.cover import CoverError, load_cover  # Pillow: only when asked
 
     try:
         load_cover(path)
@@ -113,8 +113,8 @@ def book_options(args: argparse.Namespace, **others: Any) -> JobOptions:
     from pydantic import ValidationError
 
     from aiom4b_tui.cli.common import EXIT_USAGE, CliError, validation_message
-    from aiom4b_tui.core.models import JobOptions
-    from aiom4b_tui.core.options import TagOverrides
+    from aiom4b_tui.job_options.model import TagOverrides
+    from aiom4b_tui.store.models import JobOptions
 
     try:
         values = {n: getattr(args, f"tag_{n}", None) for n in TAG_FLAGS}

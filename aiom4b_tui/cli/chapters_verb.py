@@ -9,16 +9,16 @@ import sys
 from pathlib import Path
 
 from aiom4b_tui.cli.common import EXIT_FAILURE, EXIT_OK, EXIT_USAGE, CliError
-from aiom4b_tui.core.chapter_files import (
+from aiom4b_tui.engine.chapters.files import (
     ChapterFileError,
     ChapterMark,
     format_chapters,
     read_chapter_file,
 )
-from aiom4b_tui.core.mp4_book import book_length, set_book_chapters
-from aiom4b_tui.core.mp4_boxes import MP4Error
-from aiom4b_tui.core.mp4_chapters import read_chapters
-from aiom4b_tui.core.safe_text import visible, visible_lines
+from aiom4b_tui.engine.mp4.boxes import MP4Error
+from aiom4b_tui.engine.mp4.chapters import read_chapters
+from aiom4b_tui.engine.mp4.finish import book_length, set_book_chapters
+from aiom4b_tui.safe_text import visible, visible_lines
 
 
 def cmd_chapters(args: argparse.Namespace) -> int:

@@ -13,18 +13,18 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from aiom4b_tui.cli.args import EXIT_USAGE, CliError
-from aiom4b_tui.core import file_modes
-from aiom4b_tui.core.data_location import SettingsError, read_folder_settings
+from aiom4b_tui.config.data_location import SettingsError, read_folder_settings
+from aiom4b_tui.engine.work import file_modes
 
 if TYPE_CHECKING:
-    from aiom4b_tui.core.settings import Settings
-    from aiom4b_tui.ui.app_settings import AppSettings
+    from aiom4b_tui.config.app_settings import AppSettings
+    from aiom4b_tui.config.settings import Settings
 
 
 def load_cli_settings(data_dir: Path | None, **overrides: Any) -> Settings:
     """The settings for a verb or the TUI; a bad config is a CliError (exit 2). The
     modes of the books and folders this process writes are taken from them."""
-    from aiom4b_tui.core.settings import load_settings
+    from aiom4b_tui.config.settings import load_settings
 
     try:
         settings = load_settings(data_dir, **overrides)
@@ -38,7 +38,7 @@ def load_tui_settings(data_dir: Path | None, database_url: str | None) -> AppSet
     """The TUI's settings: the folders read now (a config.toml that is not TOML is a
     CliError at once), the full Settings built by `load_cli_settings` when first needed,
     so a bad value there is the same CliError, raised where they are built."""
-    from aiom4b_tui.ui.app_settings import AppSettings
+    from aiom4b_tui.config.app_settings import AppSettings
 
     try:
         folders = read_folder_settings(data_dir)

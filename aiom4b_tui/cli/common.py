@@ -28,11 +28,11 @@ from aiom4b_tui.cli.args import (
 )
 from aiom4b_tui.cli.cli_settings import load_cli_settings
 from aiom4b_tui.cli.json_output import iso_time, print_json
-from aiom4b_tui.core.db import Database, open_settings_database
-from aiom4b_tui.core.db_errors import explain
-from aiom4b_tui.core.jobs import AmbiguousJobIdError, JobNotFoundError, JobService
-from aiom4b_tui.core.models import JobDB
-from aiom4b_tui.core.settings import Settings, SettingsError
+from aiom4b_tui.config.settings import Settings, SettingsError
+from aiom4b_tui.store.database.db import Database, open_settings_database
+from aiom4b_tui.store.database.errors import explain
+from aiom4b_tui.store.jobs import AmbiguousJobIdError, JobNotFoundError, JobService
+from aiom4b_tui.store.models import JobDB
 
 # Fields whose messages already name the folder or file: no field name in front.
 _SELF_NAMING_FIELDS = frozenset({"input_folders"})
@@ -75,7 +75,7 @@ def open_cli_database(settings: Settings) -> Database:
 def as_cli_error(
     exc: BaseException, data_dir: Path | None, busy_timeout: float | None = None
 ) -> BaseException:
-    """`exc` as a CliError when core/db_errors.py can tell it in a sentence, else itself."""
+    """`exc` as a CliError when store/database/errors.py can tell it in a sentence, else itself."""
     if isinstance(exc, CliError):
         return exc
     message = explain(exc, data_dir, busy_timeout=busy_timeout)

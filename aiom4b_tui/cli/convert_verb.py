@@ -29,11 +29,11 @@ from aiom4b_tui.cli.common import (
 from aiom4b_tui.cli.output_exists import output_folder_note, settle_existing
 from aiom4b_tui.cli.queue_verbs import run_until_signalled
 from aiom4b_tui.cli.verb_parsers import parse_bitrate
-from aiom4b_tui.core.ffmpeg_process import set_encoder_priority
-from aiom4b_tui.core.job_title import job_title
-from aiom4b_tui.core.models import JobCreate, JobStatus
-from aiom4b_tui.core.queue import QueueRunner, RunnerEvent
-from aiom4b_tui.core.safe_text import visible
+from aiom4b_tui.engine.ffmpeg.process import set_encoder_priority
+from aiom4b_tui.engine.plan.title import job_title
+from aiom4b_tui.queue.runner.runner import QueueRunner, RunnerEvent
+from aiom4b_tui.safe_text import visible
+from aiom4b_tui.store.models import JobCreate, JobStatus
 
 LINE_EVERY_SECONDS = 10.0
 BAR_WIDTH = 24

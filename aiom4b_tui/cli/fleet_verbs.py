@@ -14,8 +14,8 @@ from aiom4b_tui.cli.common import (
     open_context,
     print_json,
 )
-from aiom4b_tui.core.models import WorkerDB
-from aiom4b_tui.core.worker_registry import WorkerRegistry
+from aiom4b_tui.store.models import WorkerDB
+from aiom4b_tui.store.workers import WorkerRegistry
 
 
 def _path_map(worker: WorkerDB) -> dict[str, str]:

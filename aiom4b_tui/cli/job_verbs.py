@@ -28,15 +28,15 @@ from aiom4b_tui.cli.common import (
 )
 from aiom4b_tui.cli.listing_verbs import job_json
 from aiom4b_tui.cli.output_exists import output_folder_note, settle_existing
-from aiom4b_tui.core.models import JobCreate, JobStatus
-from aiom4b_tui.core.safe_text import visible
+from aiom4b_tui.safe_text import visible
+from aiom4b_tui.store.models import JobCreate, JobStatus
 
 
 def cmd_add(args: argparse.Namespace) -> int:
     """Queue one job: one book from the given folders, in the order given."""
     from aiom4b_tui.cli.book_flags import book_options
-    from aiom4b_tui.core.book_check import missing_audio
-    from aiom4b_tui.core.job_title import job_title
+    from aiom4b_tui.engine.plan.title import job_title
+    from aiom4b_tui.engine.sources.book_check import missing_audio
 
     try:
         options = book_options(
@@ -72,7 +72,7 @@ def cmd_add(args: argparse.Namespace) -> int:
 
 def _start_worker(data_dir: Path, stream: TextIO) -> None:
     """Start a detached worker for the data dir unless one runs (then say nothing)."""
-    from aiom4b_tui.core.worker_control import WORKER_LOG, ensure_worker
+    from aiom4b_tui.queue.control.spawn import WORKER_LOG, ensure_worker
 
     pid = ensure_worker(data_dir)
     if pid is not None:
@@ -81,7 +81,7 @@ def _start_worker(data_dir: Path, stream: TextIO) -> None:
 
 def cmd_rm(args: argparse.Namespace) -> int:
     """Delete a job that is not running."""
-    from aiom4b_tui.core.recovery import discard_work
+    from aiom4b_tui.queue.recovery import discard_work
 
     with open_context(args) as ctx:
         job = find_job(ctx.service, args.id)
@@ -104,7 +104,7 @@ def cmd_clear(args: argparse.Namespace) -> int:
 
 def cmd_db_backup(args: argparse.Namespace) -> int:
     """Copy the database with SQLite's online backup (PostgreSQL: pg_dump)."""
-    from aiom4b_tui.core.db_postgres import PgDumpMissingError
+    from aiom4b_tui.store.database.postgres import PgDumpMissingError
 
     with open_context(args) as ctx:
         try:

@@ -1,11 +1,11 @@
 """`aiom4b stats` and `aiom4b jobs`: what the job database holds, answered at once.
 
 When nothing but the data dir is configured and its SQLite database is current, they
-read it with `sqlite3` alone (core/job_reading.py): no SQLAlchemy, SQLModel or
+read it with `sqlite3` alone (store/light_read.py): no SQLAlchemy, SQLModel or
 pydantic-settings is imported, and pydantic only for --json or rows with options.
 Anything else (a database URL, another setting, an older schema, a value a hand edit
 left) goes the full way, through the settings and the job service, as it always has;
-both ways print the same bytes (tests/unit/test_light_listing.py).
+both ways print the same bytes (tests/store/test_light_read.py).
 
 Text that comes from files or rows (titles from tags, folder and file names) is printed
 through safe_text.visible: an escape sequence in a tag never reaches the terminal live.
@@ -20,13 +20,13 @@ from typing import TYPE_CHECKING, Any
 
 from aiom4b_tui.cli.args import EXIT_OK
 from aiom4b_tui.cli.json_output import print_json
-from aiom4b_tui.core.data_location import DEFAULT_BUSY_TIMEOUT, plain_sqlite_file
-from aiom4b_tui.core.job_reading import JobListing, read_job_page, read_status_counts
-from aiom4b_tui.core.job_status import JobStatus
-from aiom4b_tui.core.safe_text import visible
+from aiom4b_tui.config.data_location import DEFAULT_BUSY_TIMEOUT, plain_sqlite_file
+from aiom4b_tui.safe_text import visible
+from aiom4b_tui.store.light_read import JobListing, read_job_page, read_status_counts
+from aiom4b_tui.store.status import JobStatus
 
 if TYPE_CHECKING:
-    from aiom4b_tui.core.models import ConversionJob
+    from aiom4b_tui.store.models import ConversionJob
 
 
 def job_line(job: ConversionJob | JobListing) -> str:

@@ -20,12 +20,12 @@ from aiom4b_tui.cli.common import (
     open_context,
     print_json,
 )
-from aiom4b_tui.core.cover import image_size
-from aiom4b_tui.core.lookup_audnexus import audio_end_ms, chapter_file_json, chapters_for_audio
-from aiom4b_tui.core.lookup_cache import covers_dir, open_book_lookup
-from aiom4b_tui.core.lookup_providers import BookMatch, MetadataLookupError
-from aiom4b_tui.core.lookup_service import BadLookupQuery, LookupQuery
-from aiom4b_tui.core.safe_text import visible
+from aiom4b_tui.engine.plan.cover import image_size
+from aiom4b_tui.lookup.audnexus import audio_end_ms, chapter_file_json, chapters_for_audio
+from aiom4b_tui.lookup.providers import BookMatch, MetadataLookupError
+from aiom4b_tui.lookup.service import BadLookupQuery, LookupQuery, covers_dir, open_book_lookup
+from aiom4b_tui.safe_text import visible
+from aiom4b_tui.store.answer_cache import DatabaseAnswerCache
 
 DESCRIPTION_CHARS = 200
 
@@ -37,12 +37,12 @@ def cmd_lookup(args: argparse.Namespace) -> int:
     except BadLookupQuery as exc:
         raise CliError(str(exc), EXIT_USAGE) from exc
     covers: dict[int, str] = {}
-    with open_context(args) as ctx, open_book_lookup(ctx.db) as lookup:
+    with open_context(args) as ctx, open_book_lookup(DatabaseAnswerCache(ctx.db)) as lookup:
         try:
             matches = lookup.find(query)
             if args.save_cover:
                 for n, match in enumerate(matches):
-                    path = lookup.download_cover(match, covers_dir(ctx.settings))
+                    path = lookup.download_cover(match, covers_dir(ctx.settings.data_dir))
                     if path is not None:
                         covers[n] = str(path)
         except MetadataLookupError as exc:

@@ -11,11 +11,11 @@ import argparse
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
-from aiom4b_tui.core.safe_text import visible
+from aiom4b_tui.safe_text import visible
 
 if TYPE_CHECKING:
-    from aiom4b_tui.core.models import JobCreate
-    from aiom4b_tui.core.settings import Settings
+    from aiom4b_tui.config.settings import Settings
+    from aiom4b_tui.store.models import JobCreate
 
 IF_EXISTS = ("rename", "skip", "overwrite")
 
@@ -34,34 +34,24 @@ def add_if_exists_flag(parser: argparse.ArgumentParser) -> None:
 def planned_output(job: JobCreate, settings: Settings) -> Path | None:
     """Where the worker would place the book now; None when its folder does not exist
     yet or the folders cannot be planned (the worker will say why)."""
-    from aiom4b_tui.core.chapter_files import ChapterFileError
-    from aiom4b_tui.core.ffmpeg import FFmpegNotFoundError, find_ffmpeg
-    from aiom4b_tui.core.job_execution import options_with_defaults
-    from aiom4b_tui.core.plan_inputs import plan_scanned_book
-    from aiom4b_tui.core.scan import ScanError, scan_book
+    from aiom4b_tui.engine.chapters.files import ChapterFileError
+    from aiom4b_tui.engine.sources.scan import ScanError
+    from aiom4b_tui.queue.planning import options_with_defaults, plan_for_job
 
-    options = options_with_defaults(job.options, settings)
-    assert options.output_dir is not None
-    if not Path(options.output_dir).is_dir():
+    output_dir = options_with_defaults(job.options, settings).output_dir
+    if output_dir is None or not Path(output_dir).is_dir():
         return None
     try:
-        ffmpeg: str | None = find_ffmpeg(settings.ffmpeg)
-    except FFmpegNotFoundError:
-        ffmpeg = None
-    try:
-        scan = scan_book([Path(f) for f in job.input_folders], ffmpeg=ffmpeg)
-        plan, _notes = plan_scanned_book(
-            scan, options, output_dir=Path(options.output_dir), encoders=("aac",)
-        )
+        planned = plan_for_job(job.input_folders, job.options, settings)
     except (ScanError, ChapterFileError):
         return None
-    return plan.output_path
+    return planned.plan.output_path
 
 
 def settle_existing(job: JobCreate, settings: Settings, if_exists: str, say: TextIO) -> bool:
     """Apply --if-exists to a book whose output is already there; False: skip the book.
     Says on `say` what happens (rename: the name the book will get)."""
-    from aiom4b_tui.core.plan import first_free_path
+    from aiom4b_tui.engine.plan.plan import first_free_path
 
     wanted = planned_output(job, settings)
     if wanted is None or not wanted.exists():

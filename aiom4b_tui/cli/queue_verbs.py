@@ -21,14 +21,14 @@ from aiom4b_tui.cli.common import (
     find_job,
     open_context,
 )
-from aiom4b_tui.core.jobs import JobService, JobStateError
-from aiom4b_tui.core.models import JobDB, JobStatus
-from aiom4b_tui.core.queue import RunnerEvent
-from aiom4b_tui.core.recovery import is_orphan, lease_rules, recover_orphans
-from aiom4b_tui.core.safe_text import visible
-from aiom4b_tui.core.scan import abandon_scans
-from aiom4b_tui.core.watch import InboxWatcher
-from aiom4b_tui.core.worker_id import current_worker_id
+from aiom4b_tui.engine.sources.scan import abandon_scans
+from aiom4b_tui.queue.control.worker_id import current_worker_id
+from aiom4b_tui.queue.inbox import InboxWatcher
+from aiom4b_tui.queue.recovery import is_orphan, lease_rules, recover_orphans
+from aiom4b_tui.queue.runner.runner import RunnerEvent
+from aiom4b_tui.safe_text import visible
+from aiom4b_tui.store.jobs import JobService, JobStateError
+from aiom4b_tui.store.models import JobDB, JobStatus
 
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
 

@@ -20,8 +20,8 @@ from aiom4b_tui.cli.args import (
 from aiom4b_tui.cli.book_flags import add_book_flags
 from aiom4b_tui.cli.output_exists import add_if_exists_flag
 
-# Copies of core.watch.SETTLE_SECONDS and core.chapter_files.FORMATS, so that the parsers
-# import neither; tests/unit/test_cli_light_start.py keeps them equal.
+# Copies of queue.inbox.SETTLE_SECONDS and engine.chapters.files.FORMATS, so that the parsers
+# import neither; tests/cli/test_light_start.py keeps them equal.
 SETTLE_SECONDS = 30.0
 CHAPTER_FORMATS = ("txt", "ffmetadata", "cue", "json")
 CANCEL_WAIT_SECONDS = 5.0

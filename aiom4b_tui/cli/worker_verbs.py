@@ -32,20 +32,20 @@ from aiom4b_tui.cli.common import (
 )
 from aiom4b_tui.cli.fleet_verbs import worker_json
 from aiom4b_tui.cli.queue_verbs import announce_queued, event_printer, run_until_signalled, say
-from aiom4b_tui.core.ffmpeg_process import set_encoder_priority
-from aiom4b_tui.core.models import JobStatus, WorkerDB
-from aiom4b_tui.core.queue import QueueRunner
-from aiom4b_tui.core.watch import InboxWatcher
-from aiom4b_tui.core.worker_control import (
+from aiom4b_tui.engine.ffmpeg.process import set_encoder_priority
+from aiom4b_tui.queue.control.spawn import (
     WORKER_LOG,
     ensure_worker,
     lock_holder,
     lower_priority,
     try_lock,
 )
-from aiom4b_tui.core.worker_id import this_host
-from aiom4b_tui.core.worker_process import DataDirWatch, run_worker
-from aiom4b_tui.core.worker_registry import PauseMode, WorkerInfo, WorkerRegistry
+from aiom4b_tui.queue.control.worker_id import this_host
+from aiom4b_tui.queue.inbox import InboxWatcher
+from aiom4b_tui.queue.runner.runner import QueueRunner
+from aiom4b_tui.queue.worker import DataDirWatch, run_worker
+from aiom4b_tui.store.models import JobStatus, WorkerDB
+from aiom4b_tui.store.workers import PauseMode, WorkerInfo, WorkerRegistry
 
 
 def _idle_exit(args: argparse.Namespace, configured: float) -> float | None:

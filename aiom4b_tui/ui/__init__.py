@@ -6,8 +6,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from aiom4b_tui.core.settings import Settings
-    from aiom4b_tui.ui.app_settings import AppSettings
+    from aiom4b_tui.config.app_settings import AppSettings
+    from aiom4b_tui.config.settings import Settings
 
 
 def run_tui(settings: Settings | AppSettings, start_path: Path | None = None) -> int:

@@ -3,7 +3,7 @@ the worker control, the command palette and the one handler for failed work; the
 screen (`screens/main.py`) composes the rooms and routes their messages.
 
 The first screen is drawn before the job store is open and before the full settings are
-built: it needs only the data dir and the folders (ui/app_settings.py). The store (the
+built: it needs only the data dir and the folders (config/app_settings.py). The store (the
 settings, SQLAlchemy, SQLModel, the database and its schema check) is opened in a thread
 once that frame is shown, and the rooms start reading it when it is (`StoreOpened`).
 Settings or a store that cannot be used end the app; `run_tui` then raises the error,
@@ -29,21 +29,21 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
-from aiom4b_tui.core.safe_text import visible
-from aiom4b_tui.ui.app_settings import AppSettings
-from aiom4b_tui.ui.cover import detect_graphics
+from aiom4b_tui.config.app_settings import AppSettings
+from aiom4b_tui.safe_text import visible
+from aiom4b_tui.ui.add_book.cover_art import detect_graphics
+from aiom4b_tui.ui.dialogs.output_folder import OutputFolderScreen, should_ask
 from aiom4b_tui.ui.gc_hold import release_collector
 from aiom4b_tui.ui.messages import StoreFailed, StoreOpened, WorkFailed
 from aiom4b_tui.ui.reported import reported
 from aiom4b_tui.ui.screens.main import MainScreen
-from aiom4b_tui.ui.screens.output_folder import OutputFolderScreen, should_ask
 from aiom4b_tui.ui.store import Store
 from aiom4b_tui.ui.styles import later_style_paths, style_paths
-from aiom4b_tui.ui.worker_link import WorkerLink
+from aiom4b_tui.ui.worker.link import WorkerLink
 
 if TYPE_CHECKING:
-    from aiom4b_tui.core.jobs import JobService
-    from aiom4b_tui.core.settings import Settings
+    from aiom4b_tui.config.settings import Settings
+    from aiom4b_tui.store.jobs import JobService
 
 Clock = Callable[[], datetime]
 
@@ -53,8 +53,8 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-# core.watch.SETTLE_SECONDS without importing the inbox watcher (watchfiles, the engine's
-# folder reading) before the first screen; tests/unit/test_cli_light_start.py keeps them equal.
+# queue.inbox.SETTLE_SECONDS without importing the inbox watcher (watchfiles, the engine's
+# folder reading) before the first screen; tests/cli/test_light_start.py keeps them equal.
 SETTLE_SECONDS = 30.0
 
 STOP_QUESTION = "Stop everything?"
@@ -198,7 +198,7 @@ class AiomApp(App[int]):
     async def action_pause_or_resume(self) -> None:
         """Pause the queue (asking how), or resume it when paused."""
         if await asyncio.to_thread(self.worker_link.pause_mode) is not None:
-            from aiom4b_tui.core.models import JobStatus  # loaded with the store, just now
+            from aiom4b_tui.store.models import JobStatus  # loaded with the store, just now
 
             await asyncio.to_thread(self.worker_link.resume)
             self.main_screen.log_line("queue resumed")
@@ -207,8 +207,8 @@ class AiomApp(App[int]):
             if counts.get(JobStatus.QUEUED):
                 self.main_screen.start_worker()
         else:
-            from aiom4b_tui.core.worker_registry import PauseMode
-            from aiom4b_tui.ui.screens.pause import PauseScreen
+            from aiom4b_tui.store.workers import PauseMode
+            from aiom4b_tui.ui.dialogs.pause import PauseScreen
 
             mode = await self.push_screen_wait(PauseScreen())
             if mode is None:
@@ -222,7 +222,7 @@ class AiomApp(App[int]):
     @reported
     async def action_stop_everything(self) -> None:
         """Stop every worker, after saying what that does."""
-        from aiom4b_tui.ui.screens.confirm import ConfirmScreen  # dialogs: after the first frame
+        from aiom4b_tui.ui.dialogs.confirm import ConfirmScreen  # dialogs: after the first frame
 
         if not await self.push_screen_wait(ConfirmScreen(STOP_QUESTION, "Stop", STOP_DETAIL)):
             return
@@ -233,7 +233,7 @@ class AiomApp(App[int]):
 
     def action_help(self) -> None:
         """Show the keys."""
-        from aiom4b_tui.ui.screens.help import HelpScreen  # dialogs: after the first frame
+        from aiom4b_tui.ui.dialogs.help import HelpScreen  # dialogs: after the first frame
 
         self.push_screen(HelpScreen())
 

@@ -14,10 +14,10 @@ from uuid import UUID
 from textual.message import Message
 
 if TYPE_CHECKING:  # names for the fields only: the screen's first frame needs none of them
-    from aiom4b_tui.core.jobs import JobService
-    from aiom4b_tui.core.library import FolderSummary
-    from aiom4b_tui.core.models import JobDB, JobStatus, WorkerDB
-    from aiom4b_tui.core.worker_registry import PauseMode
+    from aiom4b_tui.engine.sources.folder_summary import FolderSummary
+    from aiom4b_tui.store.jobs import JobService
+    from aiom4b_tui.store.models import JobDB, JobStatus, WorkerDB
+    from aiom4b_tui.store.workers import PauseMode
 
 
 @dataclass

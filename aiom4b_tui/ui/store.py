@@ -16,9 +16,9 @@ import threading
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from aiom4b_tui.core.db import Database
-    from aiom4b_tui.core.jobs import JobService
-    from aiom4b_tui.ui.app_settings import AppSettings
+    from aiom4b_tui.config.app_settings import AppSettings
+    from aiom4b_tui.store.database.db import Database
+    from aiom4b_tui.store.jobs import JobService
 
 
 class Store:
@@ -43,8 +43,8 @@ class Store:
             return service
         with self._opening:
             if self._service is None:
-                from aiom4b_tui.core.db import open_settings_database
-                from aiom4b_tui.core.jobs import JobService
+                from aiom4b_tui.store.database.db import open_settings_database
+                from aiom4b_tui.store.jobs import JobService
 
                 settings = self.settings.full()
                 self._service = JobService(open_settings_database(settings))

@@ -1,41 +1,18 @@
-"""Fixtures for the UI tests: settings on a temporary data dir, a library of generated MP3s,
-the app built by `create_app`, and a helper to wait for what the app shows."""
+"""Fixtures for the UI tests: settings on a temporary data dir, a library of generated MP3s
+and the job service on it (helpers to drive the app: tests/helpers/pilot.py)."""
 
 from __future__ import annotations
 
-import asyncio
 import shutil
-import subprocess
-from collections.abc import Callable
 from pathlib import Path
 
-import imageio_ffmpeg
 import pytest
-from textual.pilot import Pilot
-from textual.widget import Widget
 
-from aiom4b_tui.core.db import open_database
-from aiom4b_tui.core.jobs import JobService
-from aiom4b_tui.core.settings import Settings, load_settings
-
-
-def make_from_lavfi(path: Path, source: str, *args: str) -> Path:
-    """Make `path` with the real ffmpeg from the lavfi `source`, `args` before the output."""
-    exe = imageio_ffmpeg.get_ffmpeg_exe()
-    cmd = [exe, "-v", "error", "-y", "-f", "lavfi", "-i", source, *args, str(path)]
-    subprocess.run(cmd, check=True)
-    return path
-
-
-def make_mp3(path: Path, seconds: float = 2.0, title: str | None = None, **tags: str) -> Path:
-    """A small MP3 of a sine tone, made by the real ffmpeg, with ID3 tags."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    metadata: list[str] = []
-    for key, value in {"title": title, **tags}.items():
-        if value:
-            metadata += ["-metadata", f"{key}={value}"]
-    tone = f"sine=frequency=440:duration={seconds}:sample_rate=22050"
-    return make_from_lavfi(path, tone, "-ac", "1", "-b:a", "32k", *metadata)
+from aiom4b_tui.config.settings import Settings, load_settings
+from aiom4b_tui.store.database.db import open_database
+from aiom4b_tui.store.jobs import JobService
+from tests.helpers.audio import make_mp3
+from tests.helpers.snapshots import fixed_place_and_zone  # noqa: F401 (a fixture)
 
 
 @pytest.fixture(scope="session")
@@ -82,33 +59,3 @@ def settings(data_dir: Path, library: Path) -> Settings:
 def service(settings: Settings) -> JobService:
     """A JobService on the test's data dir (the app opens its own on the same file)."""
     return JobService(open_database(settings.data_dir))
-
-
-async def wait_for(
-    pilot: Pilot, condition: Callable[[], object], timeout: float = 10.0, step: float = 0.05
-) -> None:
-    """Let the app run until `condition()` is true; fail after `timeout` seconds."""
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
-    while not condition():
-        if loop.time() > deadline:
-            line = condition.__code__.co_firstlineno
-            raise AssertionError(f"timed out waiting for line {line}; the screen:\n{_shown(pilot)}")
-        await pilot.pause(step)
-
-
-async def focus(pilot: Pilot, widget: Widget) -> None:
-    """Focus `widget` and wait until it has the focus: `focus()` is deferred, and keys
-    pressed before it lands go to whatever had the focus."""
-    widget.focus()
-    await wait_for(pilot, lambda: pilot.app.focused is widget)
-
-
-def _shown(pilot: Pilot) -> str:
-    """The screen's text (and the log's last lines) for a failure message."""
-    from aiom4b_tui.ui.screen_text import screen_text
-
-    try:
-        return screen_text(pilot.app)
-    except Exception as exc:  # a failure message must not fail in turn
-        return f"(screen not readable: {exc!r})"

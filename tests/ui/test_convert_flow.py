@@ -12,17 +12,18 @@ import time
 from pathlib import Path
 
 import pytest
-from queue_helpers import processes_mentioning
 
-from aiom4b_tui.core.jobs import JobService
-from aiom4b_tui.core.models import JobCreate, JobDB, JobOptions, JobStatus
-from aiom4b_tui.core.worker_control import lock_holder
-from aiom4b_tui.core.worker_id import pid_alive
-from aiom4b_tui.core.worker_registry import WorkerRegistry
+from aiom4b_tui.queue.control.spawn import lock_holder
+from aiom4b_tui.queue.control.worker_id import pid_alive
+from aiom4b_tui.store.jobs import JobService
+from aiom4b_tui.store.models import JobCreate, JobDB, JobOptions, JobStatus
+from aiom4b_tui.store.workers import WorkerRegistry
+from aiom4b_tui.ui.add_book.screen import AddBookScreen
 from aiom4b_tui.ui.app import AiomApp, create_app
-from aiom4b_tui.ui.screen_text import screen_text
-from aiom4b_tui.ui.screens.add_book import AddBookScreen
-from tests.ui.conftest import focus, make_mp3, wait_for
+from aiom4b_tui.ui.text.screen_text import screen_text
+from tests.helpers.audio import make_mp3
+from tests.helpers.pilot import focus, wait_for
+from tests.helpers.workers import processes_mentioning
 
 pytestmark = pytest.mark.integration
 

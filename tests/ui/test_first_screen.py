@@ -25,21 +25,21 @@ from pathlib import Path
 
 import pytest
 
-from aiom4b_tui.core import db as core_db
-from aiom4b_tui.core.db import DB_FILE
-from aiom4b_tui.core.db_errors import explain
-from aiom4b_tui.core.models import JobCreate
-from aiom4b_tui.core.settings import load_settings
-from aiom4b_tui.core.worker_registry import PauseMode, WorkerRegistry
+from aiom4b_tui.config.settings import load_settings
+from aiom4b_tui.store.database import db as core_db
+from aiom4b_tui.store.database.db import DB_FILE
+from aiom4b_tui.store.database.errors import explain
+from aiom4b_tui.store.models import JobCreate
+from aiom4b_tui.store.workers import PauseMode, WorkerRegistry
+from aiom4b_tui.ui.add_book.screen import AddBookScreen
 from aiom4b_tui.ui.app import AiomApp, create_app
-from aiom4b_tui.ui.screen_text import screen_text
-from aiom4b_tui.ui.screens.add_book import AddBookScreen
-from aiom4b_tui.ui.screens.help import HelpScreen
-from aiom4b_tui.ui.screens.pause import PauseScreen
+from aiom4b_tui.ui.dialogs.help import HelpScreen
+from aiom4b_tui.ui.dialogs.pause import PauseScreen
+from aiom4b_tui.ui.text.screen_text import screen_text
 from aiom4b_tui.ui.widgets.folder_tree import FolderTree
-from tests.ui.conftest import wait_for
+from tests.helpers import ROOT
+from tests.helpers.pilot import wait_for
 
-ROOT = Path(__file__).resolve().parents[2]
 WIDE = (120, 30)  # the library and the jobs side by side
 LOADING = "Jobs · loading…"
 LEAVE_SCREEN = "\x1b[?1049l"  # the terminal's own screen is back
@@ -51,12 +51,12 @@ NOT_FOR_THE_FIRST_SCREEN = (
     "pydantic",
     "httpx",
     "watchfiles",
-    "aiom4b_tui.core.models",
-    "aiom4b_tui.core.db",
-    "aiom4b_tui.core.jobs",
-    "aiom4b_tui.core.convert",
+    "aiom4b_tui.store.models",
+    "aiom4b_tui.store.database.db",
+    "aiom4b_tui.store.jobs",
+    "aiom4b_tui.engine.convert",
     # the folders' audio checks and summaries: read just after the first frame
-    "aiom4b_tui.core.library",
+    "aiom4b_tui.engine.sources.folder_summary",
     "natsort",
     "mutagen",
 )
@@ -303,7 +303,7 @@ def test_the_cli_draws_the_first_screen_before_the_settings_and_the_store(
     modules = json.loads(seen.read_text(encoding="utf-8"))
     loaded = [
         name
-        for name in (*NOT_FOR_THE_FIRST_SCREEN, "pydantic_settings", "aiom4b_tui.core.settings")
+        for name in (*NOT_FOR_THE_FIRST_SCREEN, "pydantic_settings", "aiom4b_tui.config.settings")
         if any(m == name or m.startswith(name + ".") for m in modules)
     ]
     assert loaded == []

@@ -10,7 +10,7 @@ import pytest
 
 from aiom4b_tui.ui.app import AiomApp, create_app
 from aiom4b_tui.ui.gc_hold import hold_collector, release_collector
-from tests.ui.conftest import wait_for
+from tests.helpers.pilot import wait_for
 
 
 @pytest.fixture

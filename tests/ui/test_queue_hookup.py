@@ -10,14 +10,15 @@ import signal
 
 from textual.widgets import Input
 
-from aiom4b_tui.core.db import open_database
-from aiom4b_tui.core.jobs import JobService
-from aiom4b_tui.core.models import JobCreate, JobStatus
-from aiom4b_tui.core.settings import load_settings
+from aiom4b_tui.config.settings import load_settings
+from aiom4b_tui.store.database.db import open_database
+from aiom4b_tui.store.jobs import JobService
+from aiom4b_tui.store.models import JobCreate, JobStatus
 from aiom4b_tui.ui.app import AiomApp, create_app
-from aiom4b_tui.ui.screen_text import screen_text
-from aiom4b_tui.ui.screens.prompt import PromptScreen
-from tests.ui.conftest import focus, make_mp3, wait_for
+from aiom4b_tui.ui.dialogs.prompt import PromptScreen
+from aiom4b_tui.ui.text.screen_text import screen_text
+from tests.helpers.audio import make_mp3
+from tests.helpers.pilot import focus, wait_for
 
 
 def log_text(app: AiomApp) -> str:

@@ -18,20 +18,21 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.widgets import Footer, Label, RichLog, Static, TabbedContent, TabPane
 
-from aiom4b_tui.core.models import BadRowError, JobDB, JobStatus
-from aiom4b_tui.core.options import JobOptions
-from aiom4b_tui.core.safe_text import visible, visible_lines
-from aiom4b_tui.ui import formatting, job_commands
-from aiom4b_tui.ui.job_rows import display_title, elapsed_seconds, failure_reason, status_text
+from aiom4b_tui.job_options.model import JobOptions
+from aiom4b_tui.safe_text import visible, visible_lines
+from aiom4b_tui.store.models import BadRowError, JobDB, JobStatus
+from aiom4b_tui.ui.jobs import commands as job_commands
+from aiom4b_tui.ui.jobs.cells import display_title, elapsed_seconds, failure_reason, status_text
 from aiom4b_tui.ui.messages import JobFetched
 from aiom4b_tui.ui.reported import reported
+from aiom4b_tui.ui.text import formatting
 
 T = TypeVar("T")
 
 if TYPE_CHECKING:
-    from aiom4b_tui.core.jobs import JobService
-    from aiom4b_tui.core.settings import Settings
-    from aiom4b_tui.ui.book_preview import BookPreview
+    from aiom4b_tui.config.settings import Settings
+    from aiom4b_tui.store.jobs import JobService
+    from aiom4b_tui.ui.add_book.preview import BookPreview
 
 FOLLOW_SECONDS = 0.5
 
@@ -162,7 +163,7 @@ class JobDetailsScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="details-plan", exit_on_error=False)
     def _load_plan(self) -> None:
         """Read the job's folders for its plan, away from the event loop."""
-        from aiom4b_tui.ui.book_preview import build_preview  # the engine: not at start
+        from aiom4b_tui.ui.add_book.preview import build_preview  # the engine: not at start
 
         folders = [f for f in _readable(self.job.folders, []) if f.is_dir()]
         if self.job.problem():

@@ -16,12 +16,12 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 
-from aiom4b_tui.core.db import Database
-from aiom4b_tui.core.lookup_cache import open_book_lookup
-from aiom4b_tui.core.lookup_providers import BookMatch, MetadataLookupError
-from aiom4b_tui.core.lookup_service import BadLookupQuery, LookupQuery
-from aiom4b_tui.core.safe_text import visible
-from aiom4b_tui.ui import formatting
+from aiom4b_tui.lookup.providers import BookMatch, MetadataLookupError
+from aiom4b_tui.lookup.service import BadLookupQuery, LookupQuery, open_book_lookup
+from aiom4b_tui.safe_text import visible
+from aiom4b_tui.store.answer_cache import DatabaseAnswerCache
+from aiom4b_tui.store.database.db import Database
+from aiom4b_tui.ui.text import formatting
 
 _ASIN = re.compile(r"^(?=.*\d)[A-Z0-9]{10}$")
 _ISBN = re.compile(r"^(\d{9}[\dXx]|\d{13})$")
@@ -110,7 +110,7 @@ class LookupScreen(ModalScreen[BookMatch | None]):
     def _look_up(self, query: LookupQuery) -> None:
         """Ask the providers away from the event loop."""
         try:
-            with open_book_lookup(self.db) as lookup:
+            with open_book_lookup(DatabaseAnswerCache(self.db)) as lookup:
                 found: list[BookMatch] | str = lookup.find(query)
         except MetadataLookupError as exc:
             found = str(exc)

@@ -23,22 +23,22 @@ from textual.containers import Horizontal
 from textual.events import Resize
 from textual.screen import Screen
 
-from aiom4b_tui.core.job_status import JobStatus
-from aiom4b_tui.core.safe_text import visible
+from aiom4b_tui.safe_text import visible
+from aiom4b_tui.store.status import JobStatus
+from aiom4b_tui.ui.jobs.panel import JobsPanel
 from aiom4b_tui.ui.messages import AddRequested, JobsCounted, JobsQueued, LogLine, StoreOpened
 from aiom4b_tui.ui.reported import reported
 from aiom4b_tui.ui.widgets.event_log import EventLog
 from aiom4b_tui.ui.widgets.header_bar import HeaderBar
-from aiom4b_tui.ui.widgets.jobs_panel import JobsPanel
 from aiom4b_tui.ui.widgets.key_bar import KeyBar
 from aiom4b_tui.ui.widgets.library_pane import LibraryPane, root_label
 
 if TYPE_CHECKING:
-    from aiom4b_tui.core.models import JobDB
-    from aiom4b_tui.core.settings import Settings
+    from aiom4b_tui.config.settings import Settings
+    from aiom4b_tui.store.models import JobDB
     from aiom4b_tui.ui.store import Store
     from aiom4b_tui.ui.widgets.folder_tree import FolderTree
-    from aiom4b_tui.ui.worker_link import WorkerLink
+    from aiom4b_tui.ui.worker.link import WorkerLink
 
 NARROW_WIDTH = 100
 
@@ -205,9 +205,9 @@ class MainScreen(Screen[None]):
     async def _add_books(self, books: list[list[Path]]) -> None:
         """Show the add dialog for each book in turn and queue the ones confirmed."""
         # Imported here: the dialog brings the engine and the lookup (httpx) along.
-        from aiom4b_tui.core.job_title import job_title
-        from aiom4b_tui.core.models import JobCreate
-        from aiom4b_tui.ui.screens.add_book import CANCEL, QUEUE_ALL, SKIP, AddBookScreen
+        from aiom4b_tui.engine.plan.title import job_title
+        from aiom4b_tui.store.models import JobCreate
+        from aiom4b_tui.ui.add_book.screen import CANCEL, QUEUE_ALL, SKIP, AddBookScreen
 
         created: list[JobDB] = []
         queue_rest = False
@@ -246,7 +246,7 @@ class MainScreen(Screen[None]):
     @reported
     async def action_watch_inbox(self) -> None:
         """Watch an inbox folder: new book folders dropped in it are queued."""
-        from aiom4b_tui.ui.screens.prompt import PromptScreen  # dialogs: after the first frame
+        from aiom4b_tui.ui.dialogs.prompt import PromptScreen  # dialogs: after the first frame
 
         inbox = self.settings.inbox_dir
         typed = await self.app.push_screen_wait(
@@ -265,7 +265,7 @@ class MainScreen(Screen[None]):
     @work(group="inbox", exit_on_error=False)
     @reported
     async def _watch_inbox(self, inbox: Path, stop: asyncio.Event) -> None:
-        from aiom4b_tui.core.watch import InboxWatcher  # watchfiles: only when watching
+        from aiom4b_tui.queue.inbox import InboxWatcher  # watchfiles: only when watching
 
         if not await asyncio.to_thread(inbox.is_dir):
             self.notify(f"Not a folder: {visible(inbox)}", severity="error", markup=False)

@@ -8,7 +8,7 @@ from datetime import datetime
 from rich.text import Text
 from textual.widgets import RichLog
 
-from aiom4b_tui.ui.formatting import local_time
+from aiom4b_tui.ui.text.formatting import local_time
 
 MAX_LINES = 1000
 

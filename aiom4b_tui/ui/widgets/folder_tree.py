@@ -10,8 +10,8 @@ appears: the root and the open folders are watched by their modification times).
 The root's folders are first read once the app's first frame is drawn, which that read
 (a thread, and each entry's audio check) would otherwise hold up: by ~0.1 s with 350
 entries; the summary and watch threads start then too. For the same reason the audio
-checks and summaries (core/library.py: mutagen, natsort, the scanner, ~30 ms to import)
-are imported by those threads, not before the frame.
+checks and summaries (engine/sources/folder_summary.py: mutagen, natsort, the scanner,
+~30 ms to import) are imported by those threads, not before the frame.
 """
 
 from __future__ import annotations
@@ -34,12 +34,12 @@ from textual.widgets._directory_tree import DirEntry
 from textual.widgets.tree import TreeNode
 from textual.worker import Worker, get_current_worker
 
-from aiom4b_tui.core.safe_text import visible
-from aiom4b_tui.ui import formatting
+from aiom4b_tui.safe_text import visible
 from aiom4b_tui.ui.messages import AddRequested, FoldersChanged, FolderSummarized
+from aiom4b_tui.ui.text import formatting
 
 if TYPE_CHECKING:
-    from aiom4b_tui.core.library import FolderSummary
+    from aiom4b_tui.engine.sources.folder_summary import FolderSummary
 
 MARK = "✓"
 WATCH_SECONDS = 2.0
@@ -222,7 +222,10 @@ class FolderTree(DirectoryTree):
 
     def filter_paths(self, paths: Iterable[Path]) -> Iterable[Path]:
         """Folders and audio files only; nothing hidden, no `._*` companions."""
-        from aiom4b_tui.core.library import is_audio_file, is_hidden  # see the module's doc
+        from aiom4b_tui.engine.sources.folder_summary import (  # see the module's doc
+            is_audio_file,
+            is_hidden,
+        )
 
         return [
             path
@@ -260,7 +263,9 @@ class FolderTree(DirectoryTree):
     @work(thread=True, exclusive=True, group="folder-summaries", exit_on_error=False)
     def _summarize_requests(self) -> None:
         """Answer summary requests one by one until the widget goes away."""
-        from aiom4b_tui.core.library import summarize_folder  # see the module's doc
+        from aiom4b_tui.engine.sources.folder_summary import (
+            summarize_folder,  # see the module's doc
+        )
 
         worker = get_current_worker()
         while not worker.is_cancelled:

@@ -16,13 +16,13 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import Label
 
-from aiom4b_tui.core.job_status import JobStatus
-from aiom4b_tui.core.safe_text import visible
+from aiom4b_tui.safe_text import visible
+from aiom4b_tui.store.status import JobStatus
 from aiom4b_tui.ui.messages import WorkersSeen
 from aiom4b_tui.ui.reported import reported
 
 if TYPE_CHECKING:
-    from aiom4b_tui.ui.worker_link import WorkerLink
+    from aiom4b_tui.ui.worker.link import WorkerLink
 
 WORKERS_SECONDS = 1.0
 
@@ -75,7 +75,7 @@ class HeaderBar(Horizontal):
         self.post_message(seen)
 
     def on_workers_seen(self, message: WorkersSeen) -> None:
-        from aiom4b_tui.ui.worker_status import status_line
+        from aiom4b_tui.ui.worker.status import status_line
 
         text = status_line(message.workers, message.paused)
         if text != self.worker_line:

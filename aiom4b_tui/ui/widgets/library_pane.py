@@ -8,7 +8,7 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Label
 
-from aiom4b_tui.core.safe_text import visible
+from aiom4b_tui.safe_text import visible
 from aiom4b_tui.ui.widgets.folder_tree import FolderTree
 
 

@@ -1,0 +1,1 @@
+"""Words and numbers as the screen shows them, and the screen read back as text."""

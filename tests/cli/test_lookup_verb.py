@@ -1,0 +1,194 @@
+"""`aiom4b lookup` against the local fake providers: what it prints and its exit codes."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from aiom4b_tui.cli import main
+from tests.helpers import ROOT
+from tests.helpers.lookup_fakes import (
+    ASIN,
+    ISBN,
+    OPENLIBRARY_SEARCH,
+    FakeBookApi,
+    route_audnexus_book,
+    route_openlibrary_edition,
+    running_book_api,
+)
+
+PNG_1x1 = bytes.fromhex(
+    "89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c489"
+    "0000000d49444154789c63000100000500010d0a2db40000000049454e44ae426082"
+)
+
+
+@pytest.fixture
+def api(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeBookApi]:
+    with running_book_api() as server:
+        monkeypatch.setenv("AIOM4B_AUDNEXUS_URL", server.url)
+        monkeypatch.setenv("AIOM4B_OPENLIBRARY_URL", server.url)
+        monkeypatch.setenv("AIOM4B_COVERS_URL", server.url + "/covers")
+        yield server
+
+
+def run(data_dir: Path, *args: str) -> int:
+    return main(["--data-dir", str(data_dir), "lookup", *args])
+
+
+def test_by_asin_prints_the_book(
+    api: FakeBookApi, data_dir: Path, capsys: pytest.CaptureFixture[str]
+):
+    route_audnexus_book(api)
+    assert run(data_dir, "--asin", ASIN.lower(), "--chapters") == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0] == "1. The Keeper's Night: A Lamp Rock Mystery"
+    assert out[1] == "   by Mira Castell, Tom Ochre · read by Ada Lyle"
+    assert out[2] == "   series Lamp Rock #2 · 2021-03-09 · Harbour Audio · english"
+    assert out[3] == f"   ASIN {ASIN} · ISBN {ISBN} · from audnexus"
+    assert "   3 chapters (Audible's intro: 2.1 s)" in out
+    assert "     0:00:20.000  Chapter 1" in out
+    assert f"   cover {api.url}/covers/keeper.jpg" in out
+
+
+def test_json_output_and_the_cache(
+    api: FakeBookApi, data_dir: Path, capsys: pytest.CaptureFixture[str]
+):
+    route_audnexus_book(api)
+    assert run(data_dir, "--asin", ASIN, "--json") == 0
+    first = json.loads(capsys.readouterr().out)
+    assert run(data_dir, "--asin", ASIN, "--json") == 0
+    second = json.loads(capsys.readouterr().out)
+    assert first == second
+    assert api.count() == 2  # the second run was answered from the database
+    assert first[0]["chapters"][2] == {"start_ms": 50000, "title": "Chapter 2"}
+    assert first[0]["brand_intro_ms"] == 2100
+
+
+def test_title_search_and_save_cover(
+    api: FakeBookApi, data_dir: Path, capsys: pytest.CaptureFixture[str]
+):
+    api.route("/search.json", OPENLIBRARY_SEARCH)
+    api.route("/covers/b/id/12345-L.jpg", body=PNG_1x1, content_type="image/png")
+    assert run(data_dir, "--title", "Keeper", "--author", "Castell", "--save-cover") == 0
+    out = capsys.readouterr().out
+    assert "1. The Keeper's Night" in out and "2. Keeper of Nights" in out
+    saved = [line for line in out.splitlines() if "cover saved as" in line]
+    assert len(saved) == 1
+    assert saved[0].endswith(" (1×1 px)")
+    path = Path(saved[0].split("cover saved as ", 1)[1].removesuffix(" (1×1 px)"))
+    assert path.parent == data_dir / "covers" and path.read_bytes() == PNG_1x1
+
+
+def test_by_isbn(api: FakeBookApi, data_dir: Path, capsys: pytest.CaptureFixture[str]):
+    route_openlibrary_edition(api)
+    assert run(data_dir, "--isbn", "978-0-306-40615-7") == 0
+    out = capsys.readouterr().out
+    assert out.startswith("1. The Keeper's Night: A Novel\n   by Mira Castell\n")
+
+
+def test_no_match_exits_0_saying_so(
+    api: FakeBookApi, data_dir: Path, capsys: pytest.CaptureFixture[str]
+):
+    assert run(data_dir, "--asin", "B0NOTTHERE") == 0
+    assert capsys.readouterr().out == "no match for ASIN B0NOTTHERE\n"
+    assert run(data_dir, "--asin", "B0NOTTHERE", "--json") == 0
+    assert json.loads(capsys.readouterr().out) == []
+
+
+def test_text_from_the_provider_is_shown_safe(
+    api: FakeBookApi, data_dir: Path, capsys: pytest.CaptureFixture[str]
+):
+    search = {"numFound": 1, "docs": [{"title": "Evil\x1b]0;pwned\x07Title"}]}
+    api.route("/search.json", search)
+    assert run(data_dir, "--title", "Evil") == 0
+    out = capsys.readouterr().out
+    assert "\x1b" not in out and "\x07" not in out
+    assert "Evil␛]0;pwned␇Title" in out
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["--asin", "NOT-AN-ASIN"],
+        ["--isbn", "9780306406158"],  # wrong check digit
+        ["--title", "   "],
+        ["--author", "Castell"],
+    ],
+)
+def test_bad_input_exits_2(data_dir: Path, capsys: pytest.CaptureFixture[str], args: list[str]):
+    try:
+        code = run(data_dir, *args)
+    except SystemExit as exc:  # argparse: a required choice missing
+        code = int(exc.code or 0)
+    assert code == 2
+    assert capsys.readouterr().err.strip()
+
+
+def test_asin_and_isbn_together_exit_2(data_dir: Path):
+    with pytest.raises(SystemExit) as caught:
+        run(data_dir, "--asin", ASIN, "--isbn", ISBN)
+    assert caught.value.code == 2
+
+
+def test_off_the_network_exits_1_saying_so(data_dir: Path):
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(ROOT),
+        "AIOM4B_AUDNEXUS_URL": f"http://127.0.0.1:{port}",
+    }
+    command = [sys.executable, "-m", "aiom4b_tui", "--data-dir", str(data_dir), "lookup"]
+    result = subprocess.run(
+        [*command, "--asin", ASIN],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 1
+    assert result.stdout == ""
+    assert result.stderr.startswith(f"aiom4b: cannot reach 127.0.0.1:{port}: ")
+    assert result.stderr.rstrip().endswith("(off the network?)")
+    assert "Traceback" not in result.stderr
+
+
+def test_save_chapters_without_the_intro(
+    api: FakeBookApi, data_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+):
+    route_audnexus_book(api)
+    target = tmp_path / "chapters.json"
+    args = ["--asin", ASIN, "--chapters", "--no-intro", "--save-chapters", str(target)]
+    assert run(data_dir, *args) == 0
+    out = capsys.readouterr().out
+    assert "   3 chapters (Audible's intro: 2.1 s, taken out)" in out
+    assert "     0:00:17.900  Chapter 1" in out
+    assert f"3 chapters saved as {target} (moved earlier by Audible's intro)" in out
+    saved = json.loads(target.read_text(encoding="utf-8"))
+    assert saved == {
+        "chapters": [
+            {"start_offset_ms": 0, "length_ms": 17900, "title": "Opening Credits"},
+            {"start_offset_ms": 17900, "length_ms": 30000, "title": "Chapter 1"},
+            {"start_offset_ms": 47900, "length_ms": 35000, "title": "Chapter 2"},
+        ]
+    }
+
+
+def test_save_chapters_when_none_were_found_exits_1(
+    api: FakeBookApi, data_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+):
+    target = tmp_path / "chapters.json"
+    assert run(data_dir, "--asin", "B0NOTTHERE", "--save-chapters", str(target)) == 1
+    assert capsys.readouterr().err == "aiom4b: no chapters to save: no book found\n"
+    assert not target.exists()

@@ -1,0 +1,103 @@
+"""Small helpers shared by the engine's integration tests."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import time
+from pathlib import Path
+
+from mutagen.mp4 import MP4
+
+from aiom4b_tui.engine.convert import convert_folders
+from aiom4b_tui.engine.ffmpeg.run import FFmpegPool
+from aiom4b_tui.job_options.model import JobOptions
+
+
+async def convert(
+    folders,
+    out: Path,
+    ffmpeg: str,
+    *,
+    options: JobOptions | None = None,
+    segment_seconds: float | None = None,
+    logs: list[str] | None = None,
+    progress: list | None = None,
+    on_log=None,
+    on_progress=None,
+    slots: int = 2,
+    work_name: str = "t",
+    keep_work: bool = False,
+) -> Path:
+    """Convert folders with the real ffmpeg on a pool of `slots` (two by default).
+
+    Log lines and progress events go to the `logs`/`progress` lists, or to the callbacks.
+    """
+    return await convert_folders(
+        [Path(f) for f in folders],
+        options or JobOptions(),
+        output_dir=out,
+        ffmpeg=ffmpeg,
+        pool=FFmpegPool(slots),
+        work_name=work_name,
+        on_progress=progress.append if progress is not None else on_progress,
+        on_log=logs.append if logs is not None else on_log,
+        segment_seconds=segment_seconds,
+        keep_work=keep_work,
+    )
+
+
+def chapters_of(path: Path) -> list[tuple[float, str]]:
+    """(start seconds, title) of each chapter, as mutagen reads them."""
+    return [(c.start, c.title) for c in MP4(path).chapters]
+
+
+def ffmpeg_children() -> list[int]:
+    """Pids of ffmpeg processes whose parent is this test process."""
+    me, found = os.getpid(), []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+            cmdline = (entry / "cmdline").read_bytes()
+        except OSError:
+            continue
+        ppid = int(stat.rsplit(")", 1)[1].split()[1])
+        if ppid == me and b"ffmpeg" in cmdline:
+            found.append(int(entry.name))
+    return found
+
+
+async def wait_for_ffmpeg_children(timeout: float = 30.0) -> list[int]:
+    """Poll until this process has an ffmpeg child; [] if none appeared in time.
+
+    One look is not enough: between two segments, or while an exited child waits to be
+    reaped (its cmdline is then empty), a busy job briefly has no ffmpeg to see.
+    """
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while loop.time() < deadline:
+        if found := ffmpeg_children():
+            return found
+        await asyncio.sleep(0.02)
+    return []
+
+
+async def cancel_ends_every_ffmpeg(task: asyncio.Future, within: float = 10.0) -> None:
+    """Cancel `task`; it must end in CancelledError within `within` seconds, leaving no
+    ffmpeg child of this process behind.
+
+    The bound catches a stop that hangs, not a slow one: on a busy machine, where a
+    stopped encoder cannot be lifted out of SCHED_IDLE (not root), it takes a second or
+    two to end (measured in the note of `lift_out_of_background`)."""
+    started = time.monotonic()
+    task.cancel()
+    try:
+        await task
+    except asyncio.CancelledError:
+        pass
+    else:
+        raise AssertionError("the task ended without being cancelled")
+    assert time.monotonic() - started < within
+    assert ffmpeg_children() == []

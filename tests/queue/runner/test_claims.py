@@ -1,0 +1,107 @@
+"""The claim loop: a book whose audio is made frees its slot for the next book (claimed
+and scanned while the first is muxed and checked), within twice `books` at once."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import pytest
+
+from aiom4b_tui.queue.execute import JobRun
+from aiom4b_tui.queue.runner.runner import QueueRunner
+from aiom4b_tui.store.models import JobStatus
+from tests.helpers.workers import open_service, queue_jobs
+
+
+@pytest.fixture
+def env(tmp_path: Path):
+    settings, db, service = open_service(tmp_path / "data")
+    yield settings, service
+    db.close()
+
+
+class TailWork:
+    """Reports its audio made at once, then waits in its tail until `release` is set."""
+
+    def __init__(self) -> None:
+        self.started: list[str] = []
+        self.running = 0
+        self.most_at_once = 0
+        self.release = asyncio.Event()
+        self.second_started = asyncio.Event()
+
+    async def __call__(self, run: JobRun) -> Path:
+        self.started.append(run.job.title or "")
+        if len(self.started) == 2:
+            self.second_started.set()
+        self.running += 1
+        self.most_at_once = max(self.most_at_once, self.running)
+        try:
+            assert run.note_stage is not None
+            run.note_stage("encoding")
+            await asyncio.sleep(0.01)
+            run.note_stage("tagging")
+            await self.release.wait()
+            return run.settings.resolved_output_dir() / f"{run.job.title}.m4b"
+        finally:
+            self.running -= 1
+
+
+def make_runner(settings, service, work, books: int) -> QueueRunner:
+    return QueueRunner(
+        service,
+        settings,
+        books=books,
+        execute=work,
+        remove_work=lambda o, n: None,
+        poll_interval=5.0,  # the claim must come from the stage, not from a poll
+    )
+
+
+async def test_the_next_book_is_claimed_while_the_first_is_in_its_tail(env, tmp_path):
+    settings, service = env
+    jobs = queue_jobs(service, tmp_path, 2)
+    work = TailWork()
+    runner = make_runner(settings, service, work, books=1)
+    task = asyncio.create_task(runner.run(once=True))
+    await asyncio.wait_for(work.second_started.wait(), 10)
+    first = service.get_job(jobs[0].id)
+    assert first.status is JobStatus.RUNNING  # still in its tail
+    work.release.set()
+    await asyncio.wait_for(task, 10)
+    assert all(service.get_job(j.id).status is JobStatus.COMPLETED for j in jobs)
+
+
+async def test_books_in_their_tail_are_bounded_by_twice_books(env, tmp_path):
+    settings, service = env
+    queue_jobs(service, tmp_path, 6)
+    work = TailWork()
+    runner = make_runner(settings, service, work, books=2)
+    task = asyncio.create_task(runner.run(once=True))
+    while len(work.started) < 4:
+        await asyncio.sleep(0.02)
+    await asyncio.sleep(0.3)  # time enough to claim a fifth, were it allowed
+    assert work.running == 4 and len(work.started) == 4
+    work.release.set()
+    await asyncio.wait_for(task, 10)
+    assert work.most_at_once == 4
+    assert service.count_by_status()[JobStatus.COMPLETED] == 6
+
+
+async def test_a_book_that_tells_no_stage_holds_its_slot_to_its_end(env, tmp_path):
+    settings, service = env
+    queue_jobs(service, tmp_path, 3)
+    running = 0
+    most = 0
+
+    async def quiet(run: JobRun) -> Path:
+        nonlocal running, most
+        running += 1
+        most = max(most, running)
+        await asyncio.sleep(0.05)
+        running -= 1
+        return run.settings.resolved_output_dir() / "x.m4b"
+
+    await make_runner(settings, service, quiet, books=1).run(once=True)
+    assert most == 1

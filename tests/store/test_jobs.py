@@ -1,0 +1,258 @@
+"""JobService: every method, against a real SQLite file in a temporary data dir."""
+
+from __future__ import annotations
+
+import json
+import time
+from datetime import timedelta
+from pathlib import Path
+from uuid import uuid4
+
+import pytest
+from pydantic import ValidationError
+from sqlalchemy import text
+
+from aiom4b_tui.job_options.model import TagOverrides
+from aiom4b_tui.store.database.db import Database, open_database
+from aiom4b_tui.store.jobs import LOG_CAP_CHARS, AmbiguousJobIdError, JobNotFoundError, JobService
+from aiom4b_tui.store.models import (
+    ConversionJob,
+    JobCreate,
+    JobOptions,
+    JobStatus,
+    JobUpdate,
+    utcnow,
+)
+
+
+@pytest.fixture
+def db(data_dir: Path, database_url: str | None) -> Database:
+    """The database of the test, on each back end in turn (SQLite, PostgreSQL)."""
+    database = open_database(data_dir, url=database_url)
+    yield database
+    database.close()
+
+
+@pytest.fixture
+def service(db: Database) -> JobService:
+    return JobService(db)
+
+
+@pytest.fixture
+def book(tmp_path: Path) -> Path:
+    folder = tmp_path / "Some Book"
+    folder.mkdir()
+    return folder
+
+
+def _age(db: Database, job_id, days: float) -> None:
+    """Move a job's end time into the past (tests only: the service has no such verb)."""
+    past = utcnow() - timedelta(days=days)
+    with db.engine.begin() as conn:
+        conn.execute(
+            text("UPDATE jobs SET end_time = :t, updated_at = :t, created_at = :t WHERE id = :id"),
+            {"t": past.strftime("%Y-%m-%d %H:%M:%S.%f"), "id": job_id.hex},
+        )
+
+
+def test_create_job_inserts_a_queued_row_with_json_folders(service: JobService, book: Path):
+    job = service.create_job(JobCreate(input_folders=[book]))
+    assert job.status is JobStatus.QUEUED
+    assert json.loads(job.input_folders) == [str(book.resolve())]
+    assert job.title == "Some Book"
+    assert job.output_file is None and job.start_time is None and job.end_time is None
+    assert job.created_at is not None and job.updated_at is not None
+    stored = service.get_job(job.id)
+    assert stored is not None and stored.status is JobStatus.QUEUED
+
+
+def test_status_is_stored_as_its_value(service: JobService, db: Database, book: Path):
+    job = service.create_job(JobCreate(input_folders=[book]))
+    with db.engine.connect() as conn:
+        raw = conn.execute(text("SELECT status FROM jobs WHERE id = :id"), {"id": job.id.hex})
+        assert raw.scalar_one() == "queued"
+
+
+def test_create_job_keeps_options_and_title(service: JobService, book: Path):
+    options = JobOptions(
+        bitrate=64_000, tags=TagOverrides(author="Ann"), output_name="X", encoder="aac"
+    )
+    job = service.create_job(JobCreate(input_folders=[book], title="Named", options=options))
+    assert job.title == "Named"
+    assert job.job_options() == options
+
+
+def test_only_the_two_aac_encoders_may_be_asked_for():
+    assert JobOptions(encoder="libfdk_aac").encoder == "libfdk_aac"
+    with pytest.raises(ValidationError, match="encoder"):
+        JobOptions(encoder="libmp3lame")
+
+
+@pytest.mark.parametrize(
+    ("folders", "message"),
+    [
+        ([], "no input folders"),
+        (["/definitely/not/here"], "/definitely/not/here"),
+    ],
+)
+def test_bad_input_is_refused_naming_the_path(folders, message):
+    with pytest.raises(ValidationError, match=message):
+        JobCreate(input_folders=folders)
+
+
+def test_a_file_where_a_folder_is_expected_is_refused(tmp_path: Path):
+    file = tmp_path / "track.mp3"
+    file.write_bytes(b"x")
+    with pytest.raises(ValidationError, match=f"not a folder: {file}"):
+        JobCreate(input_folders=[file])
+
+
+def test_get_job_of_an_unknown_id_is_none(service: JobService):
+    assert service.get_job(uuid4()) is None
+
+
+def test_get_jobs_newest_first_filtered_and_paged(service: JobService, book: Path):
+    ids = [service.create_job(JobCreate(input_folders=[book])).id for _ in range(5)]
+    service.update_job(ids[1], JobUpdate(status=JobStatus.FAILED))
+    assert [j.id for j in service.get_jobs()] == list(reversed(ids))
+    assert [j.id for j in service.get_jobs(limit=2, offset=1)] == [ids[3], ids[2]]
+    assert [j.id for j in service.get_jobs(status=JobStatus.FAILED)] == [ids[1]]
+    assert len(service.get_jobs(status=JobStatus.QUEUED)) == 4
+    assert service.get_jobs(offset=5) == []
+
+
+def test_update_job_writes_set_fields_and_bumps_updated_at(service: JobService, book: Path):
+    job = service.create_job(JobCreate(input_folders=[book]))
+    time.sleep(0.002)
+    done = utcnow()
+    updated = service.update_job(
+        job.id,
+        JobUpdate(status=JobStatus.COMPLETED, output_file="/x/y.m4b", end_time=done, progress=1),
+    )
+    assert updated is not None
+    assert updated.status is JobStatus.COMPLETED
+    assert updated.output_file == "/x/y.m4b"
+    assert updated.end_time == done
+    assert updated.updated_at > job.updated_at
+    assert updated.title == job.title  # untouched fields stay
+    again = service.update_job(job.id, JobUpdate(log="note"))
+    assert again is not None and again.updated_at > updated.updated_at
+    assert again.status is JobStatus.COMPLETED
+
+
+def test_update_of_an_unknown_job_is_none(service: JobService):
+    assert service.update_job(uuid4(), JobUpdate(log="x")) is None
+
+
+def test_progress_outside_zero_to_one_is_refused():
+    with pytest.raises(ValidationError):
+        JobUpdate(progress=1.5)
+
+
+def test_append_log_adds_timestamped_lines_and_caps(service: JobService, book: Path):
+    job = service.create_job(JobCreate(input_folders=[book]))
+    service.append_log(job.id, "first")
+    logged = service.append_log(job.id, "second", JobUpdate(progress=0.5))
+    assert logged is not None
+    lines = logged.log.splitlines()
+    assert [line.split(" ", 2)[2] for line in lines] == ["first", "second"]
+    assert logged.progress == 0.5
+    for i in range(2000):
+        service.append_log(job.id, f"line {i} " + "x" * 60)
+    capped = service.get_job(job.id)
+    assert capped is not None and len(capped.log) <= LOG_CAP_CHARS + 100
+    assert capped.log.rstrip().endswith("line 1999 " + "x" * 60)
+
+
+def test_delete_job(service: JobService, book: Path):
+    job = service.create_job(JobCreate(input_folders=[book]))
+    assert service.delete_job(job.id) is True
+    assert service.get_job(job.id) is None
+    assert service.delete_job(job.id) is False
+
+
+def test_clear_old_jobs_removes_only_old_finished_jobs(
+    service: JobService, db: Database, book: Path
+):
+    jobs = {}
+    for status in JobStatus:
+        for age in ("old", "new"):
+            job = service.create_job(JobCreate(input_folders=[book]))
+            service.update_job(job.id, JobUpdate(status=status, end_time=utcnow()))
+            if age == "old":
+                _age(db, job.id, days=40)
+            jobs[status, age] = job.id
+    assert service.clear_old_jobs(days_old=30) == 3
+    remaining = {j.id for j in service.get_jobs(limit=100)}
+    for (status, age), job_id in jobs.items():
+        removed = age == "old" and status.finished
+        assert (job_id not in remaining) is removed, (status, age)
+
+
+def test_to_conversion_job_decodes_json(service: JobService, book: Path):
+    options = JobOptions(bitrate=96_000)
+    job = service.create_job(JobCreate(input_folders=[book, book], options=options))
+    converted = service.to_conversion_job(job)
+    assert isinstance(converted, ConversionJob)
+    assert converted.input_folders == [book.resolve(), book.resolve()]
+    assert converted.options == options
+    assert converted.status is JobStatus.QUEUED
+    assert converted.model_dump(mode="json")["status"] == "queued"
+
+
+def test_count_by_status_and_time_range(service: JobService, book: Path):
+    assert service.count_by_status() == dict.fromkeys(JobStatus, 0)
+    assert service.time_range() == (None, None)
+    first = service.create_job(JobCreate(input_folders=[book]))
+    last = service.create_job(JobCreate(input_folders=[book]))
+    service.update_job(first.id, JobUpdate(status=JobStatus.CANCELLED))
+    counts = service.count_by_status()
+    assert counts[JobStatus.CANCELLED] == 1 and counts[JobStatus.QUEUED] == 1
+    assert service.time_range() == (first.created_at, last.created_at)
+
+
+def test_claim_next_takes_the_oldest_queued_job_once(service: JobService, book: Path):
+    first = service.create_job(JobCreate(input_folders=[book]))
+    second = service.create_job(JobCreate(input_folders=[book]))
+    claimed = service.claim_next("host:1")
+    assert claimed is not None and claimed.id == first.id
+    assert claimed.status is JobStatus.RUNNING
+    assert claimed.worker == "host:1" and claimed.start_time is not None
+    assert service.claim_next("host:2").id == second.id
+    assert service.claim_next("host:3") is None
+
+
+def test_find_job_by_id_or_unique_prefix(service: JobService, book: Path):
+    job = service.create_job(JobCreate(input_folders=[book]))
+    assert service.find_job(str(job.id)).id == job.id
+    assert service.find_job(job.id.hex[:6].upper()).id == job.id
+    with pytest.raises(JobNotFoundError):
+        service.find_job("zz")
+    with pytest.raises(JobNotFoundError):
+        service.find_job("f" * 32 if not job.id.hex.startswith("f") else "0" * 32)
+
+
+def test_find_job_refuses_an_ambiguous_prefix(service: JobService, book: Path):
+    jobs = [service.create_job(JobCreate(input_folders=[book])) for _ in range(40)]
+    firsts = [j.id.hex[0] for j in jobs]
+    shared = next(c for c in firsts if firsts.count(c) > 1)
+    with pytest.raises(AmbiguousJobIdError):
+        service.find_job(shared)
+
+
+def test_changed_since_lists_updated_jobs(service: JobService, book: Path):
+    a = service.create_job(JobCreate(input_folders=[book]))
+    b = service.create_job(JobCreate(input_folders=[book]))
+    mark = utcnow()
+    time.sleep(0.002)
+    service.update_job(a.id, JobUpdate(progress=0.25))
+    changed = service.changed_since(mark)
+    assert [j.id for j in changed] == [a.id]
+    assert b.id not in {j.id for j in changed}
+
+
+def test_watched_folders_are_remembered(service: JobService, book: Path):
+    assert service.watched_folder_known(str(book)) is False
+    assert service.remember_watched_folder(str(book), None) is True
+    assert service.remember_watched_folder(str(book), None) is False
+    assert service.watched_folder_known(str(book)) is True
