@@ -1,1 +1,2 @@
-"""The app's screens and dialogs."""
+"""The app's full screens: the main screen that composes the rooms and routes their
+messages, a job's details, the lookup."""
