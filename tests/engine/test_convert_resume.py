@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from aiom4b_tui.engine.convert import ConversionError
-from aiom4b_tui.engine.formats.adts import plan_cuts
+from aiom4b_tui.engine.encode.segments import plan_cuts
 from tests.helpers import HELPERS
 from tests.helpers.audio import make_aac_book, make_tone
 from tests.helpers.engine import chapters_of, convert, ffmpeg_children

@@ -9,8 +9,9 @@ import itertools
 from aiom4b_tui.engine.encode.encoded import EncodedBook, EncodeJob, joined_input
 from aiom4b_tui.engine.encode.mux import InOrderMux, Piece
 from aiom4b_tui.engine.encode.segment import SegmentEncoder, reused_note
+from aiom4b_tui.engine.encode.segments import make_segment, plan_cuts
 from aiom4b_tui.engine.encode.timeline import PCM_FORMAT, Timeline
-from aiom4b_tui.engine.formats.adts import FRAME, make_segment, plan_cuts
+from aiom4b_tui.engine.formats.adts import FRAME
 from aiom4b_tui.engine.task_groups import all_or_nothing
 from aiom4b_tui.engine.work.ledger import WorkLedger
 

@@ -7,7 +7,8 @@ import asyncio
 from dataclasses import dataclass
 from pathlib import Path
 
-from aiom4b_tui.engine.formats.adts import ADTSError, Segment, adts_frame_offsets, kept_packets
+from aiom4b_tui.engine.encode.segments import Segment, kept_packets
+from aiom4b_tui.engine.formats.adts import ADTSError, adts_frame_offsets
 from aiom4b_tui.engine.mp4.adts_writer import AdtsMp4Writer
 
 Piece = tuple[Path, int, int]  # a file and the byte range of it the book keeps

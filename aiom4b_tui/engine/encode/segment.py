@@ -16,8 +16,9 @@ from pathlib import Path
 
 from aiom4b_tui.engine.encode.encoded import EncodeJob
 from aiom4b_tui.engine.encode.mux import KeptFrames, Piece, kept_frames
+from aiom4b_tui.engine.encode.segments import Segment, resumed_segment
 from aiom4b_tui.engine.ffmpeg.run import run_ffmpeg
-from aiom4b_tui.engine.formats.adts import FRAME, Segment, resumed_segment
+from aiom4b_tui.engine.formats.adts import FRAME
 from aiom4b_tui.engine.work.ledger import PART_SUFFIX, piece_name
 from aiom4b_tui.engine.work.manifest import DonePiece
 

@@ -11,10 +11,10 @@ import functools
 from aiom4b_tui.engine.encode.encoded import EncodedBook, EncodeJob, joined_input
 from aiom4b_tui.engine.encode.mux import InOrderMux, Piece
 from aiom4b_tui.engine.encode.segment import SegmentEncoder, reused_note
+from aiom4b_tui.engine.encode.segments import make_segment, plan_known_cuts
 from aiom4b_tui.engine.encode.sliced_input import SlicedSources
 from aiom4b_tui.engine.encode.timeline import DecodeError
 from aiom4b_tui.engine.ffmpeg.run import FFmpegError
-from aiom4b_tui.engine.formats.adts import make_segment, plan_known_cuts
 from aiom4b_tui.engine.task_groups import all_or_nothing
 
 
