@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import asyncio
 import os
+import subprocess
+import sys
 import time
 from pathlib import Path
 
 from mutagen.mp4 import MP4
 
 from aiom4b_tui.engine.convert import convert_folders
+from aiom4b_tui.engine.convert_task import ConvertTask
 from aiom4b_tui.engine.ffmpeg.run import FFmpegPool
 from aiom4b_tui.job_options.model import JobOptions
+from tests.helpers import HELPERS, ROOT
 
 
 async def convert(
@@ -33,10 +37,7 @@ async def convert(
 
     Log lines and progress events go to the `logs`/`progress` lists, or to the callbacks.
     """
-    return await convert_folders(
-        [Path(f) for f in folders],
-        options or JobOptions(),
-        output_dir=out,
+    task = ConvertTask(
         ffmpeg=ffmpeg,
         pool=FFmpegPool(slots),
         work_name=work_name,
@@ -44,6 +45,23 @@ async def convert(
         on_log=logs.append if logs is not None else on_log,
         segment_seconds=segment_seconds,
         keep_work=keep_work,
+    )
+    folders = [Path(f) for f in folders]
+    return await convert_folders(folders, options or JobOptions(), task, output_dir=out)
+
+
+def start_convert_child(
+    book: Path, out: Path, work_name: str, segment_seconds: float, slots: int
+) -> subprocess.Popen[str]:
+    """A conversion in a process of its own (tests/helpers/convert_child.py), on this
+    checkout's code, for a test to SIGKILL mid-book; its log lines on stdout."""
+    args = [str(book), str(out), work_name, str(segment_seconds), str(slots)]
+    return subprocess.Popen(
+        [sys.executable, str(HELPERS / "convert_child.py"), *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
     )
 
 

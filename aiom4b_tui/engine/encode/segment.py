@@ -43,8 +43,8 @@ class SegmentEncoder:
     def __init__(self, job: EncodeJob) -> None:
         self.job = job
         self.enc = job.plan.encoder
-        self.work_dir, self.ffmpeg = job.work_dir, job.ffmpeg
-        self.pool, self.meter, self.ledger = job.pool, job.meter, job.ledger
+        self.work_dir, self.ffmpeg = job.work_dir, job.task.ffmpeg
+        self.pool, self.meter, self.ledger = job.task.pool, job.meter, job.ledger
         self.roll, self.post = segment_rolls(self.enc.sample_rate)
         self.frames: dict[Path, KeptFrames] = {}  # finished pieces' frames, until muxed
 

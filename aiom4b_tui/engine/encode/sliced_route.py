@@ -25,9 +25,9 @@ async def encode_sliced(
     plan, ledger = job.plan, job.ledger
     rate, total = plan.encoder.sample_rate, sliced.total
     planner = functools.partial(plan_known_cuts, total, rate)
-    cuts = ledger.cuts("sliced", encoder.pool.size, job.segment_seconds, planner)
+    cuts = ledger.cuts("sliced", encoder.pool.size, job.task.segment_seconds, planner)
     await ledger.set_timeline(cuts, total)
-    job.log(
+    job.task.log(
         f"{len(plan.files)} MP3 files, {total / rate:.1f} s of audio, {len(cuts)} segments "
         f"on {encoder.pool.size} slots, each decoding its own frames"
         f"{reused_note(job, len(cuts))}"

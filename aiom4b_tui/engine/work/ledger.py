@@ -285,13 +285,6 @@ def _salvage_parts(work: Path, manifest: WorkManifest) -> list[DonePiece]:
     return salvaged
 
 
-def drop_scratch(work: Path) -> None:
-    """Delete what a resumed run cannot use: decoded PCM. Unfinished encodes stay: the
-    next run keeps what they wrote."""
-    for path in work.glob("pcm-*.raw"):
-        path.unlink(missing_ok=True)
-
-
 def _clear(work: Path) -> None:
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir()
