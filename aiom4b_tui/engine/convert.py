@@ -32,12 +32,12 @@ from aiom4b_tui.engine.encode.chapter_starts import chapter_starts
 from aiom4b_tui.engine.encode.copy_route import join_copy
 from aiom4b_tui.engine.encode.encoded import EncodeJob
 from aiom4b_tui.engine.encode.routes import encode_gapless
-from aiom4b_tui.engine.encode.segment import segment_rolls
+from aiom4b_tui.engine.encode.segment_encoder import segment_rolls
 from aiom4b_tui.engine.failures import ConversionError, describe_failure
 from aiom4b_tui.engine.ffmpeg.run import FFmpegNotFoundError, ffmpeg_encoders
 from aiom4b_tui.engine.placing import place_result
-from aiom4b_tui.engine.plan.build import plan_scanned_book
 from aiom4b_tui.engine.plan.plan import BookPlan
+from aiom4b_tui.engine.plan.scanned_book import plan_scanned_book
 from aiom4b_tui.engine.progress import ConvertProgress, ProgressMeter
 from aiom4b_tui.engine.result_check import check_result
 from aiom4b_tui.engine.sources.scan import AudioFile, BookScan, scan_book
@@ -122,7 +122,7 @@ async def convert_book(plan: BookPlan, task: ConvertTask) -> Path:
     work = task.work_dir(output_dir)
     started = time.monotonic()
     try:
-        placed = await _convert_resuming(task, plan, work)
+        placed = await _make_and_place(task, plan, work)
     except asyncio.CancelledError:
         # The work folder stays for the next run to resume; decoded PCM (up to ~1 GB)
         # is of no use to it (what the stopped encodes wrote is: they keep it).
@@ -142,7 +142,7 @@ async def convert_book(plan: BookPlan, task: ConvertTask) -> Path:
     return placed
 
 
-async def _convert_resuming(task: ConvertTask, plan: BookPlan, work: Path) -> Path:
+async def _make_and_place(task: ConvertTask, plan: BookPlan, work: Path) -> Path:
     """Open the work folder (resume or start over), convert, place the result.
 
     Should the finished work turn out not to fit after all (a source decodes to another
@@ -155,7 +155,7 @@ async def _convert_resuming(task: ConvertTask, plan: BookPlan, work: Path) -> Pa
             task.log(f"already made: {visible(str(ledger))}")
             return ledger
         try:
-            result = await _convert_checked(task, plan, ledger)
+            result = await _make_from_unchanged_sources(task, plan, ledger)
         except ResumeMismatch as exc:
             if not ledger.resumed:
                 raise ConversionError(f"the encoded audio does not fit the plan: {exc}") from exc
@@ -188,10 +188,12 @@ def _open_work(
         ) from exc
 
 
-async def _convert_checked(task: ConvertTask, plan: BookPlan, ledger: WorkLedger) -> Path:
+async def _make_from_unchanged_sources(
+    task: ConvertTask, plan: BookPlan, ledger: WorkLedger
+) -> Path:
     """Convert; a source that changed meanwhile fails the run, and is named."""
     try:
-        result = await _convert_in(task, plan, ledger)
+        result = await _make_book(task, plan, ledger)
     except (ResumeMismatch, asyncio.CancelledError):
         raise
     except Exception as exc:
@@ -203,7 +205,7 @@ async def _convert_checked(task: ConvertTask, plan: BookPlan, ledger: WorkLedger
     return result
 
 
-async def _convert_in(task: ConvertTask, plan: BookPlan, ledger: WorkLedger) -> Path:
+async def _make_book(task: ConvertTask, plan: BookPlan, ledger: WorkLedger) -> Path:
     """Make the book's audio in the ledger's work folder, write the .m4b and check it."""
 
     def emit(fraction: float, speed: float | None) -> None:

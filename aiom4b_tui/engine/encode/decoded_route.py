@@ -8,7 +8,7 @@ import itertools
 
 from aiom4b_tui.engine.encode.encoded import EncodedBook, EncodeJob, joined_input
 from aiom4b_tui.engine.encode.mux import InOrderMux, Piece
-from aiom4b_tui.engine.encode.segment import SegmentEncoder, reused_note
+from aiom4b_tui.engine.encode.segment_encoder import SegmentEncoder, reused_note
 from aiom4b_tui.engine.encode.segments import make_segment, plan_cuts
 from aiom4b_tui.engine.encode.timeline import PCM_FORMAT, Timeline
 from aiom4b_tui.engine.formats.adts import FRAME

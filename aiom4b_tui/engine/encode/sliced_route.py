@@ -10,7 +10,7 @@ import functools
 
 from aiom4b_tui.engine.encode.encoded import EncodedBook, EncodeJob, joined_input
 from aiom4b_tui.engine.encode.mux import InOrderMux, Piece
-from aiom4b_tui.engine.encode.segment import SegmentEncoder, reused_note
+from aiom4b_tui.engine.encode.segment_encoder import SegmentEncoder, reused_note
 from aiom4b_tui.engine.encode.segments import make_segment, plan_known_cuts
 from aiom4b_tui.engine.encode.sliced_input import SlicedSources
 from aiom4b_tui.engine.encode.timeline import DecodeError

@@ -10,7 +10,7 @@ import pytest
 from aiom4b_tui.engine.formats.adts import ADTSError
 from aiom4b_tui.engine.mp4.adts_writer import AdtsMp4Writer, audio_config
 from aiom4b_tui.engine.mp4.boxes import chunk_offsets, read_moov, top_level
-from aiom4b_tui.engine.mp4.fields import media_duration, media_timescale, movie_timescale
+from aiom4b_tui.engine.mp4.header_fields import media_duration, media_timescale, movie_timescale
 from tests.helpers.adts import adts_frame
 
 

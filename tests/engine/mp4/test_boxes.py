@@ -13,7 +13,7 @@ from aiom4b_tui.engine.mp4.boxes import (
     set_chunk_offsets,
 )
 from aiom4b_tui.engine.mp4.chapter_track import chapter_trak, chpl_box, text_sample
-from aiom4b_tui.engine.mp4.fields import (
+from aiom4b_tui.engine.mp4.header_fields import (
     edit_list,
     mdhd_payload,
     media_duration,

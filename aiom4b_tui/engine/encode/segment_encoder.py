@@ -2,10 +2,10 @@
 
 Each segment is encoded with pre-roll (3 s) and post-roll (1 s) to a temporary name;
 only the packets covering it are kept (notes/gapless-parallel-aac.md). When it is done
-it is renamed and recorded in the work folder's manifest (work_ledger.py), and its kept
-frames wait in memory for the in-order mux (in_order_mux.py). An encode interrupted
+it is renamed and recorded in the work folder's manifest (engine/work/ledger.py), and its kept
+frames wait in memory for the in-order mux (mux.py). An encode interrupted
 midway leaves its frames written so far (flushed frame by frame), which the next run
-keeps (segment_salvage.py); it then encodes only the rest of that segment.
+keeps (engine/work/salvage.py); it then encodes only the rest of that segment.
 """
 
 from __future__ import annotations
