@@ -222,7 +222,7 @@ async def _make_book(task: ConvertTask, plan: BookPlan, ledger: WorkLedger) -> P
     encoded_at = time.monotonic()
     starts = chapter_starts(plan, book)
     result = await write_book_file(task, plan, book, starts, ledger.work)
-    await asyncio.to_thread(check_result, result, book, plan, starts)
+    await asyncio.to_thread(check_result, result, book, starts)
     task.log(
         f"audio ready in {encoded_at - meter.started:.1f} s; "
         f"muxed, tagged and checked in {time.monotonic() - encoded_at:.1f} s"

@@ -15,13 +15,12 @@ from aiom4b_tui.engine.formats.adts import FRAME
 from aiom4b_tui.engine.mp4.boxes import MP4Error
 from aiom4b_tui.engine.mp4.chapters import NERO_MAX_CHAPTERS, chapter_starts_in_units
 from aiom4b_tui.engine.mp4.finish import book_length
-from aiom4b_tui.engine.plan.plan import BookPlan
 
 DURATION_TOLERANCE = 0.050  # seconds
 CHAPTER_TOLERANCE = 0.001  # seconds
 
 
-def check_result(result: Path, book: EncodedBook, plan: BookPlan, starts: list[int]) -> None:
+def check_result(result: Path, book: EncodedBook, starts: list[int]) -> None:
     """Raise ConversionError, saying what is wrong, unless `result` is the planned book:
     readable, right length, every chapter at its start (`starts`, in output samples)."""
     try:
