@@ -1,4 +1,5 @@
-"""Small helpers shared by the engine's integration tests."""
+"""Small helpers shared by the engine's integration tests: a conversion on the real
+ffmpeg, one in a process of its own, an encode route's job, and the ffmpeg children."""
 
 from __future__ import annotations
 
@@ -13,7 +14,14 @@ from mutagen.mp4 import MP4
 
 from aiom4b_tui.engine.convert import convert_folders
 from aiom4b_tui.engine.convert_task import ConvertTask
+from aiom4b_tui.engine.encode.encoded import EncodeJob
+from aiom4b_tui.engine.encode.segment_encoder import segment_rolls
 from aiom4b_tui.engine.ffmpeg.run import FFmpegPool
+from aiom4b_tui.engine.plan.plan import BookPlan, make_plan
+from aiom4b_tui.engine.progress import ProgressMeter
+from aiom4b_tui.engine.sources.scan import scan_book
+from aiom4b_tui.engine.work.ledger import WorkLedger, open_work
+from aiom4b_tui.engine.work.manifest import plan_fingerprint
 from aiom4b_tui.job_options.model import JobOptions
 from tests.helpers import HELPERS, ROOT
 
@@ -48,6 +56,31 @@ async def convert(
     )
     folders = [Path(f) for f in folders]
     return await convert_folders(folders, options or JobOptions(), task, output_dir=out)
+
+
+def plan_of(book: Path, out: Path, options: JobOptions | None = None) -> BookPlan:
+    """The plan of the folder `book` (scanned with the real probes), placed in `out`."""
+    return make_plan(scan_book([book]), options or JobOptions(), output_dir=out)
+
+
+def encode_job(
+    plan: BookPlan,
+    work: Path,
+    ffmpeg: str,
+    *,
+    slots: int = 2,
+    segment_seconds: float | None = None,
+    logs: list[str] | None = None,
+) -> EncodeJob:
+    """What convert hands an encode route: `plan` in a fresh work folder `work` (its
+    ledger opened as convert opens it), on a pool of `slots`, log lines to `logs`."""
+    work.mkdir(parents=True, exist_ok=True)
+    log = logs.append if logs is not None else (lambda _line: None)
+    fingerprint = plan_fingerprint(plan, ffmpeg, segment_rolls(plan.encoder.sample_rate))
+    ledger = open_work(work, plan, fingerprint, log)
+    assert isinstance(ledger, WorkLedger)
+    task = ConvertTask(ffmpeg, FFmpegPool(slots), "t", on_log=log, segment_seconds=segment_seconds)
+    return EncodeJob(task, plan, ledger, ProgressMeter(plan.duration, lambda _f, _s: None))
 
 
 def start_convert_child(
