@@ -1,6 +1,6 @@
-"""A BookPlan made by hand, over stand-in source files that are never decoded: for the
-tests of the work folder's manifest and ledger, which read only the plan's fields and
-the sources' sizes and times."""
+"""A BookPlan made by hand, over stand-in source files that are never decoded, and the
+ledger of a fresh work folder for it: for the tests of the work folder and of what reads
+only the plan's fields and the sources' sizes and times."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from pathlib import Path
 
 from aiom4b_tui.engine.plan.plan import BookPlan, EncoderSettings, PlannedChapter
 from aiom4b_tui.engine.sources.scan import AudioFile
+from aiom4b_tui.engine.work.ledger import WorkLedger, open_work
 from aiom4b_tui.engine.work.manifest import plan_fingerprint
 
 RATE = 44100
@@ -47,3 +48,11 @@ def fingerprint(plan: BookPlan) -> dict:
     """The plan's fingerprint for an ffmpeg named "ffmpeg", with 3 frames of pre-roll and
     1 of post-roll."""
     return plan_fingerprint(plan, "ffmpeg", (PRE_ROLL, POST_ROLL))
+
+
+def fresh_ledger(plan: BookPlan, work: Path) -> WorkLedger:
+    """The ledger of a new work folder `work` for `plan` (nothing to resume; log dropped)."""
+    work.mkdir()
+    ledger = open_work(work, plan, fingerprint(plan), lambda _line: None)
+    assert isinstance(ledger, WorkLedger)
+    return ledger

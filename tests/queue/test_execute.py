@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from aiom4b_tui.config.settings import Settings
 from aiom4b_tui.engine.failures import ConversionError
 from aiom4b_tui.engine.ffmpeg.run import FFmpegPool
 from aiom4b_tui.engine.progress import ConvertProgress
@@ -17,7 +18,7 @@ from aiom4b_tui.engine.work.folder import work_dir_for
 from aiom4b_tui.job_options.model import JobOptions
 from aiom4b_tui.queue.execute import JobRun, convert_job, convert_task, make_pool, progress_reporter
 from aiom4b_tui.queue.ffmpeg_slots import BookPool
-from aiom4b_tui.store.models import JobCreate
+from aiom4b_tui.store.models import JobCreate, JobDB
 from tests.helpers.audio import make_tone
 from tests.helpers.workers import open_service
 
@@ -94,16 +95,23 @@ def test_the_runners_pool_serves_the_oldest_book_first_at_the_settings_size(tmp_
     db.close()
 
 
-@pytest.mark.integration
-async def test_a_job_is_planned_converted_and_its_work_kept_once_placed(
-    tmp_path: Path, ffmpeg: str
-):
+def queued_book(tmp_path: Path, ffmpeg: str, options: JobOptions) -> tuple[Settings, JobDB]:
+    """The settings (the real ffmpeg) and the queued job of a one-file book "Tiny"."""
     settings, db, service = open_service(tmp_path / "data", ffmpeg=ffmpeg)
     book = tmp_path / "Book"
     book.mkdir()
     make_tone(book / "1.mp3", 1.0, rate=22050, channels=1, tags={"album": "Tiny"})
+    job = service.create_job(JobCreate(input_folders=[book], options=options))
+    db.close()
+    return settings, job
+
+
+@pytest.mark.integration
+async def test_a_job_is_planned_converted_and_its_work_kept_once_placed(
+    tmp_path: Path, ffmpeg: str
+):
     out = tmp_path / "out"
-    job = service.create_job(JobCreate(input_folders=[book], options=JobOptions(output_dir=out)))
+    settings, job = queued_book(tmp_path, ffmpeg, JobOptions(output_dir=out))
     reports = Reports()
     placed = await convert_job(reports.run(job, settings, make_pool(settings, 1)))
     assert placed == out / "Tiny.m4b" and placed.is_file()
@@ -112,21 +120,15 @@ async def test_a_job_is_planned_converted_and_its_work_kept_once_placed(
     assert reports.lines[-1].startswith("done in ")
     manifest = json.loads((work_dir_for(out, "w1") / "manifest.json").read_text())
     assert manifest["placed"]["path"] == str(placed)  # the runner removes it after the end
-    db.close()
 
 
 @pytest.mark.integration
 async def test_a_chapter_file_that_cannot_be_read_fails_the_job_with_its_name(
     tmp_path: Path, ffmpeg: str
 ):
-    settings, db, service = open_service(tmp_path / "data", ffmpeg=ffmpeg)
-    book = tmp_path / "Book"
-    book.mkdir()
-    make_tone(book / "1.mp3", 1.0, rate=22050, channels=1)
     bad = tmp_path / "bad.json"
     bad.write_text("{not json")
     options = JobOptions(output_dir=tmp_path / "out", chapters_file=bad)
-    job = service.create_job(JobCreate(input_folders=[book], options=options))
+    settings, job = queued_book(tmp_path, ffmpeg, options)
     with pytest.raises(ConversionError, match=r"bad\.json: not JSON"):
         await convert_job(Reports().run(job, settings, make_pool(settings, 1)))
-    db.close()

@@ -9,8 +9,7 @@ from aiom4b_tui.engine.convert_task import ConvertTask
 from aiom4b_tui.engine.encode.encoded import EncodeJob, joined_input, one_input
 from aiom4b_tui.engine.ffmpeg.run import FFmpegPool
 from aiom4b_tui.engine.progress import ProgressMeter
-from aiom4b_tui.engine.work.ledger import WorkLedger, open_work
-from tests.helpers.book_plan import a_plan, fingerprint, stand_in_sources
+from tests.helpers.book_plan import a_plan, fresh_ledger, stand_in_sources
 
 
 def test_one_url_is_itself_and_several_are_concatenated():
@@ -28,11 +27,8 @@ def test_kept_byte_ranges_become_subfile_urls_by_file_name(tmp_path: Path):
 
 def test_an_encode_job_works_in_its_ledgers_folder_with_the_callers_task(tmp_path: Path):
     plan = a_plan(stand_in_sources(tmp_path / "book"))
-    work = tmp_path / "work"
-    work.mkdir()
-    ledger = open_work(work, plan, fingerprint(plan), lambda _line: None)
-    assert isinstance(ledger, WorkLedger)
+    ledger = fresh_ledger(plan, tmp_path / "work")
     task = ConvertTask("ffmpeg", FFmpegPool(2), "t", segment_seconds=4.0)
     job = EncodeJob(task, plan, ledger, ProgressMeter(plan.duration, lambda _f, _s: None))
-    assert job.work_dir == work
+    assert job.work_dir == tmp_path / "work"
     assert job.task.segment_seconds == 4.0 and job.task.pool.size == 2

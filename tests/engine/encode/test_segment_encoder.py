@@ -18,10 +18,9 @@ from aiom4b_tui.engine.encode.segment_encoder import (
 from aiom4b_tui.engine.encode.segments import make_segment
 from aiom4b_tui.engine.ffmpeg.run import FFmpegPool
 from aiom4b_tui.engine.progress import ProgressMeter
-from aiom4b_tui.engine.work.ledger import WorkLedger, open_work
 from aiom4b_tui.engine.work.manifest import DonePiece, read_manifest
 from tests.helpers.audio import make_tone
-from tests.helpers.book_plan import RATE, a_plan, fingerprint, stand_in_sources
+from tests.helpers.book_plan import RATE, a_plan, fresh_ledger, stand_in_sources
 
 FRAME = 1024
 
@@ -38,10 +37,7 @@ def test_rolls_are_whole_frames_of_at_least_three_seconds_before_and_one_after()
 def job_in(tmp_path: Path, ffmpeg: str = "ffmpeg") -> EncodeJob:
     """The job of a stand-in book (3 × 10 s at 44.1 kHz, AAC 64k stereo)."""
     plan = a_plan(stand_in_sources(tmp_path / "book"))
-    work = tmp_path / "work"
-    work.mkdir()
-    ledger = open_work(work, plan, fingerprint(plan), lambda _line: None)
-    assert isinstance(ledger, WorkLedger)
+    ledger = fresh_ledger(plan, tmp_path / "work")
     meter = ProgressMeter(plan.duration, lambda _f, _s: None)
     return EncodeJob(ConvertTask(ffmpeg, FFmpegPool(1), "t"), plan, ledger, meter)
 

@@ -19,7 +19,7 @@ from aiom4b_tui.engine.work.manifest import (
     write_manifest,
 )
 from tests.helpers.adts import adts_frames
-from tests.helpers.book_plan import a_plan, fingerprint
+from tests.helpers.book_plan import a_plan, fingerprint, fresh_ledger
 from tests.helpers.book_plan import stand_in_sources as sources
 
 
@@ -66,11 +66,7 @@ def test_open_work_starts_over_when_nothing_fits_and_returns_a_placed_book(tmp_p
 
 
 def test_decoded_lengths_must_match_the_recorded_ones(tmp_path: Path):
-    plan = a_plan(sources(tmp_path / "book"))
-    work = tmp_path / "work"
-    work.mkdir()
-    ledger = open_work(work, plan, fingerprint(plan), lambda _l: None)
-    assert isinstance(ledger, WorkLedger)
+    ledger = fresh_ledger(a_plan(sources(tmp_path / "book")), tmp_path / "work")
     ledger.note_decoded(1, 500)
     ledger.note_decoded(1, 500)
     assert ledger.manifest.decoded == [None, 500, None]
