@@ -138,16 +138,13 @@ def child(folder: str, out: str, ffmpeg: str, encoder: str, slots: int) -> None:
     """The engine alone (run in the child process)."""
     sys.path.insert(0, str(ROOT))
     from aiom4b_tui.engine.convert import convert_folders
+    from aiom4b_tui.engine.convert_task import ConvertTask
     from aiom4b_tui.engine.ffmpeg.run import FFmpegPool
     from aiom4b_tui.job_options.model import JobOptions
 
     options = JobOptions(bitrate=128_000, encoder=encoder)
-    pool = FFmpegPool(slots)
-    asyncio.run(
-        convert_folders(
-            [Path(folder)], options, output_dir=Path(out), ffmpeg=ffmpeg, pool=pool, work_name="b"
-        )
-    )
+    task = ConvertTask(ffmpeg, FFmpegPool(slots), work_name="b")
+    asyncio.run(convert_folders([Path(folder)], options, task, output_dir=Path(out)))
 
 
 def load() -> str:

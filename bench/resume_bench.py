@@ -28,6 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from convert_bench import make_book
 
 from aiom4b_tui.engine.convert import convert_folders
+from aiom4b_tui.engine.convert_task import ConvertTask
 from aiom4b_tui.engine.ffmpeg.run import FFmpegPool, find_ffmpeg
 from aiom4b_tui.job_options.model import JobOptions
 
@@ -36,10 +37,7 @@ WORK_NAME = "bench"
 
 async def child(folder: str, out: str, slots: int, seconds: float | None) -> None:
     """The conversion itself: log lines and `progress F` lines on stdout."""
-    await convert_folders(
-        [Path(folder)],
-        JobOptions(),
-        output_dir=Path(out),
+    task = ConvertTask(
         ffmpeg=find_ffmpeg(),
         pool=FFmpegPool(slots),
         work_name=WORK_NAME,
@@ -47,6 +45,7 @@ async def child(folder: str, out: str, slots: int, seconds: float | None) -> Non
         on_progress=lambda p: print(f"progress {p.fraction:.4f}", flush=True),
         segment_seconds=seconds,
     )
+    await convert_folders([Path(folder)], JobOptions(), task, output_dir=Path(out))
 
 
 def start(folder: Path, out: Path, args: argparse.Namespace) -> subprocess.Popen[str]:

@@ -9,8 +9,10 @@ __getattr__, __dir__ = lazy_exports(
     {
         "convert_folders": ".convert",
         "convert_book": ".convert",
-        "ConvertProgress": ".convert",
-        "ConversionError": ".convert",
+        "ConvertTask": ".convert_task",
+        "ConvertProgress": ".progress",
+        "ConversionError": ".failures",
+        "describe_failure": ".failures",
         "scan_book": ".sources.scan",
         "make_plan": ".plan.plan",
         "BookPlan": ".plan.plan",

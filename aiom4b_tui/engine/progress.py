@@ -1,10 +1,12 @@
 """Progress of a conversion: seconds of the book done per piece of work, as fraction,
-speed and ETA; pieces an earlier (interrupted) run finished count as done, not as speed."""
+speed and ETA (ProgressMeter); pieces an earlier (interrupted) run finished count as
+done, not as speed. ConvertProgress is what a caller is told."""
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 
 
 class ProgressMeter:
@@ -36,3 +38,15 @@ class ProgressMeter:
             elapsed, this_run = now - self.started, done - self._before
             speed = this_run / elapsed if elapsed > 0.5 and this_run > 0 else None
             self._emit(fraction, speed)
+
+
+@dataclass(frozen=True)
+class ConvertProgress:
+    """Where a conversion is: fraction of the whole book, speed (× real time), ETA, and
+    its stage ("encoding"; "tagging": the audio is made, the mux, tags and check are
+    left; "done")."""
+
+    fraction: float
+    speed: float | None
+    eta_seconds: float | None
+    stage: str

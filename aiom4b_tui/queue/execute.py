@@ -1,34 +1,25 @@
 """What the runner hands a job to: `JobRun`, the executor type, the default executor
-(plan_for_job, then the engine's convert_book), the runner's ffmpeg pool, and failures
-made into reasons."""
+(plan_for_job, then the engine's convert_book, with the job's ConvertTask built from the
+JobRun), and the runner's ffmpeg pool. A failure is told by the engine's
+describe_failure (engine/failures.py)."""
 
 from __future__ import annotations
 
 import asyncio
-import traceback
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from aiom4b_tui.config.settings import Settings
 from aiom4b_tui.engine.chapters.files import ChapterFileError
-from aiom4b_tui.engine.convert import (
-    ConversionError,
-    ConvertProgress,
-    book_silences,
-    check_encoder,
-    convert_book,
-    log_skipped,
-)
-from aiom4b_tui.engine.encode.timeline import DecodeError
-from aiom4b_tui.engine.ffmpeg.run import FFmpegError, FFmpegNotFoundError, FFmpegPool, find_ffmpeg
-from aiom4b_tui.engine.sources.scan import ScanError
+from aiom4b_tui.engine.convert import book_silences, check_encoder, convert_book, log_skipped
+from aiom4b_tui.engine.convert_task import ConvertTask, ProgressFn
+from aiom4b_tui.engine.failures import ConversionError
+from aiom4b_tui.engine.ffmpeg.run import FFmpegPool, find_ffmpeg
+from aiom4b_tui.engine.progress import ConvertProgress
 from aiom4b_tui.queue.ffmpeg_slots import BookPool
 from aiom4b_tui.queue.planning import plan_for_job
 from aiom4b_tui.store.models import JobDB
-
-TRACEBACK_LINES = 8
-STDERR_LINES = 12
 
 
 @dataclass
@@ -59,23 +50,39 @@ async def convert_job(run: JobRun) -> Path:
     segments) and once the book is placed (the runner removes it after recording the
     end, so a crash in between finds the placed book rather than making it twice).
     """
-    ffmpeg = find_ffmpeg(run.settings.ffmpeg)
+    task = convert_task(run)
     try:
         planned = await asyncio.to_thread(
             plan_for_job, run.job.folders(), run.job.job_options(), run.settings
         )
-        log_skipped(planned.scan, run.log)
+        log_skipped(planned.scan, task.log)
         if planned.wants_silences:
-            silences = await book_silences(
-                planned.plan.files, planned.options, ffmpeg=ffmpeg, pool=run.pool, log=run.log
-            )
+            silences = await book_silences(planned.plan.files, planned.options, task)
             planned = await asyncio.to_thread(planned.with_silences, silences)
     except ChapterFileError as exc:
         raise ConversionError(str(exc)) from exc
     for note in planned.notes:
-        run.log(note)
-    check_encoder(planned.plan, planned.encoders, ffmpeg)
+        task.log(note)
+    check_encoder(planned.plan, planned.encoders, task.ffmpeg)
+    return await convert_book(planned.plan, task)
 
+
+def convert_task(run: JobRun) -> ConvertTask:
+    """The engine's task for a job run: the settings' ffmpeg on the runner's pool, the
+    job's work folder kept once the book is placed, progress and log lines to the run."""
+    return ConvertTask(
+        ffmpeg=find_ffmpeg(run.settings.ffmpeg),
+        pool=run.pool,
+        work_name=run.work_name,
+        on_progress=progress_reporter(run),
+        on_log=run.log,
+        keep_work=True,
+    )
+
+
+def progress_reporter(run: JobRun) -> ProgressFn:
+    """The engine's progress as the run takes it: fraction, speed and ETA to
+    `report_progress` each time, and each new stage once to `note_stage`."""
     stage = ""
 
     def on_progress(progress: ConvertProgress) -> None:
@@ -86,54 +93,10 @@ async def convert_job(run: JobRun) -> Path:
             if run.note_stage is not None:
                 run.note_stage(stage)
 
-    return await convert_book(
-        planned.plan,
-        ffmpeg=ffmpeg,
-        pool=run.pool,
-        work_name=run.work_name,
-        on_progress=on_progress,
-        on_log=run.log,
-        keep_work=True,
-    )
+    return on_progress
 
 
 def make_pool(settings: Settings, size: int | None = None) -> FFmpegPool:
     """The runner's pool of `size` (default: settings.ffmpeg_processes) ffmpeg processes,
     its slots going to the oldest book first (queue/ffmpeg_slots.py)."""
     return BookPool(size or settings.ffmpeg_processes)
-
-
-# The engine's errors that mean "this book cannot be made", not "a bug".
-ENGINE_ERRORS: tuple[type[BaseException], ...] = (
-    ScanError,
-    DecodeError,
-    ConversionError,
-    FFmpegNotFoundError,
-    FFmpegError,
-)
-
-
-def _stderr_tail(exc: BaseException) -> str:
-    """ffmpeg's error output carried by the exception or the one it came from."""
-    seen: BaseException | None = exc
-    while seen is not None:
-        tail = getattr(seen, "stderr_tail", "")
-        if tail:
-            return str(tail)
-        seen = seen.__cause__
-    return ""
-
-
-def describe_failure(exc: BaseException) -> tuple[str, list[str]]:
-    """A one-line reason for the log and the lines worth keeping under it.
-
-    Engine errors and OS errors give their message and ffmpeg's error output; anything
-    else is a bug: its type, message and the last lines of the traceback.
-    """
-    message = " ".join(str(exc).split()) or type(exc).__name__
-    if isinstance(exc, (*ENGINE_ERRORS, OSError)):
-        tail = _stderr_tail(exc).strip().splitlines()[-STDERR_LINES:]
-        return message, [f"ffmpeg: {line}" for line in tail]
-    lines = traceback.format_exception(type(exc), exc, exc.__traceback__)
-    tail = "".join(lines).rstrip().splitlines()[-TRACEBACK_LINES:]
-    return f"internal error: {type(exc).__name__}: {message}", tail

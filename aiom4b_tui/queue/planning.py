@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from aiom4b_tui.engine.ffmpeg.run import FFmpegNotFoundError, ffmpeg_encoders, find_ffmpeg
-from aiom4b_tui.engine.plan.build import plan_scanned_book
+from aiom4b_tui.engine.plan.scanned_book import plan_scanned_book
 from aiom4b_tui.engine.sources.scan import BookScan, scan_book
 
 if TYPE_CHECKING:

@@ -19,7 +19,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from aiom4b_tui.config.settings import Settings
-from aiom4b_tui.engine.convert import remove_work_dirs
+from aiom4b_tui.engine.work.folder import remove_work_dirs
 from aiom4b_tui.queue.control.worker_id import WorkerId, pid_alive, this_host
 from aiom4b_tui.queue.path_map import PathMap
 from aiom4b_tui.queue.visibility import localize_job

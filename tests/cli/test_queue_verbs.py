@@ -48,7 +48,7 @@ def test_retry_a_cancelled_job_and_refuse_a_queued_one(tmp_path: Path):
 
 
 def test_cancel_a_job_whose_worker_is_gone_ends_it_at_once(tmp_path: Path):
-    pytest.importorskip("aiom4b_tui.engine.convert")  # its remove_work_dirs
+    pytest.importorskip("aiom4b_tui.engine.work.folder")  # its remove_work_dirs
     data = tmp_path / "data"
     _settings, db, service = open_service(data)
     (job,) = queue_jobs(service, tmp_path, 1)

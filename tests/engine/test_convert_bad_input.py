@@ -11,7 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from aiom4b_tui.engine.convert import ConversionError, convert_book
+from aiom4b_tui.engine.convert import convert_book
+from aiom4b_tui.engine.convert_task import ConvertTask
+from aiom4b_tui.engine.failures import ConversionError
 from aiom4b_tui.engine.ffmpeg.run import FFmpegNotFoundError, FFmpegPool, ffmpeg_encoders
 from aiom4b_tui.engine.plan.plan import make_plan
 from aiom4b_tui.engine.sources.scan import ScanError, scan_book
@@ -196,7 +198,7 @@ async def test_a_failing_encoder_ends_the_job_even_while_decoding_waits(tmp_path
     # An encoder ffmpeg refuses once it runs (a job asking for it is refused up front).
     broken = replace(plan, encoder=replace(plan.encoder, codec="no_such_encoder"))
     pool = FFmpegPool(2)
-    run = convert_book(broken, ffmpeg=ffmpeg, pool=pool, work_name="t", segment_seconds=0.5)
+    run = convert_book(broken, ConvertTask(ffmpeg, pool, work_name="t", segment_seconds=0.5))
     with pytest.raises(ConversionError, match="encoding segment"):
         await asyncio.wait_for(run, 30)
     assert leftovers(out) == []

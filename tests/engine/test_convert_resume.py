@@ -13,22 +13,19 @@ import math
 import os
 import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
 
-from aiom4b_tui.engine.convert import ConversionError
-from aiom4b_tui.engine.formats.adts import plan_cuts
-from tests.helpers import HELPERS
+from aiom4b_tui.engine.encode.segments import plan_cuts
+from aiom4b_tui.engine.failures import ConversionError
 from tests.helpers.audio import make_aac_book, make_tone
-from tests.helpers.engine import chapters_of, convert, ffmpeg_children
+from tests.helpers.engine import chapters_of, convert, ffmpeg_children, start_convert_child
 from tests.helpers.same_book import assert_same_book
 
 pytestmark = pytest.mark.integration
 
-CHILD = HELPERS / "convert_child.py"
 SEGMENT_SECONDS = 4.0
 WORK = ".aiom4b-work-r"
 
@@ -42,13 +39,7 @@ def make_book(folder: Path, codec: str, files: int = 4, seconds: float = 10.0) -
 
 
 def start_child(book: Path, out: Path, slots: int = 1) -> subprocess.Popen[str]:
-    args = [str(book), str(out), "r", str(SEGMENT_SECONDS), str(slots)]
-    return subprocess.Popen(
-        [sys.executable, str(CHILD), *args],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
+    return start_convert_child(book, out, "r", SEGMENT_SECONDS, slots)
 
 
 def finish_child(proc: subprocess.Popen[str], timeout: float = 180) -> list[str]:

@@ -9,8 +9,10 @@ from pathlib import Path
 import pytest
 from mutagen.mp4 import MP4
 
-from aiom4b_tui.engine.convert import ConversionError, convert_folders
+from aiom4b_tui.engine.convert import convert_folders
+from aiom4b_tui.engine.convert_task import ConvertTask
 from aiom4b_tui.engine.encode.timeline import DecodeError
+from aiom4b_tui.engine.failures import ConversionError
 from aiom4b_tui.engine.ffmpeg.run import FFmpegPool
 from aiom4b_tui.engine.sources.scan import ScanError
 from aiom4b_tui.job_options.model import JobOptions
@@ -52,14 +54,8 @@ async def test_every_format_converts_or_is_refused_by_name(tmp_path: Path, ffmpe
     for encoder, source in sorted(zoo.files.items()):
         out = tmp_path / "out" / encoder
         try:
-            book = await convert_folders(
-                [source.parent],
-                JobOptions(),
-                output_dir=out,
-                ffmpeg=ffmpeg,
-                pool=pool,
-                work_name=encoder,
-            )
+            task = ConvertTask(ffmpeg, pool, work_name=encoder)
+            book = await convert_folders([source.parent], JobOptions(), task, output_dir=out)
         except (ScanError, ConversionError, DecodeError) as exc:
             refused[encoder] = str(exc)
             continue

@@ -27,6 +27,11 @@ CODEC_ARGS = {
 }
 
 
+# The header ffmpeg writes before a WAV file's samples: RIFF, fmt, a LIST naming its
+# encoder, data.
+FFMPEG_WAV_HEADER = 78
+
+
 def ffmpeg_exe() -> str:
     """The ffmpeg the tests use (the same lookup as the product's)."""
     return find_ffmpeg()

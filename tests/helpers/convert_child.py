@@ -2,7 +2,7 @@
 
     python convert_child.py FOLDER OUTPUT_DIR WORK_NAME SEGMENT_SECONDS SLOTS
 
-Runs convert_folders with keep_work=True (as the queue does); prints each log line, and
+Runs convert_folders with a task that keeps its work (as the queue does); prints each log line, and
 `placed <path>` at the end.
 """
 
@@ -13,15 +13,13 @@ import sys
 from pathlib import Path
 
 from aiom4b_tui.engine.convert import convert_folders
+from aiom4b_tui.engine.convert_task import ConvertTask
 from aiom4b_tui.engine.ffmpeg.run import FFmpegPool, find_ffmpeg
 from aiom4b_tui.job_options.model import JobOptions
 
 
 async def main(folder: str, out: str, work_name: str, seconds: str, slots: str) -> None:
-    placed = await convert_folders(
-        [Path(folder)],
-        JobOptions(),
-        output_dir=Path(out),
+    task = ConvertTask(
         ffmpeg=find_ffmpeg(),
         pool=FFmpegPool(int(slots)),
         work_name=work_name,
@@ -29,6 +27,7 @@ async def main(folder: str, out: str, work_name: str, seconds: str, slots: str) 
         segment_seconds=float(seconds),
         keep_work=True,
     )
+    placed = await convert_folders([Path(folder)], JobOptions(), task, output_dir=Path(out))
     print(f"placed {placed}", flush=True)
 
 

@@ -1,12 +1,19 @@
 """What other programs read from a made book: ffmpeg's chapters, mediainfo's menu,
-AtomicParsley's tags, and the decoded length. Used by the chapter and tag tests."""
+AtomicParsley's tags, and the decoded length. Used by the chapter and tag tests.
+
+A test that asks mediainfo or AtomicParsley is skipped, with the reason, where the
+reader is not installed; with CI=true it fails instead (.ci/run installs both), as a
+missing PostgreSQL does: CI never passes without the readers' checks."""
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
 from pathlib import Path
+
+import pytest
 
 from tests.helpers.audio import ffmpeg_exe
 
@@ -77,22 +84,29 @@ def decoded_samples_each(paths: list[Path], channels: int, batch: int = 100) -> 
     return counts
 
 
-def mediainfo_menu(path: Path) -> list[str] | None:
-    """The chapter titles of mediainfo's first menu (None when mediainfo is absent)."""
-    exe = shutil.which("mediainfo")
+def reader(name: str, package: str) -> str:
+    """The reader program `name`: the test is skipped without it (CI=true: it fails)."""
+    exe = shutil.which(name)
     if exe is None:
-        return None
+        message = f"{name} is not installed (apt-get install {package})"
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(f"{message} (CI=true: the readers' checks must run; .ci/run installs it)")
+        pytest.skip(message)
+    return exe
+
+
+def mediainfo_menu(path: Path) -> list[str]:
+    """The chapter titles of mediainfo's first menu."""
+    exe = reader("mediainfo", "mediainfo")
     text = subprocess.run([exe, str(path)], check=True, capture_output=True, text=True).stdout
     menu = text.split("\n\nMenu", 1)[1].split("\n\n", 1)[0] if "\n\nMenu" in text else ""
     found = (re.match(r"^\d\d:\d\d:\d\d\.\d{3}\s+: (.*)$", line) for line in menu.splitlines())
     return [m.group(1) for m in found if m]
 
 
-def atomicparsley_tags(path: Path) -> dict[str, str] | None:
-    """Atom -> value as AtomicParsley prints them (None when it is absent)."""
-    exe = shutil.which("AtomicParsley")
-    if exe is None:
-        return None
+def atomicparsley_tags(path: Path) -> dict[str, str]:
+    """Atom -> value as AtomicParsley prints them."""
+    exe = reader("AtomicParsley", "atomicparsley")
     out = subprocess.run([exe, str(path), "-t"], check=True, capture_output=True).stdout
     tags = {}
     for line in out.decode("utf-8", "replace").splitlines():

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from aiom4b_tui.engine.convert import convert_folders
+from aiom4b_tui.engine.convert_task import ConvertTask
 from aiom4b_tui.engine.ffmpeg.run import FFmpegPool, find_ffmpeg
 from aiom4b_tui.queue.control.worker_id import this_host
 from aiom4b_tui.queue.execute import JobRun, convert_job
@@ -170,15 +171,8 @@ async def test_a_book_placed_by_a_worker_that_died_before_recording_it_is_not_ma
     dead.wait()
     service.claim_next(f"{this_host()}:{dead.pid}")
     # What that worker did before it died: the book placed, the work folder marked so.
-    placed = await convert_folders(
-        [book],
-        job.job_options(),
-        output_dir=out,
-        ffmpeg=find_ffmpeg(),
-        pool=FFmpegPool(1),
-        work_name=job.id.hex,
-        keep_work=True,
-    )
+    task = ConvertTask(find_ffmpeg(), FFmpegPool(1), work_name=job.id.hex, keep_work=True)
+    placed = await convert_folders([book], job.job_options(), task, output_dir=out)
     await QueueRunner(service, settings, poll_interval=0.1).run(once=True)
     row = service.get_job(job.id)
     assert row.status is JobStatus.COMPLETED, row.log

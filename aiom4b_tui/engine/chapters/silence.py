@@ -1,5 +1,5 @@
 """Find the silences of a book's sources with ffmpeg's `silencedetect`, every source on
-its own pool slot. The silences then place chapters (chapter_edit.py)."""
+its own pool slot. The silences then place chapters (edit.py)."""
 
 from __future__ import annotations
 

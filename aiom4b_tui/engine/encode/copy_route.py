@@ -14,7 +14,9 @@ from aiom4b_tui.engine.ffmpeg.run import FFmpegError, run_ffmpeg
 from aiom4b_tui.engine.formats.aac_config import adts_problems, adts_refusal
 from aiom4b_tui.engine.formats.adts import FRAME, adts_frame_offsets
 from aiom4b_tui.engine.mp4.boxes import MP4_SUFFIXES
+from aiom4b_tui.engine.mp4.finish import played_samples
 from aiom4b_tui.engine.mp4.priming import mp4_priming
+from aiom4b_tui.engine.plan.plan import BookPlan
 from aiom4b_tui.engine.task_groups import all_or_nothing
 
 
@@ -23,12 +25,29 @@ async def join_copy(job: EncodeJob) -> EncodedBook:
 
     Each later source brings its own priming and the one before it its end padding
     (under 50 ms per join); the chapter positions skip that priming, so chapters start
-    on the first real sample of each file.
+    on the first real sample of each file. The book ends where its last source's audio
+    ends (trim_copied_tail).
 
-    A source whose decoder configuration ADTS cannot carry (engine/formats/aac_config.py) makes
-    the book re-encoded instead (said in the log), as does ffmpeg refusing a re-wrap.
+    A source whose decoder configuration ADTS cannot carry (engine/formats/aac_config.py)
+    makes the book re-encoded instead (said in the log), as does ffmpeg refusing a re-wrap.
     """
-    plan, work_dir, pool, meter = job.plan, job.work_dir, job.pool, job.meter
+    book = await _join_or_reencode(job)
+    return await asyncio.to_thread(trim_copied_tail, job.plan, book)
+
+
+def trim_copied_tail(plan: BookPlan, book: EncodedBook) -> EncodedBook:
+    """A joined (copy path) book ends where its last source's audio ends, as that
+    source's own edit list says, not after its last frame's padding."""
+    last = played_samples(plan.files[-1].path)
+    if last is None:
+        return book
+    end = book.file_starts[-1] + last
+    return dataclasses.replace(book, total=end) if 0 < end < book.total else book
+
+
+async def _join_or_reencode(job: EncodeJob) -> EncodedBook:
+    """The joined sources, or the book re-encoded when they cannot be joined."""
+    plan, work_dir, pool, meter = job.plan, job.work_dir, job.task.pool, job.meter
     rate = plan.encoder.sample_rate
     problems = await asyncio.to_thread(adts_problems, [f.path for f in plan.files])
     if problems:
@@ -42,7 +61,7 @@ async def join_copy(job: EncodeJob) -> EncodedBook:
         async with pool.slot() as cpus:
             try:
                 await run_ffmpeg(
-                    job.ffmpeg,
+                    job.task.ffmpeg,
                     args,
                     cpus=cpus,
                     on_progress=lambda s: meter.update(index, s),
@@ -68,14 +87,14 @@ async def join_copy(job: EncodeJob) -> EncodedBook:
     for count, priming in zip(counts, primings, strict=True):
         starts.append(max(0, position + priming))
         position += count * FRAME
-    job.log(f"{len(plan.files)} AAC files joined without re-encoding")
+    job.task.log(f"{len(plan.files)} AAC files joined without re-encoding")
     adts = one_input([f"part-{index:05d}.aac" for index in range(len(plan.files))])
     return EncodedBook(adts, starts, position, primings[0], rate)
 
 
 async def _reencode_book(job: EncodeJob, source: Path, why: str) -> EncodedBook:
     """The copy path's way out: encode the book like any other, and say why."""
-    job.log(
+    job.task.log(
         f"{source.name}: its AAC configuration cannot be joined without re-encoding "
         f"({why}); re-encoding the book"
     )

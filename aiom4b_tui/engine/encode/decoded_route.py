@@ -8,9 +8,10 @@ import itertools
 
 from aiom4b_tui.engine.encode.encoded import EncodedBook, EncodeJob, joined_input
 from aiom4b_tui.engine.encode.mux import InOrderMux, Piece
-from aiom4b_tui.engine.encode.segment import SegmentEncoder, reused_note
+from aiom4b_tui.engine.encode.segment_encoder import SegmentEncoder, reused_note
+from aiom4b_tui.engine.encode.segments import make_segment, plan_cuts
 from aiom4b_tui.engine.encode.timeline import PCM_FORMAT, Timeline
-from aiom4b_tui.engine.formats.adts import FRAME, make_segment, plan_cuts
+from aiom4b_tui.engine.formats.adts import FRAME
 from aiom4b_tui.engine.task_groups import all_or_nothing
 from aiom4b_tui.engine.work.ledger import WorkLedger
 
@@ -21,12 +22,15 @@ async def encode_decoded(job: EncodeJob, encoder: SegmentEncoder, mux: InOrderMu
     When resuming, the sources wholly before the first unfinished segment are not
     decoded again (their recorded lengths place them); finished segments are reused.
     """
-    plan, work_dir, log = job.plan, job.work_dir, job.log
+    plan, work_dir, log = job.plan, job.work_dir, job.task.log
     enc, pool, roll, post = plan.encoder, encoder.pool, encoder.roll, encoder.post
     rate, channels, ledger = enc.sample_rate, enc.channels, encoder.ledger
     estimate = max(FRAME, int(plan.duration * rate))
     cuts = ledger.cuts(
-        "decoded", pool.size, job.segment_seconds, lambda n, s: plan_cuts(0, estimate, rate, n, s)
+        "decoded",
+        pool.size,
+        job.task.segment_seconds,
+        lambda n, s: plan_cuts(0, estimate, rate, n, s),
     )
     await ledger.save()
     longest = max(b - a for a, b in itertools.pairwise([*cuts, estimate]))

@@ -2,32 +2,29 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from aiom4b_tui.engine.ffmpeg.run import FFmpegPool
+from aiom4b_tui.engine.convert_task import ConvertTask
 from aiom4b_tui.engine.plan.plan import BookPlan
 from aiom4b_tui.engine.progress import ProgressMeter
 from aiom4b_tui.engine.work.ledger import WorkLedger
 
-LogFn = Callable[[str], None]
-
 
 @dataclass(frozen=True)
 class EncodeJob:
-    """One book's encode: the plan, its work folder, the ffmpeg and the pool it runs on,
-    the progress meter, the log and the ledger of finished work. `segment_seconds`
-    forces one segment length (tests cut short books into many pieces)."""
+    """One book's encode: the caller's task (its ffmpeg, pool, log and segment length),
+    the plan, the ledger of the work folder's finished work and the progress meter."""
 
+    task: ConvertTask
     plan: BookPlan
-    work_dir: Path
-    ffmpeg: str
-    pool: FFmpegPool
-    meter: ProgressMeter
-    log: LogFn
     ledger: WorkLedger
-    segment_seconds: float | None = None
+    meter: ProgressMeter
+
+    @property
+    def work_dir(self) -> Path:
+        """The work folder the encode writes in."""
+        return self.ledger.work
 
 
 @dataclass(frozen=True)
@@ -44,7 +41,7 @@ class EncodedBook:
     total: int  # samples the result should decode to (without the last frame's padding)
     priming: int
     rate: int
-    mp4: Path | None = None  # the stream already in an MP4 (mp4_adts_writer), if it is
+    mp4: Path | None = None  # the stream already in an MP4 (mp4/adts_writer.py), if it is
 
 
 def joined_input(pieces: list[tuple[Path, int, int]]) -> str:

@@ -1,5 +1,5 @@
 """The book's MP4 written while it is encoded: finished segments' kept frames go in, in
-book order, as soon as the segments before them are done (mp4_adts_writer.py)."""
+book order, as soon as the segments before them are done (engine/mp4/adts_writer.py)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,8 @@ import asyncio
 from dataclasses import dataclass
 from pathlib import Path
 
-from aiom4b_tui.engine.formats.adts import ADTSError, Segment, adts_frame_offsets, kept_packets
+from aiom4b_tui.engine.encode.segments import Segment, kept_packets
+from aiom4b_tui.engine.formats.adts import ADTSError, adts_frame_offsets
 from aiom4b_tui.engine.mp4.adts_writer import AdtsMp4Writer
 
 Piece = tuple[Path, int, int]  # a file and the byte range of it the book keeps
@@ -50,7 +51,7 @@ def kept_frames(out: Path, segment: Segment, priming: int) -> KeptFrames:
 
 
 class InOrderMux:
-    """Puts the kept frames of finished segments into the MP4 (mp4_adts_writer) in book
+    """Puts the kept frames of finished segments into the MP4 (mp4/adts_writer.py) in book
     order while later segments still encode, so the container is ready as soon as the
     last one is. Should the stream be one the writer cannot carry, it stops and the
     caller muxes with ffmpeg (`finish` returns None)."""

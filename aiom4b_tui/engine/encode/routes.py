@@ -3,12 +3,12 @@
 Encode path: the decoded timeline is cut into segments on 1024-sample edges; each is
 encoded with pre-roll and post-roll and only the packets covering it are kept
 (segment_encoder.py, notes/gapless-parallel-aac.md); they go into the MP4 in book order
-as soon as the segments before them are done (in_order_mux.py): when the last segment
+as soon as the segments before them are done (mux.py): when the last segment
 ends, the container is ready but for its header. Finished segments are recorded in the
-work folder's manifest (work_ledger.py), so an interrupted run resumes from them with
+work folder's manifest (engine/work/ledger.py), so an interrupted run resumes from them with
 the same cuts. A book of clean MP3s is read by the encoders themselves
-(encode_sliced.py); any other is decoded to PCM first (encode_decoded.py). The copy
-path (join_copy.py) joins AAC sources without re-encoding.
+(sliced_route.py); any other is decoded to PCM first (decoded_route.py). The copy
+route (copy_route.py) joins AAC sources without re-encoding.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ import dataclasses
 from aiom4b_tui.engine.encode.decoded_route import encode_decoded
 from aiom4b_tui.engine.encode.encoded import EncodedBook, EncodeJob
 from aiom4b_tui.engine.encode.mux import InOrderMux
-from aiom4b_tui.engine.encode.segment import SegmentEncoder
+from aiom4b_tui.engine.encode.segment_encoder import SegmentEncoder
 from aiom4b_tui.engine.encode.sliced_input import slice_sources
 from aiom4b_tui.engine.encode.sliced_route import encode_sliced
 

@@ -1,10 +1,11 @@
 """A book of clean MP3s read straight by each segment's encoder: no decode pass, no PCM.
 
-When every source is an MP3 that `mp3index` can vouch for, at the output sample rate, the
-book's timeline is known from the frame tables alone. Each segment's ffmpeg then decodes
-just the frames it needs (a byte range per source, a few frames early), trims them to the
-exact samples and encodes them: the decode is spread over the encoders instead of run
-once on its own, and nothing is written to disk but the AAC.
+When every source is an MP3 that `index_mp3` (engine/formats/mp3_frames.py) can vouch
+for, at the output sample rate, the book's timeline is known from the frame tables alone.
+Each segment's ffmpeg then decodes just the frames it needs (a byte range per source, a
+few frames early), trims them to the exact samples and encodes them: the decode is
+spread over the encoders instead of run once on its own, and nothing is written to disk
+but the AAC.
 """
 
 from __future__ import annotations

@@ -10,11 +10,11 @@ import functools
 
 from aiom4b_tui.engine.encode.encoded import EncodedBook, EncodeJob, joined_input
 from aiom4b_tui.engine.encode.mux import InOrderMux, Piece
-from aiom4b_tui.engine.encode.segment import SegmentEncoder, reused_note
+from aiom4b_tui.engine.encode.segment_encoder import SegmentEncoder, reused_note
+from aiom4b_tui.engine.encode.segments import make_segment, plan_known_cuts
 from aiom4b_tui.engine.encode.sliced_input import SlicedSources
 from aiom4b_tui.engine.encode.timeline import DecodeError
 from aiom4b_tui.engine.ffmpeg.run import FFmpegError
-from aiom4b_tui.engine.formats.adts import make_segment, plan_known_cuts
 from aiom4b_tui.engine.task_groups import all_or_nothing
 
 
@@ -25,9 +25,9 @@ async def encode_sliced(
     plan, ledger = job.plan, job.ledger
     rate, total = plan.encoder.sample_rate, sliced.total
     planner = functools.partial(plan_known_cuts, total, rate)
-    cuts = ledger.cuts("sliced", encoder.pool.size, job.segment_seconds, planner)
+    cuts = ledger.cuts("sliced", encoder.pool.size, job.task.segment_seconds, planner)
     await ledger.set_timeline(cuts, total)
-    job.log(
+    job.task.log(
         f"{len(plan.files)} MP3 files, {total / rate:.1f} s of audio, {len(cuts)} segments "
         f"on {encoder.pool.size} slots, each decoding its own frames"
         f"{reused_note(job, len(cuts))}"

@@ -19,7 +19,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from aiom4b_tui.engine.ffmpeg.run import FFmpegError, FFmpegPool, pause_child, run_ffmpeg
-from aiom4b_tui.engine.linux import LIBC
+from aiom4b_tui.engine.libc import LIBC
 from aiom4b_tui.engine.mp4.boxes import MP4_SUFFIXES
 from aiom4b_tui.engine.mp4.finish import played_samples
 

@@ -11,7 +11,7 @@ import weakref
 from pathlib import Path
 
 from aiom4b_tui.engine.ffmpeg.idle_cgroup import idle_cgroup, join_cgroup
-from aiom4b_tui.engine.linux import LIBC
+from aiom4b_tui.engine.libc import LIBC
 from aiom4b_tui.job_options.encoder_priority import EncoderPriority
 
 TERMINATE_GRACE = 1.0

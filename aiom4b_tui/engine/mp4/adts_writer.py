@@ -4,7 +4,7 @@ The book's segments are appended in order while the later ones still encode, so 
 container is ready moments after the last segment, instead of a serial ffmpeg pass
 (`-c copy` into MP4) that reads the whole stream again once everything is encoded.
 What it writes is what ffmpeg's `ipod` muxer writes for ADTS input (`ftyp`, one `mdat`,
-`moov` last: one audio track, AudioSpecificConfig from the ADTS header); mp4_book.py
+`moov` last: one audio track, AudioSpecificConfig from the ADTS header); finish.py
 then writes the timing, chapters and brand over it. Streams ADTS cannot describe in an
 MP4 sample entry the same way (a program config element, several raw blocks per frame)
 raise `ADTSError`; the caller then muxes with ffmpeg.
@@ -22,9 +22,9 @@ from typing import BinaryIO
 
 from aiom4b_tui.engine.formats.adts import ADTS_HEADER, FRAME, ADTSError
 from aiom4b_tui.engine.mp4.boxes import container, leaf
-from aiom4b_tui.engine.mp4.fields import hdlr_payload, mdhd_payload, tkhd_payload
+from aiom4b_tui.engine.mp4.header_fields import hdlr_payload, mdhd_payload, tkhd_payload
 
-# ffmpeg's ipod ftyp (28 bytes: mp4_book rewrites the brand in place, same size).
+# ffmpeg's ipod ftyp (28 bytes: finish.py rewrites the brand in place, same size).
 _FTYP = leaf(b"ftyp", b"M4A " + struct.pack(">I", 0x200) + b"M4A isomiso2")
 _MDAT_HEADER = 16  # a 64-bit size: the audio may pass 4 GiB
 _CHUNK_FRAMES = 64  # frames per chunk (stsc): about 1.5 s at 44.1 kHz

@@ -1,5 +1,5 @@
 """The boxes of a QuickTime chapter track and a Nero chapter list, built from chapter
-starts and titles (pure bytes; mp4_chapters.py puts them into a file)."""
+starts and titles (pure bytes; chapters.py puts them into a file)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import struct
 from collections.abc import Sequence
 
 from aiom4b_tui.engine.mp4.boxes import Box, container, leaf
-from aiom4b_tui.engine.mp4.fields import hdlr_payload, mdhd_payload, rescale, tkhd_payload
+from aiom4b_tui.engine.mp4.header_fields import hdlr_payload, mdhd_payload, rescale, tkhd_payload
 
 NERO_TIMESCALE = 10_000_000  # chpl starts are in 100 ns units
 _TITLE_MAX_BYTES = 1024

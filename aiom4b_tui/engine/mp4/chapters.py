@@ -32,7 +32,7 @@ from aiom4b_tui.engine.mp4.chapter_track import (
     chpl_box,
     text_sample,
 )
-from aiom4b_tui.engine.mp4.fields import (
+from aiom4b_tui.engine.mp4.header_fields import (
     handler_type,
     media_duration,
     media_timescale,

@@ -24,7 +24,7 @@ from aiom4b_tui.engine.mp4.chapters import (
     set_chapters_in_moov,
     write_with_chapters,
 )
-from aiom4b_tui.engine.mp4.fields import (
+from aiom4b_tui.engine.mp4.header_fields import (
     edit_list,
     media_timescale,
     movie_timescale,

@@ -8,7 +8,7 @@ __getattr__, __dir__ = lazy_exports(
     {
         "make_plan": ".plan",
         "BookPlan": ".plan",
-        "plan_scanned_book": ".build",
+        "plan_scanned_book": ".scanned_book",
         "render_template": ".naming",
         "job_title": ".title",
     },

@@ -108,7 +108,7 @@ def make_plan(
     """Decide chapters, tags, format and output name for a scanned book.
 
     `source_tags`: the extra tags of the sources (source_tags.book_source_tags), and
-    `chapter_marks`: chapters from a chapter file (chapter_sources.book_chapter_marks),
+    `chapter_marks`: chapters from a chapter file (chapters/sources.py: book_chapter_marks),
     and `silences` (silence.detect_silences, for chapters by silence and splitting long
     ones), all read by the caller, since planning does no I/O.
     """
@@ -153,7 +153,7 @@ def chosen_cover(scan: BookScan, options: JobOptions) -> Path | None:
 def book_tags(
     scan: BookScan, options: JobOptions, source_tags: Mapping[str, str] | None = None
 ) -> dict[str, str]:
-    """The book's tags: the files' tags (and `source_tags`, see source_tags.py), then the
+    """The book's tags: the files' tags (and `source_tags`, see sources/source_tags.py), then the
     folder name ("Series 03 - Title"), overridden by the job's."""
 
     def first(*keys: str) -> str | None:

@@ -9,5 +9,6 @@ __getattr__, __dir__ = lazy_exports(
         "open_work": ".ledger",
         "WorkLedger": ".ledger",
         "ResumeMismatch": ".ledger",
+        "remove_work_dirs": ".folder",
     },
 )

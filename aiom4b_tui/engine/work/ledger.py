@@ -1,9 +1,9 @@
 """A conversion's record of finished work: resume what an interrupted run left, or start over.
 
-`open_work` reads the work folder's manifest (work_manifest.py) and decides: the book was
+`open_work` reads the work folder's manifest (manifest.py) and decides: the book was
 already placed (return its path), the finished pieces fit this plan (resume), or
 something changed (start over, and say what). When resuming, what the encodes in flight
-had written (`piece-<start>.aac.part`) is kept as finished pieces too (segment_salvage.py).
+had written (`piece-<start>.aac.part`) is kept as finished pieces too (salvage.py).
 `WorkLedger` is what the encoders consult (the cuts, the finished pieces of each segment)
 and update (each piece renamed into place, then the manifest replaced).
 """
@@ -283,13 +283,6 @@ def _salvage_parts(work: Path, manifest: WorkManifest) -> list[DonePiece]:
     if salvaged:
         write_manifest(work, manifest.to_json())
     return salvaged
-
-
-def drop_scratch(work: Path) -> None:
-    """Delete what a resumed run cannot use: decoded PCM. Unfinished encodes stay: the
-    next run keeps what they wrote."""
-    for path in work.glob("pcm-*.raw"):
-        path.unlink(missing_ok=True)
 
 
 def _clear(work: Path) -> None:

@@ -5,7 +5,7 @@
 mtime_ns, the route (sliced MP3 / decoded PCM) with the segment cuts, and each finished
 piece, keyed by the book sample it starts at: its file and the byte range kept. A
 segment is one piece, or several when an encode of it was interrupted (what it wrote is
-kept: segment_salvage.py). It is replaced atomically (temp file, fsync, rename, fsync of
+kept: salvage.py). It is replaced atomically (temp file, fsync, rename, fsync of
 the folder) only after the files it names are complete, so a conversion killed at any
 moment leaves a manifest that describes only whole files.
 """

@@ -3,10 +3,10 @@
 The encoder writes its ADTS output as it goes (in 16 KB blocks, not ffmpeg's 256 KB),
 so a killed or stopped encode leaves a file that begins with whole frames. Packet p of
 an encode from `enc_start` decodes input samples [(p - d) * 1024, (p - d + 1) * 1024)
-after `enc_start` (d = priming / 1024, splice.py); a frame is kept only if the encoder
-had at least a post-roll of real input after it, as at any cut: so the truncated last
-frame, the last whole one (a stopped encoder's flush) and a post-roll's worth before it
-are dropped. What remains from the piece's start on is a finished piece covering
+after `enc_start` (d = priming / 1024, engine/encode/segments.py); a frame is kept only
+if the encoder had at least a post-roll of real input after it, as at any cut: so the
+truncated last frame, the last whole one (a stopped encoder's flush) and a post-roll's
+worth before it are dropped. What remains from the piece's start on is a finished piece covering
 [start, stop_sample); the rest of the segment is encoded from there, with its own
 pre-roll.
 """

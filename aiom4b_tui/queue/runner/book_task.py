@@ -18,9 +18,10 @@ import itertools
 import logging
 from uuid import UUID
 
-from aiom4b_tui.engine.convert import remove_work_dirs
+from aiom4b_tui.engine.failures import describe_failure
 from aiom4b_tui.engine.ffmpeg.run import FFmpegPool
-from aiom4b_tui.queue.execute import Executor, JobRun, describe_failure, make_pool
+from aiom4b_tui.engine.work.folder import remove_work_dirs
+from aiom4b_tui.queue.execute import Executor, JobRun, make_pool
 from aiom4b_tui.queue.ffmpeg_slots import book_rank
 from aiom4b_tui.queue.recovery import WorkRemover, job_output_dir, work_name
 from aiom4b_tui.queue.runner.context import RunnerContext

@@ -83,7 +83,7 @@ async def test_a_chapter_file_across_the_files_of_a_book(tmp_path: Path, ffmpeg:
 
 
 async def test_a_bad_chapter_file_fails_the_job_with_its_name(tmp_path: Path, ffmpeg: str):
-    from aiom4b_tui.engine.convert import ConversionError
+    from aiom4b_tui.engine.failures import ConversionError
 
     book = tmp_path / "Book"
     book.mkdir()

@@ -38,6 +38,7 @@ def test_bad_configured_value_is_a_clear_error(tmp_path: Path, monkeypatch):
         find_ffmpeg(str(tmp_path / "nothing-here"))
 
 
+@pytest.mark.integration  # the bundled binary is run to be found
 def test_imageio_binary_is_the_last_resort_and_none_is_clear(tmp_path: Path, monkeypatch):
     monkeypatch.setenv("PATH", str(tmp_path))
     monkeypatch.delenv("AIOM4B_FFMPEG", raising=False)
@@ -72,10 +73,9 @@ async def test_pool_never_runs_more_than_its_size():
 
 async def test_a_pool_of_one_slot_per_cpu_pins_each_slot_to_its_own_cpu():
     usable = sorted(os.sched_getaffinity(0))
-    pool = FFmpegPool(len(usable))
     if len(usable) < 2:
-        assert pool.cpus is None  # nothing to spread over
-        return
+        pytest.skip("this process may use one CPU only: no slots to spread over CPUs")
+    pool = FFmpegPool(len(usable))
     held: list[frozenset[int] | None] = []
 
     async def job() -> None:
@@ -89,6 +89,18 @@ async def test_a_pool_of_one_slot_per_cpu_pins_each_slot_to_its_own_cpu():
     assert more is not None and [next(iter(c)) for c in more] == [*usable, usable[0]]
     assert FFmpegPool(1).cpus is None  # one ffmpeg may use every core
     assert FFmpegPool(len(usable), pin=False).cpus is None
+
+
+def test_on_one_cpu_nothing_is_pinned(monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setattr(os, "sched_getaffinity", lambda _pid: {3})
+    assert FFmpegPool(1).cpus is None and FFmpegPool(2).cpus is None
+
+
+def test_more_slots_than_cpus_go_round_the_cpus_this_process_may_use(
+    monkeypatch: pytest.MonkeyPatch,
+):
+    monkeypatch.setattr(os, "sched_getaffinity", lambda _pid: {5, 1, 3})
+    assert FFmpegPool(4).cpus == [frozenset({1}), frozenset({3}), frozenset({5}), frozenset({1})]
 
 
 async def test_missing_binary_at_run_time_is_ffmpeg_not_found(tmp_path: Path):

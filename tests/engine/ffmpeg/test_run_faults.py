@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from aiom4b_tui.engine.ffmpeg.run import FFmpegError, FFmpegNotFoundError, run_ffmpeg, stall_limit
-from tests.helpers.audio import make_tone
+from tests.helpers.audio import FFMPEG_WAV_HEADER, make_tone
 
 pytestmark = pytest.mark.integration
 
@@ -87,7 +87,8 @@ async def test_a_child_waiting_on_its_stdin_is_not_stalled(tmp_path, ffmpeg):
 
     args = ["-f", "s16le", "-ar", "8000", "-ac", "1", "-i", "pipe:0", str(tmp_path / "o.wav")]
     await run_ffmpeg(ffmpeg, args, stdin=slow_source(), stall_seconds=0.5)
-    assert (tmp_path / "o.wav").stat().st_size > 30000
+    # Every byte fed is in the file (4 × 8000 bytes of PCM), after ffmpeg's WAV header.
+    assert (tmp_path / "o.wav").stat().st_size == 4 * 8000 + FFMPEG_WAV_HEADER
 
 
 def test_the_default_stall_time_grows_with_the_work(monkeypatch):

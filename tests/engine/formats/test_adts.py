@@ -1,36 +1,19 @@
-"""ADTS byte work and segment arithmetic."""
+"""ADTS frames read without a decoder: a whole stream's frame offsets, the whole frames a
+stopped encoder's file begins with, a file's frame count."""
 
 from __future__ import annotations
 
-import itertools
+from pathlib import Path
 
 import pytest
 
 from aiom4b_tui.engine.formats.adts import (
-    KNOWN_MAX_SEGMENT_SECONDS,
     ADTSError,
     adts_frame_offsets,
-    kept_packets,
-    make_segment,
-    plan_cuts,
-    plan_known_cuts,
+    adts_prefix_offsets,
+    count_adts_frames,
 )
-
-
-def adts_frame(payload: int) -> bytes:
-    length = 7 + payload
-    header = bytes(
-        [
-            0xFF,
-            0xF1,
-            0x50,
-            0x80 | (length >> 11),
-            (length >> 3) & 0xFF,
-            ((length & 7) << 5) | 0x1F,
-            0xFC,
-        ]
-    )
-    return header + bytes(payload)
+from tests.helpers.adts import adts_frame
 
 
 def test_frame_offsets_follow_the_header_lengths():
@@ -45,75 +28,21 @@ def test_broken_streams_are_refused():
         adts_frame_offsets(adts_frame(10)[:-3])
 
 
-CUTS = [0, 10240, 20480, 30720, 40960]
+def test_the_whole_frames_a_file_begins_with_stop_at_a_cut_frame_or_another_format():
+    data = adts_frame() * 3
+    assert adts_prefix_offsets(data) == [0, 27, 54, 81]
+    assert adts_prefix_offsets(data + adts_frame()[:10]) == [0, 27, 54, 81]
+    assert adts_prefix_offsets(data + b"\0" * 40) == [0, 27, 54, 81]
+    assert adts_prefix_offsets(data + adts_frame(rate_index=3)) == [0, 27, 54, 81]
+    assert adts_prefix_offsets(b"") == [0]
 
 
-def test_segments_cut_on_frame_edges_with_rolls():
-    seg = make_segment(1, CUTS, 2048, 1024, None)
-    assert (seg.start, seg.end, seg.enc_start, seg.enc_end, seg.last) == (
-        10240,
-        20480,
-        8192,
-        21504,
-        False,
-    )
-    first = make_segment(0, CUTS, 2048, 2048, 50_000)
-    assert (first.enc_start, first.enc_end) == (0, 12 * 1024)
-    last = make_segment(4, CUTS, 2048, 2048, 45_000)  # the open last one runs to the end
-    assert (last.start, last.end, last.enc_end, last.last) == (40960, 45000, 45000, True)
-    short = make_segment(3, CUTS, 2048, 2048, 35_000)  # decoding found less than planned
-    assert (short.end, short.last) == (35_000, True)
-    assert make_segment(4, CUTS, 2048, 2048, 35_000) is None
-    with pytest.raises(ValueError):
-        make_segment(4, CUTS, 2048, 2048, None)
-    with pytest.raises(ValueError):
-        make_segment(0, [0, 1000], 0, 0, None)
-
-
-def test_kept_packets_cover_exactly_the_segment():
-    # Packet p of an encode decodes input [(p-1)*1024, p*1024): packet 0 is priming.
-    cuts = list(range(0, 100_000, 10 * 1024))
-    first = make_segment(0, cuts, 2048, 2048, 100_000)
-    assert kept_packets(first, 13) == (0, 11)  # priming + 10 frames
-    middle = make_segment(1, cuts, 2048, 2048, 100_000)
-    assert kept_packets(middle, 15) == (3, 13)  # skip priming + 2 roll frames; keep 10
-    last = make_segment(len(cuts) - 1, cuts, 2048, 2048, 100_000)
-    packets = -(-(last.enc_end - last.enc_start) // 1024) + 1
-    begin, stop = kept_packets(last, packets)
-    assert (begin, stop) == (3, packets)
-    assert (stop - begin) * 1024 >= last.samples
+def test_a_files_frames_are_counted(tmp_path: Path):
+    path = tmp_path / "a.aac"
+    path.write_bytes(adts_frame(5) + adts_frame(700) + adts_frame(0))
+    assert count_adts_frames(path) == 3
+    path.write_bytes(b"")
+    assert count_adts_frames(path) == 0
+    path.write_bytes(adts_frame(5)[:-1])
     with pytest.raises(ADTSError):
-        kept_packets(middle, 10)
-
-
-def test_cuts_shrink_towards_the_end_so_slots_finish_together():
-    rate = 44100
-    cuts = plan_cuts(0, 7200 * rate, rate, 2)
-    lengths = [b - a for a, b in zip(cuts, [*cuts[1:], 7200 * rate], strict=True)]
-    assert all(c % 1024 == 0 for c in cuts) and cuts[0] == 0
-    assert lengths[0] == 20 * rate // 1024 * 1024  # short first: encoding starts at once
-    assert lengths[1] == 300 * rate // 1024 * 1024  # capped at 5 minutes
-    assert all(a >= b for a, b in itertools.pairwise(lengths[1:-1]))  # then shrinking
-    assert max(lengths[-3:]) <= 40 * rate  # the tail is fine-grained
-    assert 24 <= len(cuts) <= 36
-    assert plan_cuts(0, 10 * rate, rate, 2) == [0]  # short books: one segment
-    assert len(plan_cuts(0, 30 * rate, rate, 2)) == 2
-    fixed = plan_cuts(0, 10 * rate, rate, 2, seconds=2)
-    assert fixed == list(range(0, 10 * rate, 2 * rate // 1024 * 1024))
-    assert plan_cuts(4096, 4096 + 3 * rate, rate, 2, seconds=1)[0] == 4096
-
-
-def test_known_cuts_give_short_books_few_segments_and_no_tiny_tail():
-    rate = 44100
-    assert plan_known_cuts(120 * rate, rate, 2) == [0, 60 * rate // 1024 * 1024]
-    assert plan_known_cuts(30 * rate, rate, 2) == [0]
-    long = plan_known_cuts(14400 * rate, rate, 2)
-    lengths = [b - a for a, b in zip(long, [*long[1:], 14400 * rate], strict=True)]
-    assert all(c % 1024 == 0 for c in long) and long[0] == 0
-    assert lengths[0] == KNOWN_MAX_SEGMENT_SECONDS * rate // 1024 * 1024  # no short first one
-    assert max(lengths) == lengths[0]
-    assert len(long) <= 14400 // KNOWN_MAX_SEGMENT_SECONDS + 10  # few rolls and starts
-    assert all(a >= b for a, b in itertools.pairwise(lengths[:-1]))
-    assert min(lengths) >= 20 * rate and max(lengths[-3:]) <= 160 * rate
-    assert plan_known_cuts(14400 * rate, rate, 1) == plan_cuts(0, 14400 * rate, rate, 1)
-    assert plan_known_cuts(10 * rate, rate, 2, seconds=2) == plan_cuts(0, 10 * rate, rate, 2, 2)
+        count_adts_frames(path)

@@ -1,4 +1,4 @@
-"""mp4_adts_writer: ADTS frames in, an MP4 audio track out (bytes checked box by box)."""
+"""The ADTS-to-MP4 writer: ADTS frames in, an MP4 audio track out (bytes checked box by box)."""
 
 from __future__ import annotations
 
@@ -10,20 +10,8 @@ import pytest
 from aiom4b_tui.engine.formats.adts import ADTSError
 from aiom4b_tui.engine.mp4.adts_writer import AdtsMp4Writer, audio_config
 from aiom4b_tui.engine.mp4.boxes import chunk_offsets, read_moov, top_level
-from aiom4b_tui.engine.mp4.fields import media_duration, media_timescale, movie_timescale
-
-
-def adts_frame(payload: bytes, *, rate_index: int = 4, channels: int = 2, crc: bool = False):
-    """One ADTS frame (AAC LC) around `payload`."""
-    header = 9 if crc else 7
-    length = header + len(payload)
-    b1 = 0xF0 | (0 if crc else 1)
-    b2 = (1 << 6) | (rate_index << 2) | (channels >> 2)
-    b3 = ((channels & 3) << 6) | (length >> 11)
-    b4 = (length >> 3) & 0xFF
-    b5 = ((length & 7) << 5) | 0x1F
-    head = bytes([0xFF, b1, b2, b3, b4, b5, 0xFC])
-    return head + (b"\x00\x00" if crc else b"") + payload
+from aiom4b_tui.engine.mp4.header_fields import media_duration, media_timescale, movie_timescale
+from tests.helpers.adts import adts_frame
 
 
 def payloads(count: int, start: int = 0) -> list[bytes]:

@@ -1,45 +1,20 @@
-"""What an interrupted segment encode leaves that the book keeps (segment_salvage.py)."""
+"""What an interrupted segment encode leaves that the book keeps."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from aiom4b_tui.engine.formats.adts import adts_prefix_offsets
 from aiom4b_tui.engine.work.salvage import salvage_partial
+from tests.helpers.adts import adts_frame as frame
 
 FRAME = 1024
 ROLL, POST = 3 * FRAME, 2 * FRAME
-
-
-def frame(payload: int = 20, rate_index: int = 4) -> bytes:
-    length = 7 + payload
-    header = bytes(
-        [
-            0xFF,
-            0xF1,
-            0x40 | (rate_index << 2),
-            0x80 | (length >> 11),
-            (length >> 3) & 0xFF,
-            ((length & 7) << 5) | 0x1F,
-            0xFC,
-        ]
-    )
-    return header + bytes(payload)
 
 
 def salvage(tmp_path: Path, data: bytes, start: int = 50 * FRAME, end: int = 100 * FRAME):
     part = tmp_path / "piece.aac.part"
     part.write_bytes(data)
     return salvage_partial(part, start=start, end=end, roll=ROLL, post=POST, priming=FRAME)
-
-
-def test_the_whole_frames_a_file_begins_with_stop_at_a_cut_frame_or_another_format():
-    data = frame() * 3
-    assert adts_prefix_offsets(data) == [0, 27, 54, 81]
-    assert adts_prefix_offsets(data + frame()[:10]) == [0, 27, 54, 81]
-    assert adts_prefix_offsets(data + b"\0" * 40) == [0, 27, 54, 81]
-    assert adts_prefix_offsets(data + frame(rate_index=3)) == [0, 27, 54, 81]
-    assert adts_prefix_offsets(b"") == [0]
 
 
 def test_a_truncated_last_frame_and_a_post_roll_before_it_are_dropped(tmp_path: Path):

@@ -7,32 +7,23 @@ from __future__ import annotations
 import json
 import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
 
-from tests.helpers import HELPERS
 from tests.helpers.audio import decode_pcm, make_continuous_book, rms_error
-from tests.helpers.engine import chapters_of
+from tests.helpers.engine import chapters_of, start_convert_child
 
 pytestmark = pytest.mark.integration
 
-CHILD = HELPERS / "convert_child.py"
 RATE = 44100
 SEGMENT_SECONDS = 20.0
 KILL_AT_BYTES = 160_000  # about 10 s of 128k AAC: past the pre-roll and the post-roll
 
 
 def start_child(book: Path, out: Path) -> subprocess.Popen[str]:
-    args = [str(book), str(out), "s", str(SEGMENT_SECONDS), "1"]
-    return subprocess.Popen(
-        [sys.executable, str(CHILD), *args],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
+    return start_convert_child(book, out, "s", SEGMENT_SECONDS, 1)
 
 
 def kill_mid_segment(proc: subprocess.Popen[str], work: Path) -> Path:

@@ -10,6 +10,7 @@ import pytest
 
 from aiom4b_tui.config.settings import load_settings
 from aiom4b_tui.engine.convert import convert_folders
+from aiom4b_tui.engine.convert_task import ConvertTask
 from aiom4b_tui.engine.ffmpeg.run import find_ffmpeg
 from aiom4b_tui.engine.mp4.chapters import read_chapters
 from aiom4b_tui.queue.execute import make_pool
@@ -105,14 +106,10 @@ async def test_edited_chapters_are_queued_shown_and_made(data_dir, tmp_path):
         app.screen.query_one("#details-tabs").active = "tab-summary"
         await wait_for(pilot, lambda: "4, as edited" in screen_text(app))
     options = options_with_defaults(job.job_options(), settings)
-    book = await convert_folders(
-        job.folders(),
-        options,
-        output_dir=options.output_dir,
-        ffmpeg=find_ffmpeg(settings.ffmpeg),
-        pool=make_pool(settings, 1),
-        work_name="editor-test",
+    task = ConvertTask(
+        ffmpeg=find_ffmpeg(settings.ffmpeg), pool=make_pool(settings, 1), work_name="editor-test"
     )
+    book = await convert_folders(job.folders(), options, task, output_dir=options.output_dir)
     chapters = read_chapters(book)
     assert [c.title for c in chapters] == ["Prologue", "Part 2", "Part 4", "Part 2 (2)"]
     # Each file plays 4 s (an MP3 adds a frame or two): starts near 0, 4, 8, 14.

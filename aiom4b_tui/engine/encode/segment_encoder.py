@@ -2,10 +2,10 @@
 
 Each segment is encoded with pre-roll (3 s) and post-roll (1 s) to a temporary name;
 only the packets covering it are kept (notes/gapless-parallel-aac.md). When it is done
-it is renamed and recorded in the work folder's manifest (work_ledger.py), and its kept
-frames wait in memory for the in-order mux (in_order_mux.py). An encode interrupted
+it is renamed and recorded in the work folder's manifest (engine/work/ledger.py), and its kept
+frames wait in memory for the in-order mux (mux.py). An encode interrupted
 midway leaves its frames written so far (flushed frame by frame), which the next run
-keeps (segment_salvage.py); it then encodes only the rest of that segment.
+keeps (engine/work/salvage.py); it then encodes only the rest of that segment.
 """
 
 from __future__ import annotations
@@ -16,8 +16,9 @@ from pathlib import Path
 
 from aiom4b_tui.engine.encode.encoded import EncodeJob
 from aiom4b_tui.engine.encode.mux import KeptFrames, Piece, kept_frames
+from aiom4b_tui.engine.encode.segments import Segment, resumed_segment
 from aiom4b_tui.engine.ffmpeg.run import run_ffmpeg
-from aiom4b_tui.engine.formats.adts import FRAME, Segment, resumed_segment
+from aiom4b_tui.engine.formats.adts import FRAME
 from aiom4b_tui.engine.work.ledger import PART_SUFFIX, piece_name
 from aiom4b_tui.engine.work.manifest import DonePiece
 
@@ -42,8 +43,8 @@ class SegmentEncoder:
     def __init__(self, job: EncodeJob) -> None:
         self.job = job
         self.enc = job.plan.encoder
-        self.work_dir, self.ffmpeg = job.work_dir, job.ffmpeg
-        self.pool, self.meter, self.ledger = job.pool, job.meter, job.ledger
+        self.work_dir, self.ffmpeg = job.work_dir, job.task.ffmpeg
+        self.pool, self.meter, self.ledger = job.task.pool, job.meter, job.ledger
         self.roll, self.post = segment_rolls(self.enc.sample_rate)
         self.frames: dict[Path, KeptFrames] = {}  # finished pieces' frames, until muxed
 
