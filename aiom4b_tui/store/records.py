@@ -1,4 +1,6 @@
-"""The pieces of JobService's work on rows: errors, log lines, new rows, what polls return."""
+"""The pieces JobService and its parts share in their work on job rows: the errors they
+raise, a new row, a row's log lines (capped), saving a changed row, loading one, and
+what a runner's polls and progress reports carry."""
 
 from __future__ import annotations
 
@@ -6,9 +8,11 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from uuid import UUID
 
 from sqlmodel import Session
 
+from aiom4b_tui.store.database.db import Database
 from aiom4b_tui.store.models import JobCreate, JobDB, JobOptions, JobStatus, JobUpdate, utcnow
 
 LOG_CAP_CHARS = 64_000
@@ -93,3 +97,9 @@ def save_changed(session: Session, job: JobDB, now: datetime | None = None) -> N
     session.add(job)
     session.commit()
     session.refresh(job)
+
+
+def load_job(db: Database, job_id: UUID) -> JobDB | None:
+    """The job with that id as the database has it now, or None."""
+    with db.session() as session:
+        return session.get(JobDB, job_id)

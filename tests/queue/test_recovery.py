@@ -79,14 +79,6 @@ def test_a_cancel_asked_of_a_dead_worker_ends_cancelled(setup, tmp_path):
     assert removed == [job.id.hex]
 
 
-def test_only_one_recoverer_adopts_an_orphan(setup, tmp_path):
-    _settings, service = setup
-    (job,) = _running(service, tmp_path, ["here:200"])
-    stale = service.get_job(job.id)
-    assert service.adopt_orphan(stale, "here:300") is not None
-    assert service.adopt_orphan(stale, "here:301") is None
-
-
 def test_a_runner_never_recovers_its_own_jobs(setup, tmp_path):
     settings, service = setup
     (job,) = _running(service, tmp_path, ["here:200"])
