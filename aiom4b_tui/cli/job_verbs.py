@@ -82,7 +82,7 @@ def _start_worker(data_dir: Path, stream: TextIO) -> None:
 
 def cmd_rm(args: argparse.Namespace) -> int:
     """Delete a job that is not running."""
-    from aiom4b_tui.queue.recovery import discard_work
+    from aiom4b_tui.queue.work_folders import discard_work
 
     with open_context(args) as ctx:
         job = find_job(ctx.service, args.id)

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import sqlite3
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TypeVar
 from uuid import UUID
+
+import pytest
 
 from aiom4b_tui.config.settings import Settings, load_settings
 from aiom4b_tui.store.database.db import DB_FILE, Database, open_database
@@ -23,6 +25,15 @@ def open_service(data_dir: Path, **settings: object) -> tuple[Settings, Database
     loaded = load_settings(data_dir, **settings)
     db = open_database(loaded.data_dir, url=loaded.database_url)
     return loaded, db, JobService(db)
+
+
+@pytest.fixture(name="service")
+def service_on_each_back_end(tmp_path: Path, database_url: str | None) -> Iterator[JobService]:
+    """`service`: a JobService in tmp_path/data on each back end in turn (SQLite,
+    PostgreSQL); a test module takes it by importing this function."""
+    _settings, db, service = open_service(tmp_path / "data")
+    yield service
+    db.close()
 
 
 def add_book_folder(root: Path, name: str) -> Path:

@@ -5,21 +5,13 @@ end in turn."""
 from __future__ import annotations
 
 import json
-from pathlib import Path
-
-import pytest
 
 from aiom4b_tui.store.models import JobStatus
 from tests.helpers.job_rows_data import insert_job
-from tests.helpers.workers import open_service, queue_jobs
-
-
-@pytest.fixture
-def service(tmp_path: Path, database_url: str | None):
-    """A JobService on each back end in turn (SQLite, PostgreSQL)."""
-    _settings, db, service = open_service(tmp_path / "data")
-    yield service
-    db.close()
+from tests.helpers.workers import (
+    queue_jobs,
+    service_on_each_back_end,  # noqa: F401 (the fixture)
+)
 
 
 def test_claim_job_takes_only_a_queued_job(service, tmp_path):

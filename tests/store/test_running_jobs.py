@@ -4,22 +4,14 @@ on each back end in turn."""
 
 from __future__ import annotations
 
-from pathlib import Path
 from uuid import uuid4
-
-import pytest
 
 from aiom4b_tui.store.jobs import LOG_CAP_CHARS, ProgressReport, RunningState
 from aiom4b_tui.store.models import JobStatus
-from tests.helpers.workers import open_service, queue_jobs
-
-
-@pytest.fixture
-def service(tmp_path: Path, database_url: str | None):
-    """A JobService on each back end in turn (SQLite, PostgreSQL)."""
-    _settings, db, service = open_service(tmp_path / "data")
-    yield service
-    db.close()
+from tests.helpers.workers import (
+    queue_jobs,
+    service_on_each_back_end,  # noqa: F401 (the fixture)
+)
 
 
 def test_finish_running_only_for_the_owning_worker(service, tmp_path):

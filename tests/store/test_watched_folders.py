@@ -3,20 +3,11 @@ becomes a job once, on each back end in turn."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
-import pytest
-
 from aiom4b_tui.store.models import JobCreate, JobStatus
-from tests.helpers.workers import add_book_folder, open_service
-
-
-@pytest.fixture
-def service(tmp_path: Path, database_url: str | None):
-    """A JobService on each back end in turn (SQLite, PostgreSQL)."""
-    _settings, db, service = open_service(tmp_path / "data")
-    yield service
-    db.close()
+from tests.helpers.workers import (
+    add_book_folder,
+    service_on_each_back_end,  # noqa: F401 (the fixture)
+)
 
 
 def test_watched_job_is_created_once_per_folder(service, tmp_path):
