@@ -166,11 +166,12 @@ def test_append_log_adds_timestamped_lines_and_caps(service: JobService, book: P
     lines = logged.log.splitlines()
     assert [line.split(" ", 2)[2] for line in lines] == ["first", "second"]
     assert logged.progress == 0.5
-    for i in range(2000):
-        service.append_log(job.id, f"line {i} " + "x" * 60)
+    for i in range(100):  # 100 kB of lines, past the cap
+        service.append_log(job.id, f"line {i} " + "x" * 1000)
     capped = service.get_job(job.id)
     assert capped is not None and len(capped.log) <= LOG_CAP_CHARS + 100
-    assert capped.log.rstrip().endswith("line 1999 " + "x" * 60)
+    assert capped.log.startswith("[… older lines dropped]\n")
+    assert capped.log.rstrip().endswith("line 99 " + "x" * 1000)
 
 
 def test_delete_job(service: JobService, book: Path):

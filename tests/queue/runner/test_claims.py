@@ -24,7 +24,8 @@ def env(tmp_path: Path):
 class TailWork:
     """Reports its audio made at once, then waits in its tail until `release` is set."""
 
-    def __init__(self) -> None:
+    def __init__(self, timeline: list[str] | None = None) -> None:
+        self.timeline = timeline if timeline is not None else []
         self.started: list[str] = []
         self.running = 0
         self.most_at_once = 0
@@ -42,6 +43,7 @@ class TailWork:
             run.note_stage("encoding")
             await asyncio.sleep(0.01)
             run.note_stage("tagging")
+            self.timeline.append("tail")
             await self.release.wait()
             return run.settings.resolved_output_dir() / f"{run.job.title}.m4b"
         finally:
@@ -76,17 +78,44 @@ async def test_the_next_book_is_claimed_while_the_first_is_in_its_tail(env, tmp_
 async def test_books_in_their_tail_are_bounded_by_twice_books(env, tmp_path):
     settings, service = env
     queue_jobs(service, tmp_path, 6)
-    work = TailWork()
+    # What the runner did, in order: its idle polls before a claim, its claims, its looks
+    # at the running rows, and each book reaching its tail.
+    timeline: list[str] = []
+    for name, event in (("any_claimable", "poll"), ("claim_next", "claim")):
+        setattr(service, name, _noted(getattr(service, name), timeline, event))
+    service.running_states = _noted(service.running_states, timeline, "rows")
+    work = TailWork(timeline)
     runner = make_runner(settings, service, work, books=2)
     task = asyncio.create_task(runner.run(once=True))
-    while len(work.started) < 4:
-        await asyncio.sleep(0.02)
-    await asyncio.sleep(0.3)  # time enough to claim a fifth, were it allowed
+    # The moment a fifth claim would come has passed once, after the fourth book reached
+    # its tail, the runner went round: a poll for queued jobs, then a look at its rows.
+    await asyncio.wait_for(_went_round_after(timeline, "tail", 4), 10)
     assert work.running == 4 and len(work.started) == 4
+    assert timeline.count("claim") == 4, timeline
     work.release.set()
     await asyncio.wait_for(task, 10)
     assert work.most_at_once == 4
     assert service.count_by_status()[JobStatus.COMPLETED] == 6
+
+
+def _noted(call, timeline: list[str], event: str):
+    """`call`, noting `event` in `timeline` each time it is made."""
+
+    def noted(*args, **kwargs):
+        timeline.append(event)
+        return call(*args, **kwargs)
+
+    return noted
+
+
+async def _went_round_after(timeline: list[str], event: str, times: int) -> None:
+    """Until, after the `times`th `event`, the runner polled the queue and then its rows."""
+    while True:
+        marks = [i for i, seen in enumerate(timeline) if seen == event]
+        after = timeline[marks[times - 1] + 1 :] if len(marks) >= times else []
+        if "poll" in after and "rows" in after[after.index("poll") + 1 :]:
+            return
+        await asyncio.sleep(0.01)
 
 
 async def test_a_book_that_tells_no_stage_holds_its_slot_to_its_end(env, tmp_path):
