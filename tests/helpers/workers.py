@@ -12,6 +12,12 @@ from uuid import UUID
 import pytest
 
 from aiom4b_tui.config.settings import Settings, load_settings
+from aiom4b_tui.queue.path_map import PathMap
+from aiom4b_tui.queue.runner.context import RunnerContext
+from aiom4b_tui.queue.runner.events import RunnerEvent
+from aiom4b_tui.queue.runner.lease import LeaseGuard
+from aiom4b_tui.queue.visibility import JobVisibility
+from aiom4b_tui.queue.work_folders import WorkFolders
 from aiom4b_tui.store.database.db import DB_FILE, Database, open_database
 from aiom4b_tui.store.jobs import JobService
 from aiom4b_tui.store.models import JobCreate, JobDB, JobOptions, JobStatus
@@ -34,6 +40,29 @@ def service_on_each_back_end(tmp_path: Path, database_url: str | None) -> Iterat
     _settings, db, service = open_service(tmp_path / "data")
     yield service
     db.close()
+
+
+def runner_context(
+    service: JobService,
+    settings: Settings,
+    events: list[RunnerEvent],
+    *,
+    worker_id: str = "host:1",
+    lease: LeaseGuard | None = None,
+    removed: list[str] | None = None,
+) -> RunnerContext:
+    """A runner's shared state for testing its parts alone: its events go to `events`,
+    the names of the work folders it removes to `removed` (nothing is deleted)."""
+    noted = removed if removed is not None else []
+    return RunnerContext(
+        service,
+        settings,
+        worker_id,
+        lease=lease or LeaseGuard(settings.lease_seconds),
+        visibility=JobVisibility(PathMap(), check=False),
+        work=WorkFolders(settings, lambda _output_dir, name: noted.append(name)),
+        on_event=events.append,
+    )
 
 
 def add_book_folder(root: Path, name: str) -> Path:

@@ -1,5 +1,6 @@
 """The claim loop: a book whose audio is made frees its slot for the next book (claimed
-and scanned while the first is muxed and checked), within twice `books` at once."""
+and scanned while the first is muxed and checked), within twice `books` at once; an idle
+runner polls with one cheap read."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import pytest
 from aiom4b_tui.queue.execute import JobRun
 from aiom4b_tui.queue.runner.runner import QueueRunner
 from aiom4b_tui.store.models import JobStatus
+from tests.helpers.runner_fakes import FakeWork, make_runner, until
 from tests.helpers.workers import open_service, queue_jobs
 
 
@@ -50,7 +52,7 @@ class TailWork:
             self.running -= 1
 
 
-def make_runner(settings, service, work, books: int) -> QueueRunner:
+def tail_runner(settings, service, work, books: int) -> QueueRunner:
     return QueueRunner(
         service,
         settings,
@@ -65,7 +67,7 @@ async def test_the_next_book_is_claimed_while_the_first_is_in_its_tail(env, tmp_
     settings, service = env
     jobs = queue_jobs(service, tmp_path, 2)
     work = TailWork()
-    runner = make_runner(settings, service, work, books=1)
+    runner = tail_runner(settings, service, work, books=1)
     task = asyncio.create_task(runner.run(once=True))
     await asyncio.wait_for(work.second_started.wait(), 10)
     first = service.get_job(jobs[0].id)
@@ -85,7 +87,7 @@ async def test_books_in_their_tail_are_bounded_by_twice_books(env, tmp_path):
         setattr(service, name, _noted(getattr(service, name), timeline, event))
     service.running_states = _noted(service.running_states, timeline, "rows")
     work = TailWork(timeline)
-    runner = make_runner(settings, service, work, books=2)
+    runner = tail_runner(settings, service, work, books=2)
     task = asyncio.create_task(runner.run(once=True))
     # The moment a fifth claim would come has passed once, after the fourth book reached
     # its tail, the runner went round: a poll for queued jobs, then a look at its rows.
@@ -132,5 +134,30 @@ async def test_a_book_that_tells_no_stage_holds_its_slot_to_its_end(env, tmp_pat
         running -= 1
         return run.settings.resolved_output_dir() / "x.m4b"
 
-    await make_runner(settings, service, quiet, books=1).run(once=True)
+    await tail_runner(settings, service, quiet, books=1).run(once=True)
     assert most == 1
+
+
+async def test_an_idle_runner_polls_without_counting_the_table(env, tmp_path):
+    settings, service = env
+    polls: list[str] = []
+    real_poll = service.any_claimable
+
+    def counted_poll(*args, **kwargs):
+        polls.append("poll")
+        return real_poll(*args, **kwargs)
+
+    def no_count():
+        raise AssertionError("the idle poll counted the jobs table")
+
+    service.any_claimable = counted_poll
+    service.count_by_status = no_count
+    work = FakeWork()
+    runner = make_runner(settings, service, work, poll_interval=0.05)
+    task = asyncio.create_task(runner.run(idle_exit=5))
+    await until(lambda: len(polls) >= 3)
+    (job,) = queue_jobs(service, tmp_path, 1)  # seen by the next poll, then run
+    runner.wake()
+    await asyncio.wait_for(task, timeout=30)  # idle again after it: exits
+    assert service.get_job(job.id).status is JobStatus.COMPLETED
+    assert work.runs == [job.title]
