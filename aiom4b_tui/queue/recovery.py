@@ -112,7 +112,7 @@ class OrphanRecovery:
     service: JobService
     worker: str
     rules: OrphanRules
-    work: WorkFolders
+    work_folders: WorkFolders
     path_map: PathMap
 
     def run(self, now: datetime | None = None) -> list[JobDB]:
@@ -152,7 +152,7 @@ class OrphanRecovery:
         message = note.format(job.worker or "?")
         done = self.service.finish_running(job.id, self.worker, status, [message])
         if done is not None and status is JobStatus.CANCELLED:
-            self.work.remove(localize_job(adopted, self.path_map))  # this host's paths
+            self.work_folders.remove(localize_job(adopted, self.path_map))  # this host's paths
         return done
 
 

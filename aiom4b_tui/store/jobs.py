@@ -40,15 +40,13 @@ from aiom4b_tui.store.records import (
     AmbiguousJobIdError,
     JobNotFoundError,
     JobStateError,
-    ProgressReport,
-    RunningState,
     add_log_lines,
     column_values,
     load_job,
     new_job_row,
     save_changed,
 )
-from aiom4b_tui.store.running_jobs import RunningJobs
+from aiom4b_tui.store.running_jobs import ProgressReport, RunningJobs, RunningState
 from aiom4b_tui.store.watched_folders import WatchedFolders
 
 __all__ = [

@@ -1,12 +1,11 @@
 """The pieces JobService and its parts share in their work on job rows: the errors they
-raise, a new row, a row's log lines (capped), saving a changed row, loading one, and
-what a runner's polls and progress reports carry."""
+raise, a new row, a row's log lines (capped), the columns an update writes, saving a
+changed row and loading one."""
 
 from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID
 
@@ -59,24 +58,6 @@ def new_job_row(job_data: JobCreate) -> JobDB:
 
 class JobStateError(ValueError):
     """The job's status does not allow what was asked (e.g. retrying a running job)."""
-
-
-@dataclass(frozen=True)
-class RunningState:
-    """What a runner polls about a job it runs: is it still its own, is a cancel asked for."""
-
-    status: JobStatus
-    worker: str | None
-    cancel_requested: bool
-
-
-@dataclass(frozen=True)
-class ProgressReport:
-    """The latest progress of a running job, written with its heartbeat."""
-
-    fraction: float
-    speed: float | None = None
-    eta_seconds: float | None = None
 
 
 def log_line(message: str) -> str:

@@ -10,6 +10,7 @@ already covers it).
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass
 from uuid import UUID
 
 import sqlalchemy as sa
@@ -17,13 +18,25 @@ from sqlmodel import col, select
 
 from aiom4b_tui.store.database.db import Database
 from aiom4b_tui.store.models import JobDB, JobStatus, utcnow
-from aiom4b_tui.store.records import (
-    ProgressReport,
-    RunningState,
-    add_log_lines,
-    load_job,
-    save_changed,
-)
+from aiom4b_tui.store.records import add_log_lines, load_job, save_changed
+
+
+@dataclass(frozen=True)
+class RunningState:
+    """What a runner polls about a job it runs: is it still its own, is a cancel asked for."""
+
+    status: JobStatus
+    worker: str | None
+    cancel_requested: bool
+
+
+@dataclass(frozen=True)
+class ProgressReport:
+    """The latest progress of a running job, written with its heartbeat."""
+
+    fraction: float
+    speed: float | None = None
+    eta_seconds: float | None = None
 
 
 class RunningJobs:

@@ -60,7 +60,7 @@ def runner_context(
         worker_id,
         lease=lease or LeaseGuard(settings.lease_seconds),
         visibility=JobVisibility(PathMap(), check=False),
-        work=WorkFolders(settings, lambda _output_dir, name: noted.append(name)),
+        work_folders=WorkFolders(settings, lambda _output_dir, name: noted.append(name)),
         on_event=events.append,
     )
 

@@ -170,7 +170,7 @@ class BookRunner:
 
     def _remove_work_of(self, job: JobDB) -> None:
         try:
-            self.ctx.work.remove(job)
+            self.ctx.work_folders.remove(job)
         except Exception:
             _log.exception("removing the work folder of job %s failed", job.id)
 

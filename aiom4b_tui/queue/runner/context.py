@@ -35,7 +35,7 @@ class RunnerContext:
     worker_id: str
     lease: LeaseGuard
     visibility: JobVisibility
-    work: WorkFolders
+    work_folders: WorkFolders
     on_event: Callable[[RunnerEvent], None] | None = None
     active: dict[UUID, ActiveJob] = field(default_factory=dict)
     stop_requested: asyncio.Event = field(default_factory=asyncio.Event)

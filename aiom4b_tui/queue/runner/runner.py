@@ -75,7 +75,7 @@ class QueueRunner:
         self._idle.set()
         self._idle_since: float | None = None
         path_map = PathMap(settings.path_map)
-        work = WorkFolders(settings, remove_work) if remove_work else WorkFolders(settings)
+        work_folders = WorkFolders(settings, remove_work) if remove_work else WorkFolders(settings)
         self._ctx = RunnerContext(
             service,
             settings,
@@ -85,14 +85,14 @@ class QueueRunner:
             visibility=JobVisibility(
                 path_map, check=service.db.is_postgres or bool(settings.path_map)
             ),
-            work=work,
+            work_folders=work_folders,
             on_event=on_event,
         )
         self._books = BookRunner(self._ctx, execute or convert_job, pool)
         self._claims = ClaimLoop(self._ctx, self.books, self._books.start)
         self._beat = RunnerBeat(self._ctx)
         recovery = OrphanRecovery(
-            service, self.worker_id, orphan_rules or lease_rules(settings), work, path_map
+            service, self.worker_id, orphan_rules or lease_rules(settings), work_folders, path_map
         )
         self._upkeep = RunnerUpkeep(self._ctx, recovery)
 

@@ -80,7 +80,7 @@ async def test_a_finished_book_is_recorded_announced_then_its_work_removed(env, 
     books = _books(service, settings, executor, events)
     ctx = books.ctx
     statuses_when_removed: list[JobStatus] = []
-    ctx.work = WorkFolders(
+    ctx.work_folders = WorkFolders(
         settings, lambda _out, name: statuses_when_removed.append(_status(service, name))
     )
     active = await _start_one(books, service, tmp_path, executor)

@@ -34,7 +34,7 @@ def env(tmp_path: Path):
 
 def _upkeep(service, settings, events: list[RunnerEvent]) -> RunnerUpkeep:
     ctx = runner_context(service, settings, events, worker_id=ME)
-    return RunnerUpkeep(ctx, OrphanRecovery(service, ME, RULES, ctx.work, PathMap()))
+    return RunnerUpkeep(ctx, OrphanRecovery(service, ME, RULES, ctx.work_folders, PathMap()))
 
 
 def test_at_start_old_jobs_go_and_dead_workers_jobs_come_back(env, tmp_path):
