@@ -34,13 +34,13 @@ def test_a_job_out_of_sight_is_left_and_said_once(tmp_path: Path, caplog):
     seen, unseen = _job(tmp_path / "seen", None), _job(tmp_path / "gone", None)
     (tmp_path / "gone").rmdir()
     now = [0.0]
-    sight = JobVisibility(PathMap(), check=True, recheck_seconds=60, clock=lambda: now[0])
-    assert sight.accept(seen)
-    assert not sight.accept(unseen) and not sight.accept(unseen)
-    assert sight.refused_ids() == [unseen.id]
+    visibility = JobVisibility(PathMap(), check=True, recheck_seconds=60, clock=lambda: now[0])
+    assert visibility.accept(seen)
+    assert not visibility.accept(unseen) and not visibility.accept(unseen)
+    assert visibility.refused_ids() == [unseen.id]
     assert caplog.text.count("cannot see") == 1
     now[0] = 61.0
-    assert sight.refused_ids() == []  # looked at again after a while
+    assert visibility.refused_ids() == []  # looked at again after a while
     assert JobVisibility(PathMap(), check=False).accept(unseen)
 
 
