@@ -33,6 +33,24 @@ def open_service(data_dir: Path, **settings: object) -> tuple[Settings, Database
     return loaded, db, JobService(db)
 
 
+@pytest.fixture(name="db")
+def sqlite_database(data_dir: Path) -> Iterator[Database]:
+    """`db`: the test's data dir's SQLite database, opened and migrated; a test module
+    takes it by importing this function."""
+    database = open_database(data_dir)
+    yield database
+    database.close()
+
+
+@pytest.fixture(name="env")
+def sqlite_settings_and_service(tmp_path: Path) -> Iterator[tuple[Settings, JobService]]:
+    """`env`: settings and a JobService on a SQLite file in tmp_path/data; a test module
+    takes it by importing this function."""
+    settings, db, service = open_service(tmp_path / "data")
+    yield settings, service
+    db.close()
+
+
 @pytest.fixture(name="service")
 def service_on_each_back_end(tmp_path: Path, database_url: str | None) -> Iterator[JobService]:
     """`service`: a JobService in tmp_path/data on each back end in turn (SQLite,

@@ -14,7 +14,7 @@ from pydantic import ValidationError
 from sqlalchemy import text
 
 from aiom4b_tui.job_options.model import JobOptions
-from aiom4b_tui.store.database.db import Database, open_database
+from aiom4b_tui.store.database.db import Database
 from aiom4b_tui.store.models import (
     ConversionJob,
     JobCreate,
@@ -24,13 +24,7 @@ from aiom4b_tui.store.models import (
     UnknownStatus,
     utcnow,
 )
-
-
-@pytest.fixture
-def db(data_dir: Path):
-    database = open_database(data_dir)
-    yield database
-    database.close()
+from tests.helpers.workers import sqlite_database  # noqa: F401 (the fixture)
 
 
 def _stored_status(db: Database, job_id: UUID) -> str:

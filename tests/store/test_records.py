@@ -9,10 +9,8 @@ import re
 from pathlib import Path
 from uuid import uuid4
 
-import pytest
-
 from aiom4b_tui.job_options.model import JobOptions, TagOverrides
-from aiom4b_tui.store.database.db import Database, open_database
+from aiom4b_tui.store.database.db import Database
 from aiom4b_tui.store.models import JobCreate, JobDB, JobStatus, JobUpdate
 from aiom4b_tui.store.records import (
     LOG_CAP_CHARS,
@@ -24,22 +22,12 @@ from aiom4b_tui.store.records import (
     new_job_row,
     save_changed,
 )
+from tests.helpers.workers import (
+    add_book_folder,
+    sqlite_database,  # noqa: F401 (the fixture)
+)
 
 STAMP = r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d"
-
-
-@pytest.fixture
-def db(data_dir: Path):
-    database = open_database(data_dir)
-    yield database
-    database.close()
-
-
-@pytest.fixture
-def book(tmp_path: Path) -> Path:
-    folder = tmp_path / "Some Book"
-    folder.mkdir()
-    return folder
 
 
 def test_a_log_under_its_cap_is_kept_whole():
@@ -69,7 +57,8 @@ def test_an_update_writes_only_its_set_fields_options_as_json_and_the_log_capped
     assert len(long) <= LOG_CAP_CHARS + 30 and long.startswith("[… older lines dropped]")
 
 
-def test_a_new_row_is_queued_titled_by_the_job_the_tags_or_the_folder(book: Path):
+def test_a_new_row_is_queued_titled_by_the_job_the_tags_or_the_folder(tmp_path: Path):
+    book = add_book_folder(tmp_path, "Some Book")
     row = new_job_row(JobCreate(input_folders=[book]))
     assert row.status is JobStatus.QUEUED and row.title == "Some Book"
     assert json.loads(row.input_folders) == [str(book.resolve())]
@@ -80,7 +69,8 @@ def test_a_new_row_is_queued_titled_by_the_job_the_tags_or_the_folder(book: Path
     assert named.title == "Mine" and JobOptions.model_validate_json(named.options) == tagged
 
 
-def test_log_lines_are_stamped_and_blank_ones_dropped(book: Path):
+def test_log_lines_are_stamped_and_blank_ones_dropped(tmp_path: Path):
+    book = add_book_folder(tmp_path, "Some Book")
     assert re.fullmatch(rf"{STAMP} said it", log_line("said it  \n"))
     row = new_job_row(JobCreate(input_folders=[book]))
     add_log_lines(row, ["first", "   "])
@@ -89,7 +79,8 @@ def test_log_lines_are_stamped_and_blank_ones_dropped(book: Path):
     assert [line.split(" ", 2)[2] for line in row.log.splitlines()] == ["first", "second"]
 
 
-def test_a_changed_row_is_saved_stamped_and_read_back(db: Database, book: Path):
+def test_a_changed_row_is_saved_stamped_and_read_back(db: Database, tmp_path: Path):
+    book = add_book_folder(tmp_path, "Some Book")
     row = new_job_row(JobCreate(input_folders=[book]))
     with db.write_session() as session:
         session.add(row)

@@ -18,16 +18,13 @@ from aiom4b_tui.queue.runner.events import RunnerEvent
 from aiom4b_tui.queue.work_folders import WorkFolders
 from aiom4b_tui.store.models import JobStatus
 from tests.helpers.runner_fakes import FakeWork, make_runner
-from tests.helpers.workers import open_service, queue_jobs, runner_context
+from tests.helpers.workers import (
+    queue_jobs,
+    runner_context,
+    sqlite_settings_and_service,  # noqa: F401 (the fixture)
+)
 
 WORKER = "host:1"
-
-
-@pytest.fixture
-def env(tmp_path: Path):
-    settings, db, service = open_service(tmp_path / "data")
-    yield settings, service
-    db.close()
 
 
 class Executor:

@@ -7,20 +7,14 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
-import pytest
-
 from aiom4b_tui.queue.execute import JobRun
 from aiom4b_tui.queue.runner.runner import QueueRunner
 from aiom4b_tui.store.models import JobStatus
 from tests.helpers.runner_fakes import FakeWork, make_runner, until
-from tests.helpers.workers import open_service, queue_jobs
-
-
-@pytest.fixture
-def env(tmp_path: Path):
-    settings, db, service = open_service(tmp_path / "data")
-    yield settings, service
-    db.close()
+from tests.helpers.workers import (
+    queue_jobs,
+    sqlite_settings_and_service,  # noqa: F401 (the fixture)
+)
 
 
 class TailWork:

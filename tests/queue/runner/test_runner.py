@@ -5,21 +5,17 @@ its parts do through it is in their own files (test_beat, test_book_task, ...)."
 from __future__ import annotations
 
 import asyncio
-from pathlib import Path
 
 import pytest
 
 from aiom4b_tui.queue.runner.runner import RunnerEvent
 from aiom4b_tui.store.models import JobStatus
 from tests.helpers.runner_fakes import FakeWork, make_runner, until
-from tests.helpers.workers import open_service, queue_jobs, raw_row
-
-
-@pytest.fixture
-def env(tmp_path: Path):
-    settings, db, service = open_service(tmp_path / "data")
-    yield settings, service
-    db.close()
+from tests.helpers.workers import (
+    queue_jobs,
+    raw_row,
+    sqlite_settings_and_service,  # noqa: F401 (the fixture)
+)
 
 
 async def test_runs_every_queued_job_to_completed(env, tmp_path):
