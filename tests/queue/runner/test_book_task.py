@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 from pathlib import Path
+from uuid import UUID
 
 import pytest
 
@@ -35,10 +36,10 @@ class Executor:
         self.error, self.wait = error, wait
         self.fail_when_cancelled: BaseException | None = None
         self.started = asyncio.Event()
-        self.ranks: list[int] = []
+        self.ranks: dict[UUID, int] = {}
 
     async def __call__(self, run: JobRun) -> Path:
-        self.ranks.append(book_rank.get())
+        self.ranks[run.job.id] = book_rank.get()
         run.log("planned: 2 files")
         run.report_progress(0.5, 40.0, 3.0)
         run.note_stage("tagging")
@@ -176,10 +177,11 @@ async def test_books_are_ranked_in_claim_order_and_their_work_inherits_it(env, t
     settings, service = env
     executor = Executor()
     books = _books(service, settings, executor)
-    for job in queue_jobs(service, tmp_path, 2):
+    first, second = queue_jobs(service, tmp_path, 2)
+    for job in (first, second):
         books.start(service.claim_job(job.id, WORKER))
     await asyncio.gather(*(active.task for active in list(books.ctx.active.values())))
-    assert executor.ranks == [0, 1]
+    assert executor.ranks == {first.id: 0, second.id: 1}
 
 
 async def test_stop_all_ends_every_book(env, tmp_path):
