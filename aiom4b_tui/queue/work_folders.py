@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from aiom4b_tui.config.settings import Settings
-from aiom4b_tui.engine.convert import WORK_PREFIX, remove_work_dirs
+from aiom4b_tui.engine.convert import remove_work_dirs
 from aiom4b_tui.store.models import JobDB
 
 WorkRemover = Callable[[Path, str], None]
@@ -27,8 +27,9 @@ def work_name(job: JobDB) -> str:
 
 
 def work_marker(job: JobDB) -> str:
-    """What the command line of every process working on `job` contains."""
-    return f"{WORK_PREFIX}{work_name(job)}"
+    """What the command line of every process working on `job` contains: its work
+    folder's name (the engine's WORK_PREFIX, then the work name)."""
+    return f".aiom4b-work-{work_name(job)}"
 
 
 def job_output_dir(job: JobDB, settings: Settings) -> Path:
