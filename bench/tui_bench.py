@@ -46,7 +46,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import imageio_ffmpeg
 
 from aiom4b_tui.config.settings import load_settings
-from aiom4b_tui.queue.control.spawn import ensure_worker, lock_holder
+from aiom4b_tui.queue.control.lock import lock_holder
+from aiom4b_tui.queue.control.spawn import ensure_worker
 from aiom4b_tui.store.database.db import open_database
 from aiom4b_tui.store.jobs import JobService
 from aiom4b_tui.store.models import JobCreate, JobDB, JobStatus

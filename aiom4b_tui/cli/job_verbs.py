@@ -72,7 +72,8 @@ def cmd_add(args: argparse.Namespace) -> int:
 
 def _start_worker(data_dir: Path, stream: TextIO) -> None:
     """Start a detached worker for the data dir unless one runs (then say nothing)."""
-    from aiom4b_tui.queue.control.spawn import WORKER_LOG, ensure_worker
+    from aiom4b_tui.queue.control.spawn import ensure_worker
+    from aiom4b_tui.queue.control.worker_log import WORKER_LOG
 
     pid = ensure_worker(data_dir)
     if pid is not None:
@@ -81,7 +82,7 @@ def _start_worker(data_dir: Path, stream: TextIO) -> None:
 
 def cmd_rm(args: argparse.Namespace) -> int:
     """Delete a job that is not running."""
-    from aiom4b_tui.queue.recovery import discard_work
+    from aiom4b_tui.queue.work_folders import discard_work
 
     with open_context(args) as ctx:
         job = find_job(ctx.service, args.id)

@@ -33,14 +33,11 @@ from aiom4b_tui.cli.common import (
 from aiom4b_tui.cli.fleet_verbs import worker_json
 from aiom4b_tui.cli.queue_verbs import announce_queued, event_printer, run_until_signalled, say
 from aiom4b_tui.engine.ffmpeg.process import set_encoder_priority
-from aiom4b_tui.queue.control.spawn import (
-    WORKER_LOG,
-    ensure_worker,
-    lock_holder,
-    lower_priority,
-    try_lock,
-)
+from aiom4b_tui.queue.control.lock import lock_holder, try_lock
+from aiom4b_tui.queue.control.spawn import ensure_worker
 from aiom4b_tui.queue.control.worker_id import this_host
+from aiom4b_tui.queue.control.worker_log import WORKER_LOG
+from aiom4b_tui.queue.cpu_priority import lower_priority
 from aiom4b_tui.queue.inbox import InboxWatcher
 from aiom4b_tui.queue.runner.runner import QueueRunner
 from aiom4b_tui.queue.worker import DataDirWatch, run_worker

@@ -1,4 +1,4 @@
-"""Recovery on start: jobs left `running` by a worker that no longer exists go back to
+"""Recovery of orphans: jobs left `running` by a worker that no longer exists go back to
 queued, their work folders kept so they resume from their finished segments (or, when a
 cancel was asked for, to cancelled, their work folders removed).
 
@@ -19,18 +19,15 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from aiom4b_tui.config.settings import Settings
-from aiom4b_tui.engine.work.folder import remove_work_dirs
 from aiom4b_tui.queue.control.worker_id import WorkerId, pid_alive, this_host
 from aiom4b_tui.queue.path_map import PathMap
 from aiom4b_tui.queue.visibility import localize_job
+from aiom4b_tui.queue.work_folders import WorkFolders, work_marker
 from aiom4b_tui.store.jobs import JobService
 from aiom4b_tui.store.models import JobDB, JobStatus, utcnow
 
 STALE_AFTER = timedelta(seconds=60)
 STALE_AFTER_SAME_HOST = timedelta(minutes=10)
-
-WorkRemover = Callable[[Path, str], None]
-"""remove_work_dirs(output_dir, work_name): deletes a job's temporary work folders."""
 
 
 def as_utc(moment: datetime | None) -> datetime | None:
@@ -72,26 +69,6 @@ def is_orphan(
     return age is None or age > rules.stale_after
 
 
-def work_name(job: JobDB) -> str:
-    """The name of a job's work folder (`.aiom4b-work-<name>`): its id in hex."""
-    return job.id.hex
-
-
-def job_output_dir(job: JobDB, settings: Settings) -> Path:
-    """Where a job's result (and so its work folder) goes."""
-    return job.job_options().output_dir or settings.resolved_output_dir()
-
-
-def discard_work(job: JobDB, settings: Settings) -> None:
-    """Remove the work folder a stopped job kept for its resume (when the job is deleted)."""
-    remove_work_dirs(job_output_dir(job, settings), work_name(job))
-
-
-def work_marker(job: JobDB) -> str:
-    """What the command line of every process working on `job` contains."""
-    return f".aiom4b-work-{work_name(job)}"
-
-
 def _pids_mentioning(marker: str) -> list[int]:
     pids = []
     for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
@@ -127,44 +104,68 @@ def stop_stray_processes(marker: str, grace: float = 1.0) -> list[int]:
     return pids
 
 
-def recover_orphans(
-    service: JobService,
-    settings: Settings,
-    worker: str,
-    *,
-    rules: OrphanRules | None = None,
-    remove_work: WorkRemover | None = None,
-    now: datetime | None = None,
-) -> list[JobDB]:
-    """Hand back every running job whose worker is gone; returns the jobs as they now are.
+@dataclass(frozen=True)
+class OrphanRecovery:
+    """How one worker hands back the jobs of dead workers: its database and id, the rules
+    that tell a dead worker, and this host's view of the jobs' folders."""
 
-    Each orphan is first adopted (atomically, so only one recoverer handles it), its
-    stray ffmpeg processes are stopped, and only then is it queued again, so no runner
-    resumes in a folder a dead worker's child still writes into. The work folder stays
-    (the next run resumes from it, or records the book it had already placed); a job
-    whose cancel was asked for ends cancelled and its work folder is removed.
-    """
-    rules = rules or lease_rules(settings)
-    now = now or utcnow()
-    recovered = []
-    for job in service.running_jobs():
-        if job.worker == worker or not is_orphan(job.worker, job.heartbeat, now=now, rules=rules):
-            continue
-        adopted = service.adopt_orphan(job, worker)
+    service: JobService
+    worker: str
+    rules: OrphanRules
+    work_folders: WorkFolders
+    path_map: PathMap
+
+    def run(self, now: datetime | None = None) -> list[JobDB]:
+        """Hand back every running job whose worker is gone; returns the jobs as they now are.
+
+        Each orphan is first adopted (atomically, so only one recoverer handles it), its
+        stray ffmpeg processes are stopped, and only then is it queued again, so no runner
+        resumes in a folder a dead worker's child still writes into. The work folder stays
+        (the next run resumes from it, or records the book it had already placed); a job
+        whose cancel was asked for ends cancelled and its work folder is removed.
+        """
+        now = now or utcnow()
+        recovered = []
+        for job in self.service.running_jobs():
+            if job.worker == self.worker or not is_orphan(
+                job.worker, job.heartbeat, now=now, rules=self.rules
+            ):
+                continue
+            done = self._recover(job)
+            if done is not None:
+                recovered.append(done)
+        return recovered
+
+    def _recover(self, job: JobDB) -> JobDB | None:
+        """Adopt one orphan, stop its strays, and queue it again (or cancel it)."""
+        adopted = self.service.adopt_orphan(job, self.worker)
         if adopted is None:
-            continue
+            return None
         owner = WorkerId.parse(job.worker)
-        if owner is not None and owner.host == rules.host:
+        if owner is not None and owner.host == self.rules.host:
             stop_stray_processes(work_marker(job))
         if adopted.cancel_requested:
             status, note = JobStatus.CANCELLED, "cancelled: its worker {} was gone"
         else:
             status = JobStatus.QUEUED
             note = "recovered: worker {} was gone; queued again, its work kept"
-        done = service.finish_running(job.id, worker, status, [note.format(job.worker or "?")])
-        if done is not None:
-            recovered.append(done)
-            if status is JobStatus.CANCELLED:
-                local = localize_job(adopted, PathMap(settings.path_map))  # this host's paths
-                (remove_work or remove_work_dirs)(job_output_dir(local, settings), work_name(job))
-    return recovered
+        message = note.format(job.worker or "?")
+        done = self.service.finish_running(job.id, self.worker, status, [message])
+        if done is not None and status is JobStatus.CANCELLED:
+            self.work_folders.remove(localize_job(adopted, self.path_map))  # this host's paths
+        return done
+
+
+def recover_orphans(
+    service: JobService, settings: Settings, worker: str, *, rules: OrphanRules | None = None
+) -> list[JobDB]:
+    """Hand back every running job whose worker is gone, as `worker` on this host (the
+    `aiom4b cancel` of a job whose worker is gone; a runner keeps an OrphanRecovery)."""
+    recovery = OrphanRecovery(
+        service,
+        worker,
+        rules or lease_rules(settings),
+        WorkFolders(settings),
+        PathMap(settings.path_map),
+    )
+    return recovery.run()

@@ -49,7 +49,7 @@ def unseen_paths(job: JobDB) -> list[Path]:
     return missing
 
 
-class JobSight:
+class JobVisibility:
     """Maps jobs to this host's paths and decides which ones this worker can take."""
 
     def __init__(

@@ -1,5 +1,11 @@
 """JobService: the only code that writes the jobs table.
 
+Its methods are the seed's (DATABASE.md: create, get, list, update, delete, clear,
+convert), the reads the clients list and count with, a client's cancel and retry, and
+the queue's, which live in its parts and are reached through it under the same names:
+claims (store/claims.py), running jobs (store/running_jobs.py) and the inbox's watched
+folders (store/watched_folders.py).
+
 Every method opens and closes its own short transaction, so a service can be shared
 by threads, and several processes can use one database file at once. A bad row (a status
 this version does not know, options or folders that do not decode) never stops the
@@ -9,14 +15,14 @@ and failed with the reason when it is claimed as queued.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection
+from collections.abc import Collection
 from datetime import datetime, timedelta
 from uuid import UUID
 
 import sqlalchemy as sa
 from sqlmodel import col, select
 
-from aiom4b_tui.store.claims import QueueOperations
+from aiom4b_tui.store.claims import JobClaims
 from aiom4b_tui.store.database.db import Database
 from aiom4b_tui.store.models import (
     FINISHED_STATUSES,
@@ -34,13 +40,14 @@ from aiom4b_tui.store.records import (
     AmbiguousJobIdError,
     JobNotFoundError,
     JobStateError,
-    ProgressReport,
-    RunningState,
     add_log_lines,
     column_values,
+    load_job,
     new_job_row,
     save_changed,
 )
+from aiom4b_tui.store.running_jobs import ProgressReport, RunningJobs, RunningState
+from aiom4b_tui.store.watched_folders import WatchedFolders
 
 __all__ = [
     "LOG_CAP_CHARS",
@@ -52,12 +59,41 @@ __all__ = [
     "RunningState",
 ]
 
+# The columns an attempt at a job fills in, emptied when the job is retried.
+_LEFT_BY_AN_ATTEMPT = (
+    "start_time",
+    "end_time",
+    "output_file",
+    "worker",
+    "speed",
+    "eta_seconds",
+    "heartbeat",
+    "reason",
+)
 
-class JobService(QueueOperations):
+
+class JobService:
     """Database operations on conversion jobs (the seed's, plus the queue's)."""
 
     def __init__(self, db: Database) -> None:
         self.db = db
+        self.running = RunningJobs(db)
+        self.claims = JobClaims(db, self.running)
+        self.watched_folders = WatchedFolders(db)
+        # The parts' operations under the names the runner, the verbs and the TUI call on
+        # the service: each is declared once, in its part.
+        self.claim_next = self.claims.claim_next
+        self.claim_job = self.claims.claim_job
+        self.any_claimable = self.claims.any_claimable
+        self.running_states = self.running.running_states
+        self.heartbeat = self.running.heartbeat
+        self.add_log_lines = self.running.add_log_lines
+        self.finish_running = self.running.finish_running
+        self.running_jobs = self.running.running_jobs
+        self.adopt_orphan = self.running.adopt_orphan
+        self.remember_watched_folder = self.watched_folders.remember
+        self.watched_folder_known = self.watched_folders.known
+        self.create_watched_job = self.watched_folders.create_job
 
     def create_job(self, job_data: JobCreate) -> JobDB:
         """Insert a queued job for the folders of `job_data`."""
@@ -70,8 +106,7 @@ class JobService(QueueOperations):
 
     def get_job(self, job_id: UUID) -> JobDB | None:
         """The job with that id, or None."""
-        with self.db.session() as session:
-            return session.get(JobDB, job_id)
+        return load_job(self.db, job_id)
 
     def get_jobs(
         self, status: JobStatus | None = None, limit: int = 50, offset: int = 0
@@ -176,40 +211,6 @@ class JobService(QueueOperations):
         with self.db.session() as session:
             return [(status, int(count)) for status, count in session.exec(query)]
 
-    def claim_next(
-        self,
-        worker: str,
-        *,
-        accept: Callable[[JobDB], bool] | None = None,
-        exclude: Collection[UUID] = (),
-    ) -> JobDB | None:
-        """Atomically take the oldest queued job for `worker` and mark it running
-        (`accept`, `exclude`: see QueueOperations.claim_next).
-
-        A queued row whose folders or options cannot be read is failed with the reason
-        and the next one is taken, so one bad row never stops the queue.
-        """
-        while True:
-            job = super().claim_next(worker, accept=accept, exclude=exclude)
-            if job is None or not self._fail_if_unreadable(job, worker):
-                return job
-
-    def claim_job(self, job_id: UUID, worker: str) -> JobDB | None:
-        """Atomically mark this one queued job running for `worker`; None if not queued
-        (or if its row cannot be read: it is then failed with the reason)."""
-        job = super().claim_job(job_id, worker)
-        if job is None or self._fail_if_unreadable(job, worker):
-            return None
-        return job
-
-    def _fail_if_unreadable(self, job: JobDB, worker: str) -> bool:
-        """Fail a just-claimed job whose row cannot be read; True if it was failed."""
-        problem = job.problem()
-        if problem is None:
-            return False
-        self.finish_running(job.id, worker, JobStatus.FAILED, [f"failed: bad row: {problem}"])
-        return True
-
     def time_range(self) -> tuple[datetime | None, datetime | None]:
         """When the oldest and the newest job were created."""
         query = select(sa.func.min(JobDB.created_at), sa.func.max(JobDB.created_at))
@@ -238,3 +239,56 @@ class JobService(QueueOperations):
         query = select(JobDB).where(JobDB.updated_at > since).order_by(col(JobDB.updated_at))
         with self.db.session() as session:
             return list(session.exec(query))
+
+    def request_cancel(self, job_id: UUID) -> JobDB:
+        """Cancel a job: a queued one is cancelled at once, a running one gets
+        `cancel_requested` for its runner to honour. Finished jobs: JobStateError."""
+        now = utcnow()
+        with self.db.write_session() as session:
+            job = session.get(JobDB, job_id, with_for_update=True)
+            if job is None:
+                raise JobNotFoundError(f"no job with id {job_id}")
+            if job.status is JobStatus.QUEUED:
+                job.status = JobStatus.CANCELLED
+                job.end_time = now
+                add_log_lines(job, ["cancelled while queued"])
+            elif job.status is JobStatus.RUNNING:
+                if not job.cancel_requested:
+                    job.cancel_requested = True
+                    add_log_lines(job, ["cancel requested"])
+            else:
+                raise JobStateError(f"job {job.id} is {job.status.value}; nothing to cancel")
+            save_changed(session, job, now)
+        return job
+
+    def retry(self, job_id: UUID) -> JobDB:
+        """Put a failed or cancelled job back to queued, its log kept."""
+        with self.db.write_session() as session:
+            job = session.get(JobDB, job_id, with_for_update=True)
+            if job is None:
+                raise JobNotFoundError(f"no job with id {job_id}")
+            if job.status not in (JobStatus.FAILED, JobStatus.CANCELLED):
+                raise JobStateError(
+                    f"job {job.id} is {job.status.value}; only failed or "
+                    "cancelled jobs can be retried"
+                )
+            previous = job.status.value
+            job.status = JobStatus.QUEUED
+            # A retried job starts afresh: nothing of the last attempt may look current.
+            for name in _LEFT_BY_AN_ATTEMPT:
+                setattr(job, name, None)
+            job.progress = 0.0
+            job.cancel_requested = False
+            add_log_lines(job, [f"retry: queued again (was {previous})"])
+            save_changed(session, job)
+        return job
+
+    def existing_ids(self, job_ids: Collection[UUID]) -> set[UUID]:
+        """Which of these jobs still exist (for UIs noticing deletions by others)."""
+        found: set[UUID] = set()
+        ids = list(job_ids)
+        for start in range(0, len(ids), 500):  # below SQLite's limit on bound parameters
+            query = select(JobDB.id).where(col(JobDB.id).in_(ids[start : start + 500]))
+            with self.db.session() as session:
+                found.update(session.exec(query))
+        return found

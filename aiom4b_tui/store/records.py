@@ -1,14 +1,17 @@
-"""The pieces of JobService's work on rows: errors, log lines, new rows, what polls return."""
+"""The pieces JobService and its parts share in their work on job rows: the errors they
+raise, a new row, a row's log lines (capped), the columns an update writes, saving a
+changed row and loading one."""
 
 from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime
+from uuid import UUID
 
 from sqlmodel import Session
 
+from aiom4b_tui.store.database.db import Database
 from aiom4b_tui.store.models import JobCreate, JobDB, JobOptions, JobStatus, JobUpdate, utcnow
 
 LOG_CAP_CHARS = 64_000
@@ -57,24 +60,6 @@ class JobStateError(ValueError):
     """The job's status does not allow what was asked (e.g. retrying a running job)."""
 
 
-@dataclass(frozen=True)
-class RunningState:
-    """What a runner polls about a job it runs: is it still its own, is a cancel asked for."""
-
-    status: JobStatus
-    worker: str | None
-    cancel_requested: bool
-
-
-@dataclass(frozen=True)
-class ProgressReport:
-    """The latest progress of a running job, written with its heartbeat."""
-
-    fraction: float
-    speed: float | None = None
-    eta_seconds: float | None = None
-
-
 def log_line(message: str) -> str:
     """One log line: UTC time stamp, then the message."""
     return f"{utcnow():%Y-%m-%d %H:%M:%S} {message.rstrip()}"
@@ -93,3 +78,9 @@ def save_changed(session: Session, job: JobDB, now: datetime | None = None) -> N
     session.add(job)
     session.commit()
     session.refresh(job)
+
+
+def load_job(db: Database, job_id: UUID) -> JobDB | None:
+    """The job with that id as the database has it now, or None."""
+    with db.session() as session:
+        return session.get(JobDB, job_id)

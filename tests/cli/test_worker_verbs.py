@@ -13,7 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from aiom4b_tui.queue.control.spawn import ensure_worker, lock_holder
+from aiom4b_tui.queue.control.lock import lock_holder
+from aiom4b_tui.queue.control.spawn import ensure_worker
 from aiom4b_tui.queue.control.worker_id import pid_alive, this_host
 from aiom4b_tui.store.models import JobStatus
 from tests.helpers.workers import (

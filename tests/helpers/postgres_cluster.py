@@ -7,7 +7,8 @@ missing the tests that need them are skipped with a message; with CI=true they f
 
 `database_url` (parametrized sqlite / postgresql): the back end a test runs on, set in
 AIOM4B_DATABASE_URL so every process the test starts uses it too. On PostgreSQL each
-test gets a fresh schema of its own (search_path in the URL).
+test gets a fresh schema of its own (search_path in the URL), and the case is marked
+`postgres` (a test that asks for `pg_url` or `pg_cluster` itself carries the mark).
 """
 
 from __future__ import annotations
@@ -160,7 +161,7 @@ def pg_url(pg_cluster: PgCluster, monkeypatch: pytest.MonkeyPatch) -> str:
     return url
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
 def database_url(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str | None:
     """The back end of a test: None (SQLite in the data dir) or a fresh PostgreSQL schema;
     AIOM4B_DATABASE_URL is set to match."""

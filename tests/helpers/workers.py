@@ -4,12 +4,20 @@ from __future__ import annotations
 
 import sqlite3
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TypeVar
 from uuid import UUID
 
+import pytest
+
 from aiom4b_tui.config.settings import Settings, load_settings
+from aiom4b_tui.queue.path_map import PathMap
+from aiom4b_tui.queue.runner.context import RunnerContext
+from aiom4b_tui.queue.runner.events import RunnerEvent
+from aiom4b_tui.queue.runner.lease import LeaseGuard
+from aiom4b_tui.queue.visibility import JobVisibility
+from aiom4b_tui.queue.work_folders import WorkFolders
 from aiom4b_tui.store.database.db import DB_FILE, Database, open_database
 from aiom4b_tui.store.jobs import JobService
 from aiom4b_tui.store.models import JobCreate, JobDB, JobOptions, JobStatus
@@ -23,6 +31,56 @@ def open_service(data_dir: Path, **settings: object) -> tuple[Settings, Database
     loaded = load_settings(data_dir, **settings)
     db = open_database(loaded.data_dir, url=loaded.database_url)
     return loaded, db, JobService(db)
+
+
+@pytest.fixture(name="db")
+def sqlite_database(data_dir: Path) -> Iterator[Database]:
+    """`db`: the test's data dir's SQLite database, opened and migrated; a test module
+    takes it by importing this function."""
+    database = open_database(data_dir)
+    yield database
+    database.close()
+
+
+@pytest.fixture(name="env")
+def sqlite_settings_and_service(tmp_path: Path) -> Iterator[tuple[Settings, JobService]]:
+    """`env`: settings and a JobService on a SQLite file in tmp_path/data; a test module
+    takes it by importing this function."""
+    settings, db, service = open_service(tmp_path / "data")
+    yield settings, service
+    db.close()
+
+
+@pytest.fixture(name="service")
+def service_on_each_back_end(tmp_path: Path, database_url: str | None) -> Iterator[JobService]:
+    """`service`: a JobService in tmp_path/data on each back end in turn (SQLite,
+    PostgreSQL); a test module takes it by importing this function."""
+    _settings, db, service = open_service(tmp_path / "data")
+    yield service
+    db.close()
+
+
+def runner_context(
+    service: JobService,
+    settings: Settings,
+    events: list[RunnerEvent],
+    *,
+    worker_id: str = "host:1",
+    lease: LeaseGuard | None = None,
+    removed: list[str] | None = None,
+) -> RunnerContext:
+    """A runner's shared state for testing its parts alone: its events go to `events`,
+    the names of the work folders it removes to `removed` (nothing is deleted)."""
+    noted = removed if removed is not None else []
+    return RunnerContext(
+        service,
+        settings,
+        worker_id,
+        lease=lease or LeaseGuard(settings.lease_seconds),
+        visibility=JobVisibility(PathMap(), check=False),
+        work_folders=WorkFolders(settings, lambda _output_dir, name: noted.append(name)),
+        on_event=events.append,
+    )
 
 
 def add_book_folder(root: Path, name: str) -> Path:

@@ -96,9 +96,15 @@ async def test_work_started_by_a_book_inherits_its_rank():
         await asyncio.gather(*(asyncio.ensure_future(segment(f"{name}{k}")) for k in range(2)))
 
     young = asyncio.create_task(book("young", 7), context=contextvars.copy_context())
-    await asyncio.sleep(0.01)
+    await _until_waiting(pool, 2)
     old = asyncio.create_task(book("old", 2), context=contextvars.copy_context())
-    await asyncio.sleep(0.01)
+    await _until_waiting(pool, 4)  # the old book's segments arrive last
     pool.release(held)
     await asyncio.gather(young, old)
     assert got == ["old0", "old1", "young0", "young1"]
+
+
+async def _until_waiting(pool: BookPool, count: int) -> None:
+    """Until `count` acquirers wait for a slot of `pool`."""
+    while pool.waiting < count:
+        await asyncio.sleep(0)

@@ -1,4 +1,5 @@
-"""Path maps (longest prefix wins, whole components) and what a worker can see of a job."""
+"""Path maps: longest prefix wins, whole components only, bad maps refused, read from the
+environment and the config file."""
 
 from __future__ import annotations
 
@@ -9,9 +10,6 @@ import pytest
 
 from aiom4b_tui.config.settings import load_settings
 from aiom4b_tui.queue.path_map import PathMap, PathMapError, parse_path_map
-from aiom4b_tui.queue.visibility import JobSight, localize_job
-from aiom4b_tui.store.models import JobCreate, JobOptions
-from aiom4b_tui.store.records import new_job_row
 
 
 def test_longest_prefix_wins_and_whole_components_only():
@@ -40,34 +38,8 @@ def test_settings_read_the_map_from_env_and_config(data_dir: Path, monkeypatch):
     assert load_settings().path_map == {"/srv/books": "/mnt/x"}
 
 
-def _job(folder: Path, output: Path | None):
-    return new_job_row(
-        JobCreate(input_folders=[folder], options=JobOptions(output_dir=output, encoder="aac"))
-    )
-
-
-def test_a_job_is_mapped_for_inputs_and_output(tmp_path: Path):
-    origin, library = tmp_path / "origin", tmp_path / "library"
-    (origin / "Dune").mkdir(parents=True)
-    job = _job(origin / "Dune", origin / "out")
-    local = localize_job(job, PathMap({str(origin): str(library)}))
-    assert local.folders() == [library / "Dune"]
-    assert local.job_options().output_dir == library / "out"
-    assert local.job_options().encoder == "aac" and local.id == job.id
-    assert job.folders() == [origin / "Dune"]  # the row itself is unchanged
-
-
-def test_a_job_out_of_sight_is_left_and_said_once(tmp_path: Path, caplog):
-    (tmp_path / "seen").mkdir()
-    (tmp_path / "gone").mkdir()
-    seen, unseen = _job(tmp_path / "seen", None), _job(tmp_path / "gone", None)
-    (tmp_path / "gone").rmdir()
-    now = [0.0]
-    sight = JobSight(PathMap(), check=True, recheck_seconds=60, clock=lambda: now[0])
-    assert sight.accept(seen)
-    assert not sight.accept(unseen) and not sight.accept(unseen)
-    assert sight.refused_ids() == [unseen.id]
-    assert caplog.text.count("cannot see") == 1
-    now[0] = 61.0
-    assert sight.refused_ids() == []  # looked at again after a while
-    assert JobSight(PathMap(), check=False).accept(unseen)
+def test_the_map_reads_back_as_given():
+    mapping = {"/srv/books": "/mnt/nas/books", "/srv": "/mnt/a"}
+    assert PathMap(mapping).as_dict() == mapping
+    assert not PathMap() and PathMap(mapping)
+    assert PathMap({"/": "/mnt/root"}).local("/x/y") == "/mnt/root/x/y"

@@ -24,7 +24,7 @@ from aiom4b_tui.store.models import JobCreate, JobDB, JobOptions, JobStatus
 from tests.helpers.postgres_cluster import PgCluster
 from tests.helpers.workers import ROOT, aiom4b, cli_env, make_book, wait_for
 
-pytestmark = pytest.mark.integration
+pytestmark = [pytest.mark.integration, pytest.mark.postgres]
 WORKER = (sys.executable, "-m", "aiom4b_tui")
 
 
@@ -167,18 +167,24 @@ def test_three_hosts_convert_thirty_books_exactly_once(fleet: Fleet, tiny_book: 
     for host, books in (("host-a", 1), ("host-b", 2), ("host-c", 1)):
         fleet.start(host, books=books)
 
-    listed = wait_for(
-        lambda: (lambda data: data if len(data["workers"]) == 3 else None)(
-            json.loads(aiom4b(fleet.root / "data-a", "workers", "--json").stdout)
-        ),
-        timeout=60,
-    )
+    # Listed as a client that has the password in its URL (trust auth ignores it).
+    secret = "s3cr3t-pw"
+    with_password = fleet.url.replace("postgres@", f"postgres:{secret}@", 1)
+    assert secret in with_password
+
+    def three_listed() -> tuple[str, dict] | None:
+        said = aiom4b(fleet.root / "data-a", "workers", "--json", "--database-url", with_password)
+        data = json.loads(said.stdout)
+        return (said.stdout + said.stderr, data) if len(data["workers"]) == 3 else None
+
+    printed, listed = wait_for(three_listed, timeout=60)
     by_host = {w["host"]: w for w in listed["workers"]}
     assert sorted(by_host) == ["host-a", "host-b", "host-c"]
     # Each host's limits come from its own settings.
     assert by_host["host-b"]["books_at_once"] == 2 and by_host["host-a"]["books_at_once"] == 1
     assert by_host["host-c"]["path_map"] == {str(fleet.origin): str(fleet.host_view("host-c"))}
-    assert "***" not in listed["database"] or "@" in listed["database"]
+    assert listed["database"].startswith("postgresql+psycopg://postgres:***@")
+    assert secret not in printed
 
     rows = fleet.wait_all_completed(jobs, timeout=240)
     assert all(r.log.count("started by") == 1 for r in rows), fleet.logs()

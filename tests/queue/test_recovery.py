@@ -7,7 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from aiom4b_tui.queue.recovery import OrphanRules, is_orphan, recover_orphans
+from aiom4b_tui.queue.path_map import PathMap
+from aiom4b_tui.queue.recovery import OrphanRecovery, OrphanRules, is_orphan, recover_orphans
+from aiom4b_tui.queue.work_folders import WorkFolders
 from aiom4b_tui.store.jobs import JobService
 from aiom4b_tui.store.models import JobStatus, utcnow
 from tests.helpers.workers import open_service, queue_jobs
@@ -40,6 +42,12 @@ def setup(tmp_path: Path):
     db.close()
 
 
+def _recovery(service, settings, worker: str, removed: list[tuple[Path, str]]) -> OrphanRecovery:
+    """A recovery as `worker` of host "here", noting the work folders it removes."""
+    work = WorkFolders(settings, lambda out, name: removed.append((out, name)))
+    return OrphanRecovery(service, worker, RULES, work, PathMap(settings.path_map))
+
+
 def _running(service: JobService, tmp_path: Path, workers: list[str]):
     jobs = queue_jobs(service, tmp_path, len(workers))
     for worker in workers:
@@ -50,14 +58,8 @@ def _running(service: JobService, tmp_path: Path, workers: list[str]):
 def test_dead_workers_jobs_go_back_to_queued_and_their_work_is_kept(setup, tmp_path):
     settings, service = setup
     dead, live = _running(service, tmp_path, ["here:200", "here:100"])
-    removed = []
-    recovered = recover_orphans(
-        service,
-        settings,
-        "here:300",
-        rules=RULES,
-        remove_work=lambda out, name: removed.append((out, name)),
-    )
+    removed: list[tuple[Path, str]] = []
+    recovered = _recovery(service, settings, "here:300", removed).run()
     assert [j.id for j in recovered] == [dead.id]
     row = service.get_job(dead.id)
     assert row.status is JobStatus.QUEUED and row.worker is None
@@ -71,24 +73,25 @@ def test_a_cancel_asked_of_a_dead_worker_ends_cancelled(setup, tmp_path):
     settings, service = setup
     (job,) = _running(service, tmp_path, ["here:200"])
     service.request_cancel(job.id)
-    removed = []
-    recover_orphans(
-        service, settings, "here:300", rules=RULES, remove_work=lambda o, n: removed.append(n)
-    )
+    removed: list[tuple[Path, str]] = []
+    _recovery(service, settings, "here:300", removed).run()
     assert service.get_job(job.id).status is JobStatus.CANCELLED
-    assert removed == [job.id.hex]
-
-
-def test_only_one_recoverer_adopts_an_orphan(setup, tmp_path):
-    _settings, service = setup
-    (job,) = _running(service, tmp_path, ["here:200"])
-    stale = service.get_job(job.id)
-    assert service.adopt_orphan(stale, "here:300") is not None
-    assert service.adopt_orphan(stale, "here:301") is None
+    assert removed == [(settings.resolved_output_dir(), job.id.hex)]
 
 
 def test_a_runner_never_recovers_its_own_jobs(setup, tmp_path):
     settings, service = setup
     (job,) = _running(service, tmp_path, ["here:200"])
-    recover_orphans(service, settings, "here:200", rules=RULES, remove_work=lambda o, n: None)
+    _recovery(service, settings, "here:200", []).run()
     assert service.get_job(job.id).status is JobStatus.RUNNING
+
+
+def test_recover_orphans_hands_back_as_this_host_with_the_settings_lease(setup, tmp_path):
+    settings, service = setup
+    (job,) = _running(service, tmp_path, ["elsewhere:1"])
+    assert recover_orphans(service, settings, "here:300") == []  # its lease is not out yet
+    later = utcnow() + timedelta(seconds=settings.lease_seconds + 1)
+    rules = OrphanRules(host="here")
+    recovery = OrphanRecovery(service, "here:300", rules, WorkFolders(settings), PathMap())
+    assert [j.id for j in recovery.run(now=later)] == [job.id]
+    assert service.get_job(job.id).status is JobStatus.QUEUED

@@ -6,7 +6,6 @@ from __future__ import annotations
 import socket
 from collections.abc import Iterator
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from sqlmodel import select
@@ -15,22 +14,16 @@ from aiom4b_tui.lookup.http import make_timeout
 from aiom4b_tui.lookup.providers import LookupUnavailable
 from aiom4b_tui.lookup.service import BookLookup, LookupQuery, LookupUrls, open_book_lookup
 from aiom4b_tui.store.answer_cache import DatabaseAnswerCache
-from aiom4b_tui.store.database.db import Database, open_database
+from aiom4b_tui.store.database.db import Database
 from aiom4b_tui.store.models import LookupCacheDB, utcnow
 from tests.helpers.lookup_fakes import ASIN, FakeBookApi, route_audnexus_book, running_book_api
+from tests.helpers.workers import sqlite_database  # noqa: F401 (the fixture)
 
 
 @pytest.fixture
 def api() -> Iterator[FakeBookApi]:
     with running_book_api() as server:
         yield server
-
-
-@pytest.fixture
-def db(data_dir: Path) -> Iterator[Database]:
-    database = open_database(data_dir)
-    yield database
-    database.close()
 
 
 def _lookup(db: Database, url: str, cache: DatabaseAnswerCache | None = None) -> BookLookup:

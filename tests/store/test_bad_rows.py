@@ -18,8 +18,6 @@ from aiom4b_tui.store.jobs import JobService
 from aiom4b_tui.store.models import JobCreate, JobStatus, UnknownStatus, utcnow
 from tests.helpers.audio import make_tone
 
-pytestmark = pytest.mark.integration
-
 BAD = {
     "bogus": ("status", "bogus"),
     "options": ("options", '{"bitrate": '),
@@ -114,6 +112,7 @@ def test_jobs_and_stats_list_bad_rows(data_dir: Path, book: Path):
     assert "total     7" in stats.stdout
 
 
+@pytest.mark.integration  # a worker process and ffmpeg
 @pytest.mark.timeout(300)
 def test_a_worker_runs_the_valid_jobs_past_the_bad_ones(data_dir: Path, book: Path, tmp_path):
     make_tone(book / "01.mp3", 1.0)

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from aiom4b_tui.queue.control.spawn import lock_holder
+from aiom4b_tui.queue.control.lock import lock_holder
 from aiom4b_tui.queue.control.worker_id import pid_alive
 from aiom4b_tui.store.jobs import JobService
 from aiom4b_tui.store.models import JobCreate, JobDB, JobOptions, JobStatus

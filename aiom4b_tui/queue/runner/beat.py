@@ -10,8 +10,9 @@ import asyncio
 import logging
 import time
 
+from aiom4b_tui.queue.runner.active_job import StopReason
 from aiom4b_tui.queue.runner.context import RunnerContext
-from aiom4b_tui.queue.runner.events import CANCEL, LOST, progress_text
+from aiom4b_tui.queue.runner.events import RunnerEvent
 from aiom4b_tui.store.models import JobStatus
 
 PROGRESS_INTERVAL = 1.0
@@ -46,7 +47,7 @@ class RunnerBeat:
         silent = ctx.lease.silent_for()
         _log.warning("no heartbeat written for %.0f s: stopping this worker's books", silent)
         ctx.lease.fence(list(ctx.active))
-        ctx.cancel_all(LOST)
+        ctx.cancel_all(StopReason.LOST)
 
     async def _hand_back_fenced(self) -> None:
         """Queue again the books a lost lease stopped (unless another worker took them)."""
@@ -70,9 +71,9 @@ class RunnerBeat:
             state = states.get(job_id)
             ours = state is not None and state.worker == ctx.worker_id
             if state is None or not ours or state.status is not JobStatus.RUNNING:
-                ctx.cancel(active, LOST)
+                ctx.cancel(active, StopReason.LOST)
             elif state.cancel_requested:
-                ctx.cancel(active, CANCEL)
+                ctx.cancel(active, StopReason.CANCEL)
 
     async def _write_progress(self) -> None:
         ctx = self.ctx
@@ -89,8 +90,7 @@ class RunnerBeat:
         await asyncio.to_thread(ctx.service.heartbeat, ids, ctx.worker_id, reports)
         ctx.lease.renewed()
         for job_id, report in reports.items():
-            title = ctx.title_of(job_id)
-            ctx.emit(job_id, title, "progress", progress_text(report), progress=report.fraction)
+            ctx.emit(RunnerEvent.progress_made(job_id, ctx.title_of(job_id), report))
 
     async def _flush_logs(self) -> None:
         ctx = self.ctx
@@ -98,9 +98,9 @@ class RunnerBeat:
             if active.finishing or not active.pending_log:
                 continue
             async with active.write_lock:
-                lines, active.pending_log[:] = list(active.pending_log), []
+                lines = active.take_pending_log()
                 if not lines:  # the job's end took them meanwhile
                     continue
                 await asyncio.to_thread(ctx.service.add_log_lines, active.job_id, lines)
             for line in lines:
-                ctx.emit(active.job_id, active.title, "log", line)
+                ctx.emit(RunnerEvent.log_line(active.job_id, active.title, line))

@@ -20,13 +20,13 @@ from uuid import UUID
 
 from aiom4b_tui.engine.failures import describe_failure
 from aiom4b_tui.engine.ffmpeg.run import FFmpegPool
-from aiom4b_tui.engine.work.folder import remove_work_dirs
 from aiom4b_tui.queue.execute import Executor, JobRun, make_pool
 from aiom4b_tui.queue.ffmpeg_slots import book_rank
-from aiom4b_tui.queue.recovery import WorkRemover, job_output_dir, work_name
+from aiom4b_tui.queue.runner.active_job import ActiveJob, StopReason
 from aiom4b_tui.queue.runner.context import RunnerContext
-from aiom4b_tui.queue.runner.events import HAND_BACK, LOST, STOP, ActiveJob
+from aiom4b_tui.queue.runner.events import RunnerEvent
 from aiom4b_tui.queue.runner.record_end import EndRecorder, JobEnd
+from aiom4b_tui.queue.work_folders import work_name
 from aiom4b_tui.store.jobs import ProgressReport
 from aiom4b_tui.store.models import JobDB, JobStatus
 
@@ -39,17 +39,11 @@ class BookRunner:
     """Starts a task per claimed book and records each book's end."""
 
     def __init__(
-        self,
-        ctx: RunnerContext,
-        execute: Executor,
-        *,
-        pool: FFmpegPool | None = None,
-        remove_work: WorkRemover | None = None,
+        self, ctx: RunnerContext, execute: Executor, pool: FFmpegPool | None = None
     ) -> None:
         self.ctx = ctx
         self.pool = pool
         self._execute = execute
-        self._remove_work = remove_work
         self.recorder = EndRecorder(ctx.service, ctx.worker_id, on_retry=self._note_write_retry)
         self._ranks = itertools.count()
 
@@ -57,7 +51,7 @@ class BookRunner:
         """Run this just-claimed job in a task of its own."""
         ctx = self.ctx
         ctx.lease.renewed()  # a claim stamps the job's heartbeat
-        job = ctx.sight.localize(job)  # this host's paths for its folders
+        job = ctx.visibility.localize(job)  # this host's paths for its folders
         if self.pool is None:
             self.pool = make_pool(ctx.settings)
         active = ActiveJob(job.id, job.title or job.folders()[0].name, job)
@@ -68,7 +62,7 @@ class BookRunner:
 
     async def stop_all(self) -> None:
         """Stop every running book and wait until each has recorded its end."""
-        self.ctx.cancel_all(STOP)
+        self.ctx.cancel_all(StopReason.STOP)
         tasks = [a.task for a in self.ctx.active.values() if a.task is not None]
         if tasks:
             await asyncio.gather(*tasks, return_exceptions=True)
@@ -110,7 +104,9 @@ class BookRunner:
         message = f"started by {self.ctx.worker_id}"
         async with active.write_lock:
             await asyncio.to_thread(self.ctx.service.add_log_lines, active.job_id, [message])
-        self.ctx.emit(active.job_id, active.title, "status", message, JobStatus.RUNNING)
+        self.ctx.emit(
+            RunnerEvent.status_entered(active.job_id, active.title, JobStatus.RUNNING, message)
+        )
 
     def _note_progress(
         self, active: ActiveJob, fraction: float, speed: float | None, eta: float | None
@@ -124,13 +120,13 @@ class BookRunner:
             self.ctx.wake.set()  # a book slot is free: claim the next book now
 
     async def _end_cancelled(self, active: ActiveJob) -> None:
-        reason = active.stop_reason or STOP
-        if reason == LOST:
-            self.ctx.emit(active.job_id, active.title, "log", LEFT)
-        elif reason == HAND_BACK:
+        reason = active.stop_reason or StopReason.STOP
+        if reason is StopReason.LOST:
+            self.ctx.emit(RunnerEvent.log_line(active.job_id, active.title, LEFT))
+        elif reason is StopReason.HAND_BACK:
             note = "stopped by a pause of the queue; queued again, its work kept"
             await self._end(active, JobStatus.QUEUED, [note])
-        elif reason == STOP and self.ctx.requeue_on_stop:
+        elif reason is StopReason.STOP and self.ctx.requeue_on_stop:
             note = "stopped with its runner; queued again, its work kept"
             await self._end(active, JobStatus.QUEUED, [note])
         else:
@@ -156,11 +152,11 @@ class BookRunner:
             _log.exception("recording the end of job %s failed", active.job_id)
             return
         for line in lines:
-            self.ctx.emit(active.job_id, active.title, "log", line)
+            self.ctx.emit(RunnerEvent.log_line(active.job_id, active.title, line))
         if job is None:
-            self.ctx.emit(active.job_id, active.title, "log", LEFT)
+            self.ctx.emit(RunnerEvent.log_line(active.job_id, active.title, LEFT))
             return
-        self.ctx.emit(active.job_id, active.title, "status", messages[0], status)
+        self.ctx.emit(RunnerEvent.status_entered(active.job_id, active.title, status, messages[0]))
         if status.finished:
             # Only now: until the end is recorded, a placed result in the work folder is
             # what lets the next attempt record it instead of making the book again.
@@ -168,17 +164,16 @@ class BookRunner:
 
     async def _write_end(self, active: ActiveJob, end: JobEnd) -> tuple[list[str], JobDB | None]:
         async with active.write_lock:
-            lines, active.pending_log[:] = list(active.pending_log), []
+            lines = active.take_pending_log()
             end.messages = [*lines, *end.messages]
             job = await self.recorder.record(end)
         return lines, job
 
     def _remove_work_of(self, job: JobDB) -> None:
-        remove = self._remove_work or remove_work_dirs
         try:
-            remove(job_output_dir(job, self.ctx.settings), work_name(job))
+            self.ctx.work_folders.remove(job)
         except Exception:
             _log.exception("removing the work folder of job %s failed", job.id)
 
     def _note_write_retry(self, job_id: UUID, message: str) -> None:
-        self.ctx.emit(job_id, self.ctx.title_of(job_id), "log", message)
+        self.ctx.emit(RunnerEvent.log_line(job_id, self.ctx.title_of(job_id), message))

@@ -50,8 +50,8 @@ class ClaimLoop:
                 job = await asyncio.to_thread(
                     ctx.service.claim_next,
                     ctx.worker_id,
-                    accept=ctx.sight.accept,
-                    exclude=ctx.sight.refused_ids(),
+                    accept=ctx.visibility.accept,
+                    exclude=ctx.visibility.refused_ids(),
                 )
             except Exception:
                 _log.exception("claiming a job failed")

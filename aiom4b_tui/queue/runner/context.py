@@ -1,9 +1,9 @@
 """What the parts of a QueueRunner share: its database and settings, the books it runs,
-its lease and its view of the hosts' paths, the flags of its stop, and where it
-announces what happened (`emit`).
+its lease, its view of the hosts' paths and its books' work folders, the flags of its
+stop, and where it announces what happened (`emit`).
 
-The parts: queue/runner/claims.py (claiming), queue/runner/book_task.py (one book's run and its
-recorded end), queue/runner/beat.py (the periodic look at the database),
+The parts: queue/runner/claims.py (claiming), queue/runner/book_task.py (one book's run
+and its recorded end), queue/runner/beat.py (the periodic look at the database),
 queue/runner/upkeep.py (clearing and recovery); queue/runner/runner.py puts them together.
 """
 
@@ -16,11 +16,12 @@ from dataclasses import dataclass, field
 from uuid import UUID
 
 from aiom4b_tui.config.settings import Settings
-from aiom4b_tui.queue.runner.events import ActiveJob, RunnerEvent
+from aiom4b_tui.queue.runner.active_job import ActiveJob, StopReason
+from aiom4b_tui.queue.runner.events import RunnerEvent
 from aiom4b_tui.queue.runner.lease import LeaseGuard
-from aiom4b_tui.queue.visibility import JobSight
+from aiom4b_tui.queue.visibility import JobVisibility
+from aiom4b_tui.queue.work_folders import WorkFolders
 from aiom4b_tui.store.jobs import JobService
-from aiom4b_tui.store.models import JobStatus
 
 _log = logging.getLogger(__name__)
 
@@ -33,7 +34,8 @@ class RunnerContext:
     settings: Settings
     worker_id: str
     lease: LeaseGuard
-    sight: JobSight
+    visibility: JobVisibility
+    work_folders: WorkFolders
     on_event: Callable[[RunnerEvent], None] | None = None
     active: dict[UUID, ActiveJob] = field(default_factory=dict)
     stop_requested: asyncio.Event = field(default_factory=asyncio.Event)
@@ -46,35 +48,26 @@ class RunnerContext:
         active = self.active.get(job_id)
         return active.title if active else ""
 
-    def cancel(self, active: ActiveJob, reason: str) -> None:
+    def cancel(self, active: ActiveJob, reason: StopReason) -> None:
         """Cancel a book's task (unless it is already recording its end); the first
-        reason given decides how it ends (runner_state: CANCEL, STOP, HAND_BACK, LOST)."""
+        reason given decides how it ends."""
         if active.finishing or active.task is None or active.task.done():
             return
         if active.stop_reason is None:
             active.stop_reason = reason
         active.task.cancel()
 
-    def cancel_all(self, reason: str) -> None:
+    def cancel_all(self, reason: StopReason) -> None:
         """cancel() every running book."""
         for active in list(self.active.values()):
             self.cancel(active, reason)
 
-    def emit(
-        self,
-        job_id: UUID,
-        title: str,
-        kind: str,
-        message: str,
-        status: JobStatus | None = None,
-        *,
-        progress: float | None = None,
-    ) -> None:
+    def emit(self, event: RunnerEvent) -> None:
         """Announce an event (already in the database) to `on_event`; a failing
         callback is logged, never raised into the runner."""
         if self.on_event is None:
             return
         try:
-            self.on_event(RunnerEvent(job_id, title, kind, message, status, progress))
+            self.on_event(event)
         except Exception:
             _log.exception("an on_event callback failed")

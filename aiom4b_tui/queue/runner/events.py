@@ -1,20 +1,14 @@
-"""What the queue runner keeps per job and announces: `RunnerEvent`, `ActiveJob`,
-the reasons a job's task is cancelled, and the progress text."""
+"""What the queue runner announces: `RunnerEvent`, one thing that happened to a job (its
+status, its progress, a log line), told after it is in the database; and the progress
+text it carries."""
 
 from __future__ import annotations
 
-import asyncio
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from uuid import UUID
 
 from aiom4b_tui.store.jobs import ProgressReport
-from aiom4b_tui.store.models import JobDB, JobStatus
-
-# Why a job's task was cancelled; decides the status it ends in.
-CANCEL = "cancel"  # asked for (aiom4b cancel, the TUI): -> cancelled
-STOP = "stop"  # the runner stops: -> queued again (or cancelled with requeue=False)
-HAND_BACK = "hand back"  # the queue was paused with stop: -> queued again, work kept
-LOST = "lost"  # the row is no longer ours (deleted, recovered by another): write nothing
+from aiom4b_tui.store.models import JobStatus
 
 
 @dataclass(frozen=True)
@@ -31,26 +25,22 @@ class RunnerEvent:
     status: JobStatus | None = None  # for kind "status": the status entered
     progress: float | None = None  # for kind "progress": the fraction done
 
+    @classmethod
+    def status_entered(
+        cls, job_id: UUID, title: str, status: JobStatus, message: str
+    ) -> RunnerEvent:
+        """The job entered `status`; `message` is the line its log got for it."""
+        return cls(job_id, title, "status", message, status)
 
-@dataclass
-class ActiveJob:
-    """The runner's bookkeeping for one job it runs."""
+    @classmethod
+    def log_line(cls, job_id: UUID, title: str, message: str) -> RunnerEvent:
+        """A line was added to the job's log."""
+        return cls(job_id, title, "log", message)
 
-    job_id: UUID
-    title: str
-    job: JobDB
-    task: asyncio.Task[None] | None = None
-    progress: ProgressReport | None = None
-    progress_dirty: bool = False
-    pending_log: list[str] = field(default_factory=list)
-    stop_reason: str | None = None
-    finishing: bool = False
-    # Its audio is made: only the mux, tags and check are left (it no longer counts
-    # against the runner's books at once).
-    audio_done: bool = False
-    rank: int = 0  # claim order: the pool serves lower ranks first
-    # Serialises this job's writes, so a log flush in flight lands before the final status.
-    write_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    @classmethod
+    def progress_made(cls, job_id: UUID, title: str, report: ProgressReport) -> RunnerEvent:
+        """The job's progress was written: "42% 140× eta 30s"."""
+        return cls(job_id, title, "progress", progress_text(report), progress=report.fraction)
 
 
 def progress_text(report: ProgressReport) -> str:

@@ -27,16 +27,18 @@ from aiom4b_tui.engine.ffmpeg.run import FFmpegPool
 from aiom4b_tui.queue.control.worker_id import current_worker_id
 from aiom4b_tui.queue.execute import Executor, convert_job
 from aiom4b_tui.queue.path_map import PathMap
-from aiom4b_tui.queue.recovery import OrphanRules, WorkRemover
+from aiom4b_tui.queue.recovery import OrphanRecovery, OrphanRules, lease_rules
+from aiom4b_tui.queue.runner.active_job import StopReason
 from aiom4b_tui.queue.runner.beat import PROGRESS_INTERVAL, RunnerBeat
 from aiom4b_tui.queue.runner.book_task import BookRunner
 from aiom4b_tui.queue.runner.claims import ClaimLoop
 from aiom4b_tui.queue.runner.context import RunnerContext
-from aiom4b_tui.queue.runner.events import HAND_BACK, STOP, RunnerEvent
+from aiom4b_tui.queue.runner.events import RunnerEvent
 from aiom4b_tui.queue.runner.lease import LeaseGuard
 from aiom4b_tui.queue.runner.record_end import EndRecorder
 from aiom4b_tui.queue.runner.upkeep import RECOVER_INTERVAL, RunnerUpkeep
-from aiom4b_tui.queue.visibility import JobSight
+from aiom4b_tui.queue.visibility import JobVisibility
+from aiom4b_tui.queue.work_folders import WorkFolders, WorkRemover
 from aiom4b_tui.store.jobs import JobService
 from aiom4b_tui.store.models import JobDB
 
@@ -72,24 +74,27 @@ class QueueRunner:
         self._idle = asyncio.Event()
         self._idle.set()
         self._idle_since: float | None = None
+        path_map = PathMap(settings.path_map)
+        work_folders = WorkFolders(settings, remove_work) if remove_work else WorkFolders(settings)
         self._ctx = RunnerContext(
             service,
             settings,
             self.worker_id,
             lease=LeaseGuard(settings.lease_seconds),
             # A shared queue (or a path map): claim only jobs whose folders this host sees.
-            sight=JobSight(
-                PathMap(settings.path_map),
-                check=service.db.is_postgres or bool(settings.path_map),
+            visibility=JobVisibility(
+                path_map, check=service.db.is_postgres or bool(settings.path_map)
             ),
+            work_folders=work_folders,
             on_event=on_event,
         )
-        self._books = BookRunner(
-            self._ctx, execute or convert_job, pool=pool, remove_work=remove_work
-        )
+        self._books = BookRunner(self._ctx, execute or convert_job, pool)
         self._claims = ClaimLoop(self._ctx, self.books, self._books.start)
         self._beat = RunnerBeat(self._ctx)
-        self._upkeep = RunnerUpkeep(self._ctx, orphan_rules=orphan_rules, remove_work=remove_work)
+        recovery = OrphanRecovery(
+            service, self.worker_id, orphan_rules or lease_rules(settings), work_folders, path_map
+        )
+        self._upkeep = RunnerUpkeep(self._ctx, recovery)
 
     @property
     def on_event(self) -> Callable[[RunnerEvent], None] | None:
@@ -149,7 +154,7 @@ class QueueRunner:
         (their work folders kept, so they resume)."""
         self._claims.paused = True
         if stop_running:
-            self._ctx.cancel_all(HAND_BACK)
+            self._ctx.cancel_all(StopReason.HAND_BACK)
 
     def resume(self) -> None:
         """Claim queued jobs again after pause()."""
@@ -180,7 +185,7 @@ class QueueRunner:
         self._ctx.requeue_on_stop = requeue
         self._ctx.stop_requested.set()
         self.wake()
-        self._ctx.cancel_all(STOP)
+        self._ctx.cancel_all(StopReason.STOP)
 
     # --- The loop ------------------------------------------------------------------------
 

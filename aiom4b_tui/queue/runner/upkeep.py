@@ -8,8 +8,9 @@ from __future__ import annotations
 import logging
 import time
 
-from aiom4b_tui.queue.recovery import OrphanRules, WorkRemover, recover_orphans
+from aiom4b_tui.queue.recovery import OrphanRecovery
 from aiom4b_tui.queue.runner.context import RunnerContext
+from aiom4b_tui.queue.runner.events import RunnerEvent
 from aiom4b_tui.store.models import JobDB
 
 RECOVER_INTERVAL = 30.0
@@ -20,16 +21,9 @@ _log = logging.getLogger(__name__)
 class RunnerUpkeep:
     """Clearing at start and periodic recovery; the blocking parts run in a thread."""
 
-    def __init__(
-        self,
-        ctx: RunnerContext,
-        *,
-        orphan_rules: OrphanRules | None = None,
-        remove_work: WorkRemover | None = None,
-    ) -> None:
+    def __init__(self, ctx: RunnerContext, recovery: OrphanRecovery) -> None:
         self.ctx = ctx
-        self._orphan_rules = orphan_rules
-        self._remove_work = remove_work
+        self.recovery = recovery
         self._next_recovery = 0.0
 
     def due(self) -> bool:
@@ -47,16 +41,9 @@ class RunnerUpkeep:
 
     def recover(self) -> list[JobDB]:
         """Hand back the jobs of dead workers (blocking; run in a thread)."""
-        settings = self.ctx.settings
-        interval = min(RECOVER_INTERVAL, settings.lease_seconds / 2)
+        interval = min(RECOVER_INTERVAL, self.ctx.settings.lease_seconds / 2)
         self._next_recovery = time.monotonic() + interval
-        return recover_orphans(
-            self.ctx.service,
-            settings,
-            self.ctx.worker_id,
-            rules=self._orphan_rules,
-            remove_work=self._remove_work,
-        )
+        return self.recovery.run()
 
     def announce(self, jobs: list[JobDB]) -> None:
         """Tell `on_event` what recovery did to each job (its last log line)."""
@@ -64,4 +51,4 @@ class RunnerUpkeep:
             last = (job.log or "").rsplit("\n", 1)[-1]
             # Log lines are "<date> <time> <message>".
             message = last.split(" ", 2)[-1]
-            self.ctx.emit(job.id, job.title or "", "status", message, job.status)
+            self.ctx.emit(RunnerEvent.status_entered(job.id, job.title or "", job.status, message))

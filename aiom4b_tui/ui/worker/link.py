@@ -53,7 +53,7 @@ class WorkerLink:
     @property
     def log_path(self) -> Path:
         """Where a started worker writes its output."""
-        from aiom4b_tui.queue.control.spawn import WORKER_LOG
+        from aiom4b_tui.queue.control.worker_log import WORKER_LOG
 
         return self.data_dir / WORKER_LOG
 
@@ -89,7 +89,7 @@ class WorkerLink:
 
     def lock_holder(self) -> int | None:
         """The pid of the worker holding the data dir's lock, or None."""
-        from aiom4b_tui.queue.control.spawn import lock_holder
+        from aiom4b_tui.queue.control.lock import lock_holder
 
         return lock_holder(self.data_dir)
 

@@ -27,6 +27,8 @@ from aiom4b_tui.store.jobs import JobService
 from aiom4b_tui.store.models import JobCreate, JobStatus, utcnow
 from tests.helpers.workers import queue_jobs
 
+pytestmark = pytest.mark.postgres
+
 
 def _raw_database(data_dir: Path, url: str | None) -> Database:
     """The database of the back end, not migrated."""

@@ -19,6 +19,8 @@ from aiom4b_tui.store.models import JobCreate, JobStatus
 from tests.helpers import ROOT
 from tests.helpers.postgres_cluster import PORT, SUPERUSER, PgCluster
 
+pytestmark = pytest.mark.postgres
+
 README = ROOT / "README.md"
 ROLE = DATABASE = "aiom4b"
 

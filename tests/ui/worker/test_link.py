@@ -124,7 +124,7 @@ async def test_the_pause_key_is_not_taken_inside_a_dialog(settings, library, ser
 
 
 def test_no_worker_is_started_while_the_queue_is_paused(settings, service):
-    from aiom4b_tui.queue.control.spawn import lock_holder
+    from aiom4b_tui.queue.control.lock import lock_holder
     from aiom4b_tui.ui.worker.link import WorkerLink
 
     WorkerRegistry(service.db).pause(PauseMode.FINISH)
