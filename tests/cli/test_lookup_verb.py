@@ -3,30 +3,23 @@
 from __future__ import annotations
 
 import json
-import os
-import socket
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from aiom4b_tui.cli import main
-from tests.helpers import ROOT
+from tests.helpers.cli import run_aiom4b
 from tests.helpers.lookup_fakes import (
     ASIN,
     ISBN,
     OPENLIBRARY_SEARCH,
     FakeBookApi,
+    PNG_1x1,
+    closed_port,
     route_audnexus_book,
     route_openlibrary_edition,
     running_book_api,
-)
-
-PNG_1x1 = bytes.fromhex(
-    "89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c489"
-    "0000000d49444154789c63000100000500010d0a2db40000000049454e44ae426082"
 )
 
 
@@ -139,24 +132,11 @@ def test_asin_and_isbn_together_exit_2(data_dir: Path):
 
 
 def test_off_the_network_exits_1_saying_so(data_dir: Path):
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    env = {
-        **os.environ,
-        "PYTHONPATH": str(ROOT),
-        "AIOM4B_AUDNEXUS_URL": f"http://127.0.0.1:{port}",
-    }
-    command = [sys.executable, "-m", "aiom4b_tui", "--data-dir", str(data_dir), "lookup"]
-    result = subprocess.run(
-        [*command, "--asin", ASIN],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=ROOT,
-        timeout=60,
-        check=False,
-    )
+    port = closed_port()
+    result = run_aiom4b(
+        "lookup", "--asin", ASIN, data_dir=data_dir,
+        env={"AIOM4B_AUDNEXUS_URL": f"http://127.0.0.1:{port}"},
+    )  # fmt: skip
     assert result.returncode == 1
     assert result.stdout == ""
     assert result.stderr.startswith(f"aiom4b: cannot reach 127.0.0.1:{port}: ")
