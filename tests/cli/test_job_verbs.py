@@ -1,5 +1,5 @@
-"""The verbs that change the job database (cli/job_verbs.py), run as a person runs them:
-`add` (one book of several folders, refused without audio, titled from its tags), `rm`
+"""The verbs that change the job database (cli/job_verbs.py), run through `aiom4b`'s
+main: `add` (one book of several folders, refused without audio, titled from its tags), `rm`
 (by unique prefix, its kept work removed), `clear`, `db backup`."""
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import pytest
 from aiom4b_tui.engine.plan.title import job_title
 from aiom4b_tui.job_options.model import JobOptions, TagOverrides
 from tests.helpers.audio import make_tone
-from tests.helpers.cli import run_aiom4b
+from tests.helpers.cli import call_aiom4b, run_aiom4b
 from tests.helpers.workers import open_service, queue_jobs
 
 
@@ -27,6 +27,7 @@ def book(tmp_path: Path) -> Path:
 
 
 def test_add_then_jobs_json_lists_it_queued(data_dir: Path, book: Path):
+    # As a person runs them: each in an interpreter of its own, the database made by the first.
     added = run_aiom4b("add", book, "--no-worker", data_dir=data_dir)
     assert added.returncode == 0, added.stderr
     listed = run_aiom4b("jobs", "--json", data_dir=data_dir)
@@ -48,7 +49,7 @@ def test_add_takes_several_folders_as_one_book_with_name_and_output(
     second.mkdir()
     make_tone(second / "01.mp3", 0.2)
     out = tmp_path / "out"
-    result = run_aiom4b(
+    result = call_aiom4b(
         "add", book, second, "--name", "Dune", "--output-dir", out, "--json", "--no-worker"
     )
     assert result.returncode == 0, result.stderr
@@ -67,14 +68,14 @@ def test_add_refuses_a_folder_without_audio(tmp_path):
     notes.mkdir()
     (notes / "readme.txt").write_text("not audio")
     for folder, why in ((empty, "the folder is empty"), (notes, "1 other file skipped")):
-        result = run_aiom4b("add", folder, "--no-worker", data_dir=data)
+        result = call_aiom4b("add", folder, "--no-worker", data_dir=data)
         assert result.returncode == 2
         assert f"no audio files in {folder}" in result.stderr and why in result.stderr
-    assert json.loads(run_aiom4b("jobs", "--json", data_dir=data).stdout) == []
+    assert json.loads(call_aiom4b("jobs", "--json", data_dir=data).stdout) == []
 
 
 def test_add_names_a_missing_folder_not_a_field(tmp_path):
-    missing = run_aiom4b("add", tmp_path / "nowhere", data_dir=tmp_path / "data")
+    missing = call_aiom4b("add", tmp_path / "nowhere", data_dir=tmp_path / "data")
     assert missing.returncode == 2
     assert missing.stderr.strip() == f"aiom4b: folder does not exist: {tmp_path / 'nowhere'}"
 
@@ -82,7 +83,7 @@ def test_add_names_a_missing_folder_not_a_field(tmp_path):
 def test_a_file_given_as_folder_is_refused(tmp_path: Path):
     file = tmp_path / "a.mp3"
     file.write_bytes(b"\0")
-    result = run_aiom4b("add", file)
+    result = call_aiom4b("add", file)
     assert result.returncode == 2
     assert f"not a folder: {file}" in result.stderr
 
@@ -99,16 +100,16 @@ def test_one_title_for_a_job_from_every_door(tmp_path):
     plain.mkdir()
     make_tone(plain / "01.mp3", 0.2)
     assert job_title([plain]) == "Plain"
-    added = run_aiom4b("add", book, "--json", "--no-worker", data_dir=tmp_path / "data")
+    added = call_aiom4b("add", book, "--json", "--no-worker", data_dir=tmp_path / "data")
     assert json.loads(added.stdout)["title"] == "Dune · Frank Herbert"
 
 
 def test_rm_by_unique_prefix(data_dir: Path, book: Path):
-    job_id = json.loads(run_aiom4b("add", book, "--json", "--no-worker").stdout)["id"]
-    removed = run_aiom4b("rm", job_id[:8])
+    job_id = json.loads(call_aiom4b("add", book, "--json", "--no-worker").stdout)["id"]
+    removed = call_aiom4b("rm", job_id[:8])
     assert removed.returncode == 0, removed.stderr
     assert removed.stdout == f"deleted {job_id}\n"
-    assert json.loads(run_aiom4b("jobs", "--json").stdout) == []
+    assert json.loads(call_aiom4b("jobs", "--json").stdout) == []
 
 
 def test_rm_removes_the_work_a_stopped_job_kept(tmp_path):
@@ -119,22 +120,22 @@ def test_rm_removes_the_work_a_stopped_job_kept(tmp_path):
     work = data / "output" / f".aiom4b-work-{queued.id.hex}"
     work.mkdir(parents=True)
     (work / "segment-0000.aac").write_bytes(b"kept for a resume")
-    removed = run_aiom4b("rm", str(queued.id)[:8], data_dir=data)
+    removed = call_aiom4b("rm", str(queued.id)[:8], data_dir=data)
     assert removed.returncode == 0, removed.stderr
     assert not work.exists()
 
 
 def test_clear_keeps_queued_jobs(book: Path):
-    run_aiom4b("add", book, "--no-worker")
-    result = run_aiom4b("clear", "--days", "0")
+    call_aiom4b("add", book, "--no-worker")
+    result = call_aiom4b("clear", "--days", "0")
     assert result.returncode == 0
     assert "cleared 0 finished jobs" in result.stdout
-    assert len(json.loads(run_aiom4b("jobs", "--json").stdout)) == 1
+    assert len(json.loads(call_aiom4b("jobs", "--json").stdout)) == 1
 
 
 def test_db_backup_writes_a_copy(data_dir: Path, book: Path):
-    run_aiom4b("add", book, "--no-worker")
-    result = run_aiom4b("db", "backup")
+    call_aiom4b("add", book, "--no-worker")
+    result = call_aiom4b("db", "backup")
     assert result.returncode == 0, result.stderr
     copy = Path(result.stdout.strip())
     assert copy.parent == data_dir.resolve() / "backup"

@@ -1,4 +1,5 @@
-"""`aiom4b lookup` against the local fake providers: what it prints and its exit codes."""
+"""`aiom4b lookup` (cli/lookup_verb.py) against the local fake providers: what it prints
+and its exit codes."""
 
 from __future__ import annotations
 
@@ -8,8 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from aiom4b_tui.cli import main
-from tests.helpers.cli import run_aiom4b
+from tests.helpers.cli import call_aiom4b
 from tests.helpers.lookup_fakes import (
     ASIN,
     ISBN,
@@ -25,6 +25,7 @@ from tests.helpers.lookup_fakes import (
 
 @pytest.fixture
 def api(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeBookApi]:
+    """The fake providers, where `aiom4b lookup` asks them."""
     with running_book_api() as server:
         monkeypatch.setenv("AIOM4B_AUDNEXUS_URL", server.url)
         monkeypatch.setenv("AIOM4B_OPENLIBRARY_URL", server.url)
@@ -32,16 +33,16 @@ def api(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeBookApi]:
         yield server
 
 
-def run(data_dir: Path, *args: str) -> int:
-    return main(["--data-dir", str(data_dir), "lookup", *args])
+def lookup(data_dir: Path, *args: str, code: int = 0) -> str:
+    """`aiom4b lookup ARGS`, which must exit with `code`: what it printed."""
+    ran = call_aiom4b("lookup", *args, data_dir=data_dir)
+    assert ran.returncode == code, ran.stderr
+    return ran.stdout
 
 
-def test_by_asin_prints_the_book(
-    api: FakeBookApi, data_dir: Path, capsys: pytest.CaptureFixture[str]
-):
+def test_by_asin_prints_the_book(api: FakeBookApi, data_dir: Path):
     route_audnexus_book(api)
-    assert run(data_dir, "--asin", ASIN.lower(), "--chapters") == 0
-    out = capsys.readouterr().out.splitlines()
+    out = lookup(data_dir, "--asin", ASIN.lower(), "--chapters").splitlines()
     assert out[0] == "1. The Keeper's Night: A Lamp Rock Mystery"
     assert out[1] == "   by Mira Castell, Tom Ochre · read by Ada Lyle"
     assert out[2] == "   series Lamp Rock #2 · 2021-03-09 · Harbour Audio · english"
@@ -51,27 +52,20 @@ def test_by_asin_prints_the_book(
     assert f"   cover {api.url}/covers/keeper.jpg" in out
 
 
-def test_json_output_and_the_cache(
-    api: FakeBookApi, data_dir: Path, capsys: pytest.CaptureFixture[str]
-):
+def test_json_output_and_the_cache(api: FakeBookApi, data_dir: Path):
     route_audnexus_book(api)
-    assert run(data_dir, "--asin", ASIN, "--json") == 0
-    first = json.loads(capsys.readouterr().out)
-    assert run(data_dir, "--asin", ASIN, "--json") == 0
-    second = json.loads(capsys.readouterr().out)
+    first = json.loads(lookup(data_dir, "--asin", ASIN, "--json"))
+    second = json.loads(lookup(data_dir, "--asin", ASIN, "--json"))
     assert first == second
     assert api.count() == 2  # the second run was answered from the database
     assert first[0]["chapters"][2] == {"start_ms": 50000, "title": "Chapter 2"}
     assert first[0]["brand_intro_ms"] == 2100
 
 
-def test_title_search_and_save_cover(
-    api: FakeBookApi, data_dir: Path, capsys: pytest.CaptureFixture[str]
-):
+def test_title_search_and_save_cover(api: FakeBookApi, data_dir: Path):
     api.route("/search.json", OPENLIBRARY_SEARCH)
     api.route("/covers/b/id/12345-L.jpg", body=PNG_1x1, content_type="image/png")
-    assert run(data_dir, "--title", "Keeper", "--author", "Castell", "--save-cover") == 0
-    out = capsys.readouterr().out
+    out = lookup(data_dir, "--title", "Keeper", "--author", "Castell", "--save-cover")
     assert "1. The Keeper's Night" in out and "2. Keeper of Nights" in out
     saved = [line for line in out.splitlines() if "cover saved as" in line]
     assert len(saved) == 1
@@ -80,78 +74,57 @@ def test_title_search_and_save_cover(
     assert path.parent == data_dir / "covers" and path.read_bytes() == PNG_1x1
 
 
-def test_by_isbn(api: FakeBookApi, data_dir: Path, capsys: pytest.CaptureFixture[str]):
+def test_by_isbn(api: FakeBookApi, data_dir: Path):
     route_openlibrary_edition(api)
-    assert run(data_dir, "--isbn", "978-0-306-40615-7") == 0
-    out = capsys.readouterr().out
+    out = lookup(data_dir, "--isbn", "978-0-306-40615-7")
     assert out.startswith("1. The Keeper's Night: A Novel\n   by Mira Castell\n")
 
 
-def test_no_match_exits_0_saying_so(
-    api: FakeBookApi, data_dir: Path, capsys: pytest.CaptureFixture[str]
-):
-    assert run(data_dir, "--asin", "B0NOTTHERE") == 0
-    assert capsys.readouterr().out == "no match for ASIN B0NOTTHERE\n"
-    assert run(data_dir, "--asin", "B0NOTTHERE", "--json") == 0
-    assert json.loads(capsys.readouterr().out) == []
+def test_no_match_exits_0_saying_so(api: FakeBookApi, data_dir: Path):
+    assert lookup(data_dir, "--asin", "B0NOTTHERE") == "no match for ASIN B0NOTTHERE\n"
+    assert json.loads(lookup(data_dir, "--asin", "B0NOTTHERE", "--json")) == []
 
 
-def test_text_from_the_provider_is_shown_safe(
-    api: FakeBookApi, data_dir: Path, capsys: pytest.CaptureFixture[str]
-):
+def test_text_from_the_provider_is_shown_safe(api: FakeBookApi, data_dir: Path):
     search = {"numFound": 1, "docs": [{"title": "Evil\x1b]0;pwned\x07Title"}]}
     api.route("/search.json", search)
-    assert run(data_dir, "--title", "Evil") == 0
-    out = capsys.readouterr().out
+    out = lookup(data_dir, "--title", "Evil")
     assert "\x1b" not in out and "\x07" not in out
     assert "Evil␛]0;pwned␇Title" in out
 
 
 @pytest.mark.parametrize(
-    "args",
+    ("args", "said"),
     [
-        ["--asin", "NOT-AN-ASIN"],
-        ["--isbn", "9780306406158"],  # wrong check digit
-        ["--title", "   "],
-        ["--author", "Castell"],
+        (["--asin", "NOT-AN-ASIN"], "aiom4b: not an ASIN: 'NOT-AN-ASIN'"),
+        (["--isbn", "9780306406158"], "its check digit is wrong"),
+        (["--title", "   "], "aiom4b: give one of an ASIN, an ISBN or a title"),
+        (["--author", "Castell"], "one of the arguments --asin --isbn --title is required"),
+        (["--asin", ASIN, "--isbn", ISBN], "argument --isbn: not allowed with argument --asin"),
     ],
 )
-def test_bad_input_exits_2(data_dir: Path, capsys: pytest.CaptureFixture[str], args: list[str]):
-    try:
-        code = run(data_dir, *args)
-    except SystemExit as exc:  # argparse: a required choice missing
-        code = int(exc.code or 0)
-    assert code == 2
-    assert capsys.readouterr().err.strip()
+def test_bad_input_exits_2(data_dir: Path, args: list[str], said: str):
+    ran = call_aiom4b("lookup", *args, data_dir=data_dir)
+    assert ran.returncode == 2 and ran.stdout == ""
+    assert said in ran.stderr
 
 
-def test_asin_and_isbn_together_exit_2(data_dir: Path):
-    with pytest.raises(SystemExit) as caught:
-        run(data_dir, "--asin", ASIN, "--isbn", ISBN)
-    assert caught.value.code == 2
-
-
-def test_off_the_network_exits_1_saying_so(data_dir: Path):
+def test_off_the_network_exits_1_saying_so(data_dir: Path, monkeypatch: pytest.MonkeyPatch):
     port = closed_port()
-    result = run_aiom4b(
-        "lookup", "--asin", ASIN, data_dir=data_dir,
-        env={"AIOM4B_AUDNEXUS_URL": f"http://127.0.0.1:{port}"},
-    )  # fmt: skip
-    assert result.returncode == 1
-    assert result.stdout == ""
-    assert result.stderr.startswith(f"aiom4b: cannot reach 127.0.0.1:{port}: ")
-    assert result.stderr.rstrip().endswith("(off the network?)")
-    assert "Traceback" not in result.stderr
+    monkeypatch.setenv("AIOM4B_AUDNEXUS_URL", f"http://127.0.0.1:{port}")
+    ran = call_aiom4b("lookup", "--asin", ASIN, data_dir=data_dir)
+    assert ran.returncode == 1
+    assert ran.stdout == ""
+    assert ran.stderr.startswith(f"aiom4b: cannot reach 127.0.0.1:{port}: ")
+    assert ran.stderr.rstrip().endswith("(off the network?)")
+    assert len(ran.stderr.splitlines()) == 1
 
 
-def test_save_chapters_without_the_intro(
-    api: FakeBookApi, data_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
-):
+def test_save_chapters_without_the_intro(api: FakeBookApi, data_dir: Path, tmp_path: Path):
     route_audnexus_book(api)
     target = tmp_path / "chapters.json"
     args = ["--asin", ASIN, "--chapters", "--no-intro", "--save-chapters", str(target)]
-    assert run(data_dir, *args) == 0
-    out = capsys.readouterr().out
+    out = lookup(data_dir, *args)
     assert "   3 chapters (Audible's intro: 2.1 s, taken out)" in out
     assert "     0:00:17.900  Chapter 1" in out
     assert f"3 chapters saved as {target} (moved earlier by Audible's intro)" in out
@@ -166,9 +139,12 @@ def test_save_chapters_without_the_intro(
 
 
 def test_save_chapters_when_none_were_found_exits_1(
-    api: FakeBookApi, data_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    api: FakeBookApi, data_dir: Path, tmp_path: Path
 ):
     target = tmp_path / "chapters.json"
-    assert run(data_dir, "--asin", "B0NOTTHERE", "--save-chapters", str(target)) == 1
-    assert capsys.readouterr().err == "aiom4b: no chapters to save: no book found\n"
+    ran = call_aiom4b(
+        "lookup", "--asin", "B0NOTTHERE", "--save-chapters", str(target), data_dir=data_dir
+    )
+    assert ran.returncode == 1
+    assert ran.stderr == "aiom4b: no chapters to save: no book found\n"
     assert not target.exists()

@@ -14,7 +14,7 @@ from aiom4b_tui.cli import main
 from aiom4b_tui.store.database.db import open_database
 from aiom4b_tui.store.jobs import JobService
 from aiom4b_tui.store.models import JobCreate
-from tests.helpers.cli import aiom4b_argv, aiom4b_env, run_aiom4b
+from tests.helpers.cli import aiom4b_argv, aiom4b_env, call_aiom4b, run_aiom4b
 
 
 def test_version():
@@ -59,7 +59,7 @@ def test_output_into_a_closed_pipe_ends_quietly_with_success(
     ],
 )
 def test_bad_input_exits_2_with_a_message(args, message):
-    result = run_aiom4b(*args)
+    result = call_aiom4b(*args)
     assert result.returncode == 2
     assert message in result.stderr
     assert "Traceback" not in result.stderr

@@ -1,4 +1,5 @@
-"""The queue's verbs (cli/queue_verbs.py) run as a person runs them: cancel, retry, watch."""
+"""The queue's verbs (cli/queue_verbs.py): cancel and retry run through `aiom4b`'s main;
+watch run in a process of its own while a folder is copied slowly into its inbox."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from aiom4b_tui.store.models import JobStatus, JobUpdate, utcnow
-from tests.helpers.cli import run_aiom4b
+from tests.helpers.cli import call_aiom4b
 from tests.helpers.workers import (
     open_service,
     queue_jobs,
@@ -23,11 +24,11 @@ def test_cancel_a_queued_job_by_prefix(tmp_path: Path):
     data = tmp_path / "data"
     _settings, db, service = open_service(data)
     (job,) = queue_jobs(service, tmp_path, 1)
-    result = run_aiom4b("cancel", job.id.hex[:8], data_dir=data)
+    result = call_aiom4b("cancel", job.id.hex[:8], data_dir=data)
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith(f"cancelled {job.id}")
     assert service.get_job(job.id).status is JobStatus.CANCELLED
-    again = run_aiom4b("cancel", str(job.id), data_dir=data)
+    again = call_aiom4b("cancel", str(job.id), data_dir=data)
     assert again.returncode == 2 and "nothing to cancel" in again.stderr
     db.close()
 
@@ -37,13 +38,13 @@ def test_retry_a_cancelled_job_and_refuse_a_queued_one(tmp_path: Path):
     _settings, db, service = open_service(data)
     (job,) = queue_jobs(service, tmp_path, 1)
     service.request_cancel(job.id)
-    result = run_aiom4b("retry", str(job.id), data_dir=data)
+    result = call_aiom4b("retry", str(job.id), data_dir=data)
     assert result.returncode == 0, result.stderr
     row = service.get_job(job.id)
     assert row.status is JobStatus.QUEUED and "cancelled while queued" in row.log
-    refused = run_aiom4b("retry", str(job.id), data_dir=data)
+    refused = call_aiom4b("retry", str(job.id), data_dir=data)
     assert refused.returncode == 2 and "only failed or cancelled" in refused.stderr
-    assert run_aiom4b("retry", "ffff", data_dir=data).returncode == 2
+    assert call_aiom4b("retry", "ffff", data_dir=data).returncode == 2
     db.close()
 
 
@@ -55,7 +56,7 @@ def test_cancel_a_job_whose_worker_is_gone_ends_it_at_once(tmp_path: Path):
     service.claim_next("no-such-host-anymore:1")
     silent = utcnow() - timedelta(minutes=5)
     service.update_job(job.id, JobUpdate(heartbeat=silent))
-    result = run_aiom4b("cancel", str(job.id), "--wait", "0", data_dir=data)
+    result = call_aiom4b("cancel", str(job.id), "--wait", "0", data_dir=data)
     assert result.returncode == 0, result.stderr
     assert service.get_job(job.id).status is JobStatus.CANCELLED
     db.close()
