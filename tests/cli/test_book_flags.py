@@ -10,10 +10,8 @@ import pytest
 from mutagen.mp4 import MP4
 
 from tests.helpers.audio import make_image
-from tests.helpers.cli import run_aiom4b
+from tests.helpers.cli import call_aiom4b, run_aiom4b
 from tests.helpers.workers import make_book, open_service
-
-pytestmark = pytest.mark.integration
 
 
 @pytest.mark.parametrize(
@@ -36,14 +34,15 @@ def test_bad_values_exit_2_with_the_reason(tmp_path: Path, flags, reason):
     # add and convert share the flags' parsing: convert is run for two kinds of check
     verbs = ("add", "convert") if flags[0] in ("--year", "--cover") else ("add",)
     for verb in verbs:
-        result = run_aiom4b(verb, book, *flags, data_dir=tmp_path / "data")
+        result = call_aiom4b(verb, book, *flags, data_dir=tmp_path / "data")
         assert result.returncode == 2, (verb, result.stderr)
         assert reason in result.stderr and "Traceback" not in result.stderr
     if flags[1] == "abcd":
-        listed = run_aiom4b("jobs", "--json", data_dir=tmp_path / "data")
+        listed = call_aiom4b("jobs", "--json", data_dir=tmp_path / "data")
         assert json.loads(listed.stdout) == []  # nothing was queued
 
 
+@pytest.mark.integration  # the worker `add` starts makes the book
 def test_add_keeps_every_choice_in_the_job(tmp_path: Path):
     book = make_book(tmp_path / "Book", files=1, seconds=0.5)
     cover = make_image(tmp_path / "cover.jpg")
@@ -68,6 +67,7 @@ def test_add_keeps_every_choice_in_the_job(tmp_path: Path):
     assert options["silence_seconds"] == 2.5 and options["silence_db"] == -35
 
 
+@pytest.mark.integration
 def test_convert_names_the_book_by_the_template_and_tags_it(tmp_path: Path):
     book = make_book(tmp_path / "Plain", files=2, seconds=0.5)
     cover = make_image(tmp_path / "c.png")

@@ -10,10 +10,8 @@ import pytest
 from mutagen.mp4 import MP4
 
 from tests.helpers.audio import make_image
-from tests.helpers.cli import run_aiom4b
+from tests.helpers.cli import call_aiom4b, run_aiom4b
 from tests.helpers.workers import make_book
-
-pytestmark = pytest.mark.integration
 
 
 def _options(result) -> dict:
@@ -25,20 +23,21 @@ def test_cover_none_and_a_picture_in_an_audio_file(tmp_path: Path):
     book = make_book(tmp_path / "Book", files=1, seconds=0.5)
     data = tmp_path / "data"
     none = _options(
-        run_aiom4b("add", book, "--json", "--no-worker", "--cover", "none", data_dir=data)
+        call_aiom4b("add", book, "--json", "--no-worker", "--cover", "none", data_dir=data)
     )
     assert none["no_cover"] is True and none["cover"] is None
-    plain = _options(run_aiom4b("add", book, "--json", "--no-worker", data_dir=data))
+    plain = _options(call_aiom4b("add", book, "--json", "--no-worker", data_dir=data))
     assert plain["no_cover"] is False and plain["cover"] is None
     # an audio file without a picture, and a text file, are refused with the reason
-    refused = run_aiom4b("add", book, "--no-worker", "--cover", book / "01.mp3", data_dir=data)
+    refused = call_aiom4b("add", book, "--no-worker", "--cover", book / "01.mp3", data_dir=data)
     assert refused.returncode == 2 and "has no embedded picture" in refused.stderr
     text = tmp_path / "notes.jpg"
     text.write_text("not a picture")
-    refused = run_aiom4b("convert", book, "--cover", text, data_dir=data)
+    refused = call_aiom4b("convert", book, "--cover", text, data_dir=data)
     assert refused.returncode == 2 and "is not a JPEG, PNG, GIF or WebP" in refused.stderr
 
 
+@pytest.mark.integration
 def test_convert_with_no_cover_makes_a_book_without_one(tmp_path: Path):
     book = make_book(tmp_path / "Book", files=1, seconds=0.5)
     make_image(book / "cover.jpg")
@@ -50,6 +49,7 @@ def test_convert_with_no_cover_makes_a_book_without_one(tmp_path: Path):
     assert "covr" not in (MP4(Path(result.stdout.strip())).tags or {})
 
 
+@pytest.mark.integration  # `convert` makes the books
 def test_if_exists_rename_skip_and_overwrite(tmp_path: Path):
     book = make_book(tmp_path / "Book", files=1, seconds=0.5)
     out = tmp_path / "out"
@@ -100,9 +100,9 @@ def test_if_exists_rename_skip_and_overwrite(tmp_path: Path):
 def test_the_cli_says_how_to_set_the_output_folder(tmp_path: Path):
     book = make_book(tmp_path / "Book", files=1, seconds=0.5)
     data = tmp_path / "data"
-    unset = run_aiom4b("add", book, "--no-worker", data_dir=data)
+    unset = call_aiom4b("add", book, "--no-worker", data_dir=data)
     assert unset.returncode == 0, unset.stderr
     assert "no output folder is set" in unset.stderr and "config.toml" in unset.stderr
     data.joinpath("config.toml").write_text(f'output_dir = "{tmp_path / "books"}"\n')
-    is_set = run_aiom4b("add", book, "--no-worker", data_dir=data)
+    is_set = call_aiom4b("add", book, "--no-worker", data_dir=data)
     assert is_set.returncode == 0 and "no output folder" not in is_set.stderr
