@@ -72,7 +72,7 @@ def test_an_exception_for_an_import_that_is_gone_is_an_error(tmp_path: Path) -> 
     root = _copy(tmp_path)
     config = root / "pyproject.toml"
     text = config.read_text(encoding="utf-8")
-    listed = '"aiom4b_tui.cli.listing_verbs -> aiom4b_tui.cli.common",'
+    listed = '"aiom4b_tui.cli.listing_verbs -> aiom4b_tui.cli.verb_context",'
     assert listed in text
     config.write_text(
         text.replace(listed, listed + '\n    "aiom4b_tui.cli.listing_verbs -> aiom4b_tui.ui.app",')

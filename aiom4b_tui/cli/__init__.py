@@ -67,13 +67,13 @@ def _run_tui(args: argparse.Namespace) -> int:
     # on the restored terminal. Without a terminal there is no screen to show first:
     # both are checked before, as by a verb.
     if not all(stream.isatty() for stream in (sys.stdin, sys.stdout, sys.stderr)):
-        from aiom4b_tui.cli.common import open_cli_database
+        from aiom4b_tui.cli.verb_context import open_cli_database
 
         open_cli_database(settings.full()).close()
     try:
         return run_tui(settings, start)
     except Exception as exc:
-        from aiom4b_tui.cli.common import as_cli_error
+        from aiom4b_tui.cli.error_messages import as_cli_error
 
         built = settings.loaded
         busy_timeout = built.db_busy_timeout if built is not None else None
@@ -118,7 +118,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_OK
     except Exception as exc:
         # The database or the settings failing outside a verb's context: one sentence.
-        from aiom4b_tui.cli.common import as_cli_error
+        from aiom4b_tui.cli.error_messages import as_cli_error
 
         error = as_cli_error(exc, _data_dir_of(argv))
         if not isinstance(error, CliError):

@@ -1,8 +1,8 @@
 """What every verb's parser shares, light enough for `aiom4b --version` to import: the
 exit codes, CliError, the --data-dir, --database-url and --json options, argument types.
 
-Nothing here imports the database, the settings or the engine (tests/unit/
-test_cli_light_start.py holds `aiom4b --version` and `--help` to that).
+Nothing here imports the database, the settings or the engine (tests/cli/
+test_light_start.py holds `aiom4b --version` and `--help` to that).
 """
 
 from __future__ import annotations

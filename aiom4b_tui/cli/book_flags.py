@@ -112,7 +112,8 @@ def book_options(args: argparse.Namespace, **others: Any) -> JobOptions:
     """JobOptions from the book flags (and `others`); CliError (exit 2) on a bad value."""
     from pydantic import ValidationError
 
-    from aiom4b_tui.cli.common import EXIT_USAGE, CliError, validation_message
+    from aiom4b_tui.cli.args import EXIT_USAGE, CliError
+    from aiom4b_tui.cli.error_messages import validation_message
     from aiom4b_tui.job_options.model import TagOverrides
     from aiom4b_tui.store.models import JobOptions
 

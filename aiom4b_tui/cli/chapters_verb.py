@@ -8,7 +8,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from aiom4b_tui.cli.common import EXIT_FAILURE, EXIT_OK, EXIT_USAGE, CliError
+from aiom4b_tui.cli.args import EXIT_FAILURE, EXIT_OK, EXIT_USAGE, CliError
 from aiom4b_tui.engine.chapters.files import (
     ChapterFileError,
     ChapterMark,

@@ -16,19 +16,12 @@ from typing import Any, TextIO
 
 from pydantic import ValidationError
 
+from aiom4b_tui.cli.args import EXIT_FAILURE, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, CliError
 from aiom4b_tui.cli.book_flags import book_options
-from aiom4b_tui.cli.common import (
-    EXIT_FAILURE,
-    EXIT_INTERRUPTED,
-    EXIT_OK,
-    EXIT_USAGE,
-    CliError,
-    open_context,
-    validation_message,
-)
+from aiom4b_tui.cli.error_messages import validation_message
 from aiom4b_tui.cli.output_exists import output_folder_note, settle_existing
-from aiom4b_tui.cli.queue_verbs import run_until_signalled
-from aiom4b_tui.cli.verb_parsers import parse_bitrate
+from aiom4b_tui.cli.signals import run_until_signalled
+from aiom4b_tui.cli.verb_context import open_context
 from aiom4b_tui.engine.ffmpeg.process import set_encoder_priority
 from aiom4b_tui.engine.plan.title import job_title
 from aiom4b_tui.queue.runner.runner import QueueRunner, RunnerEvent
@@ -139,6 +132,3 @@ def failure_reason(log: str | None) -> str:
     messages = [line.split(" ", 2)[-1] for line in (log or "").splitlines()]
     failed = [m for m in messages if m.startswith("failed:")]
     return failed[-1] if failed else (messages[-1] if messages else "failed")
-
-
-__all__ = ["ProgressDisplay", "cmd_convert", "failure_reason", "parse_bitrate"]

@@ -8,12 +8,9 @@ import json
 from datetime import UTC, datetime
 from typing import Any
 
-from aiom4b_tui.cli.common import (
-    EXIT_OK,
-    iso_time,
-    open_context,
-    print_json,
-)
+from aiom4b_tui.cli.args import EXIT_OK
+from aiom4b_tui.cli.json_output import iso_time, print_json
+from aiom4b_tui.cli.verb_context import open_context
 from aiom4b_tui.store.models import WorkerDB
 from aiom4b_tui.store.workers import WorkerRegistry
 

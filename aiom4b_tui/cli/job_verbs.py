@@ -17,17 +17,12 @@ from typing import TextIO
 
 from pydantic import ValidationError
 
-from aiom4b_tui.cli.common import (
-    EXIT_OK,
-    EXIT_USAGE,
-    CliError,
-    find_job,
-    open_context,
-    print_json,
-    validation_message,
-)
+from aiom4b_tui.cli.args import EXIT_OK, EXIT_USAGE, CliError
+from aiom4b_tui.cli.error_messages import validation_message
+from aiom4b_tui.cli.json_output import print_json
 from aiom4b_tui.cli.listing_verbs import job_json
 from aiom4b_tui.cli.output_exists import output_folder_note, settle_existing
+from aiom4b_tui.cli.verb_context import find_job, open_context
 from aiom4b_tui.safe_text import visible
 from aiom4b_tui.store.models import JobCreate, JobStatus
 

@@ -116,7 +116,7 @@ def _light_stats(args: argparse.Namespace) -> dict[str, Any] | None:
 
 
 def _full_stats(args: argparse.Namespace) -> dict[str, Any]:
-    from aiom4b_tui.cli.common import open_context
+    from aiom4b_tui.cli.verb_context import open_context
 
     with open_context(args) as ctx:
         counts = ctx.service.count_by_status()
@@ -134,7 +134,7 @@ def _light_jobs(args: argparse.Namespace, status: JobStatus | None) -> list[JobL
 
 
 def _full_jobs(args: argparse.Namespace, status: JobStatus | None) -> list[ConversionJob]:
-    from aiom4b_tui.cli.common import open_context
+    from aiom4b_tui.cli.verb_context import open_context
 
     with open_context(args) as ctx:
         rows = ctx.service.get_jobs(status=status, limit=args.limit, offset=args.offset)

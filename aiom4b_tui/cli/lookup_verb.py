@@ -12,14 +12,9 @@ import argparse
 import sys
 from pathlib import Path
 
-from aiom4b_tui.cli.common import (
-    EXIT_FAILURE,
-    EXIT_OK,
-    EXIT_USAGE,
-    CliError,
-    open_context,
-    print_json,
-)
+from aiom4b_tui.cli.args import EXIT_FAILURE, EXIT_OK, EXIT_USAGE, CliError
+from aiom4b_tui.cli.json_output import print_json
+from aiom4b_tui.cli.verb_context import open_context
 from aiom4b_tui.engine.plan.cover import image_size
 from aiom4b_tui.lookup.audnexus import audio_end_ms, chapter_file_json, chapters_for_audio
 from aiom4b_tui.lookup.providers import BookMatch, MetadataLookupError

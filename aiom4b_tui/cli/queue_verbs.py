@@ -1,5 +1,5 @@
-"""Verbs of the queue: cancel, retry, watch (an inbox), and the helpers the worker verb
-(cli/worker_verbs.py) shares: printing events, running until a stop signal."""
+"""Verbs of the queue: `cancel` and `retry` a job, `watch` an inbox (queue a job for every
+new, settled audio folder)."""
 
 from __future__ import annotations
 
@@ -7,72 +7,20 @@ import argparse
 import asyncio
 import signal
 import time
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
-from typing import Any
 from uuid import UUID
 
-from aiom4b_tui.cli.common import (
-    EXIT_INTERRUPTED,
-    EXIT_OK,
-    EXIT_USAGE,
-    CliError,
-    find_job,
-    open_context,
-)
-from aiom4b_tui.engine.sources.scan import abandon_scans
+from aiom4b_tui.cli.args import EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, CliError
+from aiom4b_tui.cli.log_lines import announce_queued, say
+from aiom4b_tui.cli.signals import run_until_signalled
+from aiom4b_tui.cli.verb_context import find_job, open_context
 from aiom4b_tui.queue.control.worker_id import current_worker_id
 from aiom4b_tui.queue.inbox import InboxWatcher
 from aiom4b_tui.queue.recovery import is_orphan, lease_rules, recover_orphans
-from aiom4b_tui.queue.runner.runner import RunnerEvent
-from aiom4b_tui.safe_text import visible
 from aiom4b_tui.store.jobs import JobService, JobStateError
 from aiom4b_tui.store.models import JobDB, JobStatus
-
-STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
-
-
-def say(text: str) -> None:
-    """Print one line, stamped with the local time (what workers and watchers print)."""
-    print(f"{datetime.now():%H:%M:%S} {text}", flush=True)
-
-
-def event_printer(verbose: bool) -> Callable[[RunnerEvent], None]:
-    """An on_event callback printing one line per status change (and log lines if verbose)."""
-
-    def print_event(event: RunnerEvent) -> None:
-        if event.kind == "status" or (verbose and event.kind == "log"):
-            # Titles come from tags and messages quote ffmpeg: never sent raw.
-            say(f"{str(event.job_id)[:8]}  {visible(event.title)}: {visible(event.message)}")
-
-    return print_event
-
-
-def announce_queued(job: JobDB) -> None:
-    """Say that the inbox watcher queued `job`."""
-    say(f"{str(job.id)[:8]}  {visible(job.title or '')}: queued from the inbox")
-
-
-def run_until_signalled(main: Coroutine[Any, Any, None], on_signal: Callable[[int], None]) -> None:
-    """Run `main`, calling `on_signal(signal number)` on SIGINT, SIGTERM or SIGHUP (each
-    asks for a graceful stop; `main` decides when it is done)."""
-
-    def _stopping(sig: int) -> None:
-        abandon_scans()  # a scan in a thread would hold the process up until it ends
-        on_signal(sig)
-
-    async def runner() -> None:
-        loop = asyncio.get_running_loop()
-        for sig in STOP_SIGNALS:
-            loop.add_signal_handler(sig, _stopping, sig)
-        try:
-            await main
-        finally:
-            for sig in STOP_SIGNALS:
-                loop.remove_signal_handler(sig)
-
-    asyncio.run(runner())
 
 
 def _wait_for_cancel(service: JobService, job: JobDB, seconds: float) -> JobDB:

@@ -21,17 +21,12 @@ from pathlib import Path
 from typing import Any
 
 from aiom4b_tui import __version__
-from aiom4b_tui.cli.common import (
-    EXIT_FAILURE,
-    EXIT_INTERRUPTED,
-    EXIT_OK,
-    EXIT_USAGE,
-    CliError,
-    open_context,
-    print_json,
-)
+from aiom4b_tui.cli.args import EXIT_FAILURE, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, CliError
 from aiom4b_tui.cli.fleet_verbs import worker_json
-from aiom4b_tui.cli.queue_verbs import announce_queued, event_printer, run_until_signalled, say
+from aiom4b_tui.cli.json_output import print_json
+from aiom4b_tui.cli.log_lines import announce_queued, event_printer, say
+from aiom4b_tui.cli.signals import run_until_signalled
+from aiom4b_tui.cli.verb_context import open_context
 from aiom4b_tui.engine.ffmpeg.process import set_encoder_priority
 from aiom4b_tui.queue.control.lock import lock_holder, try_lock
 from aiom4b_tui.queue.control.spawn import ensure_worker

@@ -120,7 +120,7 @@ class Settings(BaseSettings):
     _modes_parsed = field_validator("file_mode", "dir_mode", mode="before")(parse_mode)
     _modes_checked = field_validator("file_mode", "dir_mode")(_check_mode)
     # The job database: unset, the SQLite file in the data dir; postgresql+psycopg://…, a
-    # queue shared by several hosts. Never printed as is (db_url.redact_url).
+    # queue shared by several hosts. Never printed as is (store/database/url.redact_url).
     database_url: str | None = Field(default=None, repr=False)
     # Paths jobs were added with -> the paths this host sees them at (longest prefix wins).
     path_map: dict[str, str] = Field(default_factory=dict)

@@ -1,9 +1,9 @@
 """HTTP for the metadata providers: httpx with explicit timeouts and an aiom4b
 User-Agent, JSON answers kept in an `AnswerCache`, network failures as LookupUnavailable.
 
-The cache is an interface here (the engine knows no database); `lookup_cache` keeps the
-answers in the job database. A 404 is an answer too ("not found") and is cached as
-`null`; errors and timeouts are not.
+The cache is an interface here (the lookup knows no database); the store's
+`DatabaseAnswerCache` (store/answer_cache.py) keeps the answers in the job database. A
+404 is an answer too ("not found") and is cached as `null`; errors and timeouts are not.
 """
 
 from __future__ import annotations

@@ -37,7 +37,7 @@ class BookMatch:
     """One book a provider found. Empty fields are what the provider did not say.
 
     `chapters` are the provider's own starts (Audible's include its brand intro: see
-    `lookup_audnexus.chapters_for_audio`); `brand_intro_ms`/`brand_outro_ms`/`runtime_ms`
+    `lookup/audnexus.chapters_for_audio`); `brand_intro_ms`/`brand_outro_ms`/`runtime_ms`
     come with them.
     """
 

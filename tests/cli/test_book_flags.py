@@ -10,9 +10,8 @@ import pytest
 from mutagen.mp4 import MP4
 
 from tests.helpers.audio import make_image
-from tests.helpers.workers import aiom4b, make_book, open_service
-
-pytestmark = pytest.mark.integration
+from tests.helpers.cli import call_aiom4b, run_aiom4b
+from tests.helpers.workers import make_book, open_service
 
 
 @pytest.mark.parametrize(
@@ -35,25 +34,26 @@ def test_bad_values_exit_2_with_the_reason(tmp_path: Path, flags, reason):
     # add and convert share the flags' parsing: convert is run for two kinds of check
     verbs = ("add", "convert") if flags[0] in ("--year", "--cover") else ("add",)
     for verb in verbs:
-        result = aiom4b(tmp_path / "data", verb, book, *flags)
+        result = call_aiom4b(verb, book, *flags, data_dir=tmp_path / "data")
         assert result.returncode == 2, (verb, result.stderr)
         assert reason in result.stderr and "Traceback" not in result.stderr
     if flags[1] == "abcd":
-        listed = aiom4b(tmp_path / "data", "jobs", "--json")
+        listed = call_aiom4b("jobs", "--json", data_dir=tmp_path / "data")
         assert json.loads(listed.stdout) == []  # nothing was queued
 
 
+@pytest.mark.integration  # the worker `add` starts makes the book
 def test_add_keeps_every_choice_in_the_job(tmp_path: Path):
     book = make_book(tmp_path / "Book", files=1, seconds=0.5)
     cover = make_image(tmp_path / "cover.jpg")
     chapters = tmp_path / "chapters.txt"
     chapters.write_text("00:00:00.000 Start\n")
-    result = aiom4b(
-        tmp_path / "data", "add", book, "--json", "--name", "Dune", "--author", "Frank",
+    result = run_aiom4b(
+        "add", book, "--json", "--name", "Dune", "--author", "Frank",
         "--narrator", "Scott", "--series", "Dune", "--series-part", "1", "--year", "1965",
         "--genre", "SF", "--description", "Spice", "--cover", cover, "--chapters", chapters,
         "--chapters-by-silence", "--max-chapter-length", "30", "--silence-min", "2.5",
-        "--template", "{series}/{title}",
+        "--template", "{series}/{title}", data_dir=tmp_path / "data",
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
     options = json.loads(result.stdout)["options"]
@@ -67,13 +67,15 @@ def test_add_keeps_every_choice_in_the_job(tmp_path: Path):
     assert options["silence_seconds"] == 2.5 and options["silence_db"] == -35
 
 
+@pytest.mark.integration
 def test_convert_names_the_book_by_the_template_and_tags_it(tmp_path: Path):
     book = make_book(tmp_path / "Plain", files=2, seconds=0.5)
     cover = make_image(tmp_path / "c.png")
-    result = aiom4b(
-        tmp_path / "data", "convert", book, "--output-dir", tmp_path / "out", "--author", "Ann",
+    result = run_aiom4b(
+        "convert", book, "--output-dir", tmp_path / "out", "--author", "Ann",
         "--series", "Roads", "--series-part", "2", "--year", "2001-05-03", "--cover", cover,
         "--template", "{author}/{series}/{series_part} - {title}", "--jobs", "1",
+        data_dir=tmp_path / "data",
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
     path = Path(result.stdout.strip())
@@ -81,9 +83,9 @@ def test_convert_names_the_book_by_the_template_and_tags_it(tmp_path: Path):
     tags = MP4(path).tags
     assert tags["©grp"] == ["Roads #2"] and tags["©day"] == ["2001-05-03"]
     assert bytes(tags["covr"][0]) == cover.read_bytes()
-    named = aiom4b(
-        tmp_path / "data", "convert", book, "--output-dir", tmp_path / "out", "--name", "Mine",
-        "--jobs", "1",
+    named = run_aiom4b(
+        "convert", book, "--output-dir", tmp_path / "out", "--name", "Mine",
+        "--jobs", "1", data_dir=tmp_path / "data",
     )  # fmt: skip
     assert named.returncode == 0, named.stderr
     mine = Path(named.stdout.strip())

@@ -4,8 +4,6 @@ what a fresh interpreter has in sys.modules afterwards (structure, not speed).""
 
 from __future__ import annotations
 
-import argparse
-import importlib
 import json
 import subprocess
 import sys
@@ -13,8 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from aiom4b_tui.cli import build_verb_parser
-from aiom4b_tui.cli.verb_parsers import VerbCommand
+from aiom4b_tui.cli.verb_parsers import VERB_NAMES
 from aiom4b_tui.store.database.db import open_database
 from tests.helpers import ROOT
 
@@ -30,23 +27,6 @@ NOT_ON_THE_LIGHT_PATH = (
     "aiom4b_tui.config.settings",
 )
 NOT_FOR_JOBS = ("alembic", "textual", "httpx", "aiom4b_tui.ui", "aiom4b_tui.engine.convert")
-
-VERBS = [
-    "stats",
-    "jobs",
-    "add",
-    "rm",
-    "clear",
-    "db",
-    "convert",
-    "worker",
-    "cancel",
-    "retry",
-    "watch",
-    "chapters",
-    "lookup",
-    "workers",
-]
 
 
 def _loaded_after(argv: list[str]) -> tuple[str, list[str]]:
@@ -86,7 +66,7 @@ def test_version_and_help_load_nothing_heavy(argv: list[str]) -> None:
 
 def test_help_lists_every_verb_and_a_verb_lists_its_flags() -> None:
     shown, _ = _loaded_after(["--help"])
-    for verb in VERBS:
+    for verb in VERB_NAMES:
         assert verb in shown
     shown, _ = _loaded_after(["convert", "-h"])
     for flag in ("--bitrate", "--encoder", "--jobs", "--author", "--chapters-by-silence"):
@@ -101,27 +81,6 @@ def test_jobs_on_a_current_database_loads_no_alembic_engine_or_screen(data_dir: 
     assert _under(modules, NOT_FOR_JOBS) == []
 
 
-def _commands(parser: argparse.ArgumentParser) -> list[VerbCommand]:
-    found = [parser.get_default("func")]
-    for action in parser._actions:
-        if isinstance(action, argparse._SubParsersAction):
-            for sub in action.choices.values():
-                found += _commands(sub)
-    return [f for f in found if f is not None]
-
-
-def test_every_verb_runs_a_function_that_exists() -> None:
-    parser = build_verb_parser()
-    verbs = parser._subparsers._group_actions[0].choices  # type: ignore[union-attr]
-    assert list(verbs) == VERBS
-    commands = _commands(parser)
-    assert len(commands) >= len(VERBS)
-    for command in commands:
-        assert isinstance(command, VerbCommand)
-        module = importlib.import_module(f"aiom4b_tui.cli.{command.module}")
-        assert callable(getattr(module, command.function)), command
-
-
 def test_the_light_copies_of_constants_match_their_sources() -> None:
     from aiom4b_tui.cli import book_flags, verb_parsers
     from aiom4b_tui.engine.chapters import files as chapter_files
@@ -133,14 +92,3 @@ def test_the_light_copies_of_constants_match_their_sources() -> None:
     assert app.SETTLE_SECONDS == watch.SETTLE_SECONDS
     assert verb_parsers.CHAPTER_FORMATS == chapter_files.FORMATS
     assert book_flags.DEFAULT_TEMPLATE == options.DEFAULT_TEMPLATE
-
-
-def test_status_words_name_stored_statuses() -> None:
-    from aiom4b_tui.cli.verb_parsers import STATUS_LISTED, STATUS_WORDS, parse_status
-    from aiom4b_tui.store.models import JobStatus
-
-    assert {JobStatus(value) for value in STATUS_WORDS.values()} == set(JobStatus)
-    assert set(STATUS_LISTED) <= set(STATUS_WORDS)
-    assert parse_status(" Done ") == JobStatus.COMPLETED.value
-    with pytest.raises(argparse.ArgumentTypeError, match="valid: queued"):
-        parse_status("finished")

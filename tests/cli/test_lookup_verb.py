@@ -1,37 +1,31 @@
-"""`aiom4b lookup` against the local fake providers: what it prints and its exit codes."""
+"""`aiom4b lookup` (cli/lookup_verb.py) against the local fake providers: what it prints
+and its exit codes."""
 
 from __future__ import annotations
 
 import json
-import os
-import socket
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from aiom4b_tui.cli import main
-from tests.helpers import ROOT
+from tests.helpers.cli import call_aiom4b
 from tests.helpers.lookup_fakes import (
     ASIN,
     ISBN,
     OPENLIBRARY_SEARCH,
     FakeBookApi,
+    PNG_1x1,
+    closed_port,
     route_audnexus_book,
     route_openlibrary_edition,
     running_book_api,
 )
 
-PNG_1x1 = bytes.fromhex(
-    "89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c489"
-    "0000000d49444154789c63000100000500010d0a2db40000000049454e44ae426082"
-)
-
 
 @pytest.fixture
 def api(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeBookApi]:
+    """The fake providers, where `aiom4b lookup` asks them."""
     with running_book_api() as server:
         monkeypatch.setenv("AIOM4B_AUDNEXUS_URL", server.url)
         monkeypatch.setenv("AIOM4B_OPENLIBRARY_URL", server.url)
@@ -39,16 +33,16 @@ def api(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeBookApi]:
         yield server
 
 
-def run(data_dir: Path, *args: str) -> int:
-    return main(["--data-dir", str(data_dir), "lookup", *args])
+def lookup(data_dir: Path, *args: str, code: int = 0) -> str:
+    """`aiom4b lookup ARGS`, which must exit with `code`: what it printed."""
+    ran = call_aiom4b("lookup", *args, data_dir=data_dir)
+    assert ran.returncode == code, ran.stderr
+    return ran.stdout
 
 
-def test_by_asin_prints_the_book(
-    api: FakeBookApi, data_dir: Path, capsys: pytest.CaptureFixture[str]
-):
+def test_by_asin_prints_the_book(api: FakeBookApi, data_dir: Path):
     route_audnexus_book(api)
-    assert run(data_dir, "--asin", ASIN.lower(), "--chapters") == 0
-    out = capsys.readouterr().out.splitlines()
+    out = lookup(data_dir, "--asin", ASIN.lower(), "--chapters").splitlines()
     assert out[0] == "1. The Keeper's Night: A Lamp Rock Mystery"
     assert out[1] == "   by Mira Castell, Tom Ochre · read by Ada Lyle"
     assert out[2] == "   series Lamp Rock #2 · 2021-03-09 · Harbour Audio · english"
@@ -58,27 +52,20 @@ def test_by_asin_prints_the_book(
     assert f"   cover {api.url}/covers/keeper.jpg" in out
 
 
-def test_json_output_and_the_cache(
-    api: FakeBookApi, data_dir: Path, capsys: pytest.CaptureFixture[str]
-):
+def test_json_output_and_the_cache(api: FakeBookApi, data_dir: Path):
     route_audnexus_book(api)
-    assert run(data_dir, "--asin", ASIN, "--json") == 0
-    first = json.loads(capsys.readouterr().out)
-    assert run(data_dir, "--asin", ASIN, "--json") == 0
-    second = json.loads(capsys.readouterr().out)
+    first = json.loads(lookup(data_dir, "--asin", ASIN, "--json"))
+    second = json.loads(lookup(data_dir, "--asin", ASIN, "--json"))
     assert first == second
     assert api.count() == 2  # the second run was answered from the database
     assert first[0]["chapters"][2] == {"start_ms": 50000, "title": "Chapter 2"}
     assert first[0]["brand_intro_ms"] == 2100
 
 
-def test_title_search_and_save_cover(
-    api: FakeBookApi, data_dir: Path, capsys: pytest.CaptureFixture[str]
-):
+def test_title_search_and_save_cover(api: FakeBookApi, data_dir: Path):
     api.route("/search.json", OPENLIBRARY_SEARCH)
     api.route("/covers/b/id/12345-L.jpg", body=PNG_1x1, content_type="image/png")
-    assert run(data_dir, "--title", "Keeper", "--author", "Castell", "--save-cover") == 0
-    out = capsys.readouterr().out
+    out = lookup(data_dir, "--title", "Keeper", "--author", "Castell", "--save-cover")
     assert "1. The Keeper's Night" in out and "2. Keeper of Nights" in out
     saved = [line for line in out.splitlines() if "cover saved as" in line]
     assert len(saved) == 1
@@ -87,91 +74,57 @@ def test_title_search_and_save_cover(
     assert path.parent == data_dir / "covers" and path.read_bytes() == PNG_1x1
 
 
-def test_by_isbn(api: FakeBookApi, data_dir: Path, capsys: pytest.CaptureFixture[str]):
+def test_by_isbn(api: FakeBookApi, data_dir: Path):
     route_openlibrary_edition(api)
-    assert run(data_dir, "--isbn", "978-0-306-40615-7") == 0
-    out = capsys.readouterr().out
+    out = lookup(data_dir, "--isbn", "978-0-306-40615-7")
     assert out.startswith("1. The Keeper's Night: A Novel\n   by Mira Castell\n")
 
 
-def test_no_match_exits_0_saying_so(
-    api: FakeBookApi, data_dir: Path, capsys: pytest.CaptureFixture[str]
-):
-    assert run(data_dir, "--asin", "B0NOTTHERE") == 0
-    assert capsys.readouterr().out == "no match for ASIN B0NOTTHERE\n"
-    assert run(data_dir, "--asin", "B0NOTTHERE", "--json") == 0
-    assert json.loads(capsys.readouterr().out) == []
+def test_no_match_exits_0_saying_so(api: FakeBookApi, data_dir: Path):
+    assert lookup(data_dir, "--asin", "B0NOTTHERE") == "no match for ASIN B0NOTTHERE\n"
+    assert json.loads(lookup(data_dir, "--asin", "B0NOTTHERE", "--json")) == []
 
 
-def test_text_from_the_provider_is_shown_safe(
-    api: FakeBookApi, data_dir: Path, capsys: pytest.CaptureFixture[str]
-):
+def test_text_from_the_provider_is_shown_safe(api: FakeBookApi, data_dir: Path):
     search = {"numFound": 1, "docs": [{"title": "Evil\x1b]0;pwned\x07Title"}]}
     api.route("/search.json", search)
-    assert run(data_dir, "--title", "Evil") == 0
-    out = capsys.readouterr().out
+    out = lookup(data_dir, "--title", "Evil")
     assert "\x1b" not in out and "\x07" not in out
     assert "Evil␛]0;pwned␇Title" in out
 
 
 @pytest.mark.parametrize(
-    "args",
+    ("args", "said"),
     [
-        ["--asin", "NOT-AN-ASIN"],
-        ["--isbn", "9780306406158"],  # wrong check digit
-        ["--title", "   "],
-        ["--author", "Castell"],
+        (["--asin", "NOT-AN-ASIN"], "aiom4b: not an ASIN: 'NOT-AN-ASIN'"),
+        (["--isbn", "9780306406158"], "its check digit is wrong"),
+        (["--title", "   "], "aiom4b: give one of an ASIN, an ISBN or a title"),
+        (["--author", "Castell"], "one of the arguments --asin --isbn --title is required"),
+        (["--asin", ASIN, "--isbn", ISBN], "argument --isbn: not allowed with argument --asin"),
     ],
 )
-def test_bad_input_exits_2(data_dir: Path, capsys: pytest.CaptureFixture[str], args: list[str]):
-    try:
-        code = run(data_dir, *args)
-    except SystemExit as exc:  # argparse: a required choice missing
-        code = int(exc.code or 0)
-    assert code == 2
-    assert capsys.readouterr().err.strip()
+def test_bad_input_exits_2(data_dir: Path, args: list[str], said: str):
+    ran = call_aiom4b("lookup", *args, data_dir=data_dir)
+    assert ran.returncode == 2 and ran.stdout == ""
+    assert said in ran.stderr
 
 
-def test_asin_and_isbn_together_exit_2(data_dir: Path):
-    with pytest.raises(SystemExit) as caught:
-        run(data_dir, "--asin", ASIN, "--isbn", ISBN)
-    assert caught.value.code == 2
+def test_off_the_network_exits_1_saying_so(data_dir: Path, monkeypatch: pytest.MonkeyPatch):
+    port = closed_port()
+    monkeypatch.setenv("AIOM4B_AUDNEXUS_URL", f"http://127.0.0.1:{port}")
+    ran = call_aiom4b("lookup", "--asin", ASIN, data_dir=data_dir)
+    assert ran.returncode == 1
+    assert ran.stdout == ""
+    assert ran.stderr.startswith(f"aiom4b: cannot reach 127.0.0.1:{port}: ")
+    assert ran.stderr.rstrip().endswith("(off the network?)")
+    assert len(ran.stderr.splitlines()) == 1
 
 
-def test_off_the_network_exits_1_saying_so(data_dir: Path):
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    env = {
-        **os.environ,
-        "PYTHONPATH": str(ROOT),
-        "AIOM4B_AUDNEXUS_URL": f"http://127.0.0.1:{port}",
-    }
-    command = [sys.executable, "-m", "aiom4b_tui", "--data-dir", str(data_dir), "lookup"]
-    result = subprocess.run(
-        [*command, "--asin", ASIN],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=ROOT,
-        timeout=60,
-        check=False,
-    )
-    assert result.returncode == 1
-    assert result.stdout == ""
-    assert result.stderr.startswith(f"aiom4b: cannot reach 127.0.0.1:{port}: ")
-    assert result.stderr.rstrip().endswith("(off the network?)")
-    assert "Traceback" not in result.stderr
-
-
-def test_save_chapters_without_the_intro(
-    api: FakeBookApi, data_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
-):
+def test_save_chapters_without_the_intro(api: FakeBookApi, data_dir: Path, tmp_path: Path):
     route_audnexus_book(api)
     target = tmp_path / "chapters.json"
     args = ["--asin", ASIN, "--chapters", "--no-intro", "--save-chapters", str(target)]
-    assert run(data_dir, *args) == 0
-    out = capsys.readouterr().out
+    out = lookup(data_dir, *args)
     assert "   3 chapters (Audible's intro: 2.1 s, taken out)" in out
     assert "     0:00:17.900  Chapter 1" in out
     assert f"3 chapters saved as {target} (moved earlier by Audible's intro)" in out
@@ -186,9 +139,12 @@ def test_save_chapters_without_the_intro(
 
 
 def test_save_chapters_when_none_were_found_exits_1(
-    api: FakeBookApi, data_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    api: FakeBookApi, data_dir: Path, tmp_path: Path
 ):
     target = tmp_path / "chapters.json"
-    assert run(data_dir, "--asin", "B0NOTTHERE", "--save-chapters", str(target)) == 1
-    assert capsys.readouterr().err == "aiom4b: no chapters to save: no book found\n"
+    ran = call_aiom4b(
+        "lookup", "--asin", "B0NOTTHERE", "--save-chapters", str(target), data_dir=data_dir
+    )
+    assert ran.returncode == 1
+    assert ran.stderr == "aiom4b: no chapters to save: no book found\n"
     assert not target.exists()

@@ -1,4 +1,5 @@
-"""The queue's verbs run as a person runs them: cancel, retry, watch."""
+"""The queue's verbs (cli/queue_verbs.py): cancel and retry run through `aiom4b`'s main;
+watch run in a process of its own while a folder is copied slowly into its inbox."""
 
 from __future__ import annotations
 
@@ -10,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from aiom4b_tui.store.models import JobStatus, JobUpdate, utcnow
+from tests.helpers.cli import call_aiom4b
 from tests.helpers.workers import (
-    aiom4b,
     open_service,
     queue_jobs,
     start_aiom4b,
@@ -23,11 +24,11 @@ def test_cancel_a_queued_job_by_prefix(tmp_path: Path):
     data = tmp_path / "data"
     _settings, db, service = open_service(data)
     (job,) = queue_jobs(service, tmp_path, 1)
-    result = aiom4b(data, "cancel", job.id.hex[:8])
+    result = call_aiom4b("cancel", job.id.hex[:8], data_dir=data)
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith(f"cancelled {job.id}")
     assert service.get_job(job.id).status is JobStatus.CANCELLED
-    again = aiom4b(data, "cancel", str(job.id))
+    again = call_aiom4b("cancel", str(job.id), data_dir=data)
     assert again.returncode == 2 and "nothing to cancel" in again.stderr
     db.close()
 
@@ -37,13 +38,13 @@ def test_retry_a_cancelled_job_and_refuse_a_queued_one(tmp_path: Path):
     _settings, db, service = open_service(data)
     (job,) = queue_jobs(service, tmp_path, 1)
     service.request_cancel(job.id)
-    result = aiom4b(data, "retry", str(job.id))
+    result = call_aiom4b("retry", str(job.id), data_dir=data)
     assert result.returncode == 0, result.stderr
     row = service.get_job(job.id)
     assert row.status is JobStatus.QUEUED and "cancelled while queued" in row.log
-    refused = aiom4b(data, "retry", str(job.id))
+    refused = call_aiom4b("retry", str(job.id), data_dir=data)
     assert refused.returncode == 2 and "only failed or cancelled" in refused.stderr
-    assert aiom4b(data, "retry", "ffff").returncode == 2
+    assert call_aiom4b("retry", "ffff", data_dir=data).returncode == 2
     db.close()
 
 
@@ -55,7 +56,7 @@ def test_cancel_a_job_whose_worker_is_gone_ends_it_at_once(tmp_path: Path):
     service.claim_next("no-such-host-anymore:1")
     silent = utcnow() - timedelta(minutes=5)
     service.update_job(job.id, JobUpdate(heartbeat=silent))
-    result = aiom4b(data, "cancel", str(job.id), "--wait", "0")
+    result = call_aiom4b("cancel", str(job.id), "--wait", "0", data_dir=data)
     assert result.returncode == 0, result.stderr
     assert service.get_job(job.id).status is JobStatus.CANCELLED
     db.close()
@@ -76,6 +77,7 @@ def _copy_slowly(source_files: list[tuple[str, bytes]], dest: Path, pause: float
     return time.monotonic()
 
 
+@pytest.mark.integration  # a watcher process for seconds: out of the quick run
 def test_a_folder_copied_slowly_into_the_inbox_becomes_one_job(tmp_path: Path):
     data = tmp_path / "data"
     inbox = tmp_path / "inbox"

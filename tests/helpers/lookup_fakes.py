@@ -3,12 +3,14 @@ like theirs (made-up books; the field names and nesting are the real APIs').
 
 The server runs in a thread on 127.0.0.1, counts every request, and answers each path
 with what the test routed to it: JSON, raw bytes, a status, after a delay. Unrouted
-paths get Audnexus's 404 answer.
+paths get Audnexus's 404 answer. `book_api` and `http_getter` are fixtures for it
+(tests/lookup/conftest.py makes them known there).
 """
 
 from __future__ import annotations
 
 import json
+import socket
 import threading
 import time
 from collections.abc import Iterator
@@ -17,6 +19,10 @@ from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
+
+import pytest
+
+from aiom4b_tui.lookup.http import HttpGetter, make_timeout
 
 
 @dataclass
@@ -126,6 +132,34 @@ def running_book_api() -> Iterator[FakeBookApi]:
         server.server_close()
         thread.join(timeout=5)
 
+
+@pytest.fixture
+def book_api() -> Iterator[FakeBookApi]:
+    """A FakeBookApi serving for one test."""
+    with running_book_api() as server:
+        yield server
+
+
+@pytest.fixture
+def http_getter() -> Iterator[HttpGetter]:
+    """An HttpGetter with five-second timeouts, closed after the test."""
+    getter = HttpGetter(timeout=make_timeout(connect=5, read=5))
+    yield getter
+    getter.close()
+
+
+def closed_port() -> int:
+    """A port on 127.0.0.1 that nothing listens on: a provider off the network."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+# The smallest PNG: a cover the fake server sends.
+PNG_1x1 = bytes.fromhex(
+    "89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c489"
+    "0000000d49444154789c63000100000500010d0a2db40000000049454e44ae426082"
+)
 
 ASIN = "B0TESTBOOK"
 ISBN = "9780306406157"  # a valid ISBN-13

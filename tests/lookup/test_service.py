@@ -1,21 +1,14 @@
-"""BookLookup: checked queries, asking the providers that can answer, Audible's intro
-offset on chapters, and covers downloaded once."""
+"""The lookup as callers use it (lookup/service.py): checked queries, asking the
+providers that can answer, a provider that fails passed over, covers downloaded once."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from aiom4b_tui.lookup.audnexus import (
-    audio_end_ms,
-    audio_has_brand_intro,
-    chapter_file_json,
-    chapters_for_audio,
-)
-from aiom4b_tui.lookup.http import make_timeout
+from aiom4b_tui.lookup.http import HttpGetter, make_timeout
 from aiom4b_tui.lookup.providers import BookMatch, LookupFailed, LookupUnavailable
 from aiom4b_tui.lookup.service import (
     BadLookupQuery,
@@ -29,26 +22,17 @@ from tests.helpers.lookup_fakes import (
     ISBN,
     OPENLIBRARY_SEARCH,
     FakeBookApi,
+    PNG_1x1,
     route_audnexus_book,
     route_openlibrary_edition,
-    running_book_api,
-)
-
-PNG_1x1 = bytes.fromhex(
-    "89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c489"
-    "0000000d49444154789c63000100000500010d0a2db40000000049454e44ae426082"
 )
 
 
 @pytest.fixture
-def api() -> Iterator[FakeBookApi]:
-    with running_book_api() as server:
-        yield server
-
-
-@pytest.fixture
-def lookup(api: FakeBookApi) -> Iterator[BookLookup]:
-    urls = LookupUrls(audnexus=api.url, openlibrary=api.url, covers=api.url + "/covers")
+def lookup(book_api: FakeBookApi) -> Iterator[BookLookup]:
+    urls = LookupUrls(
+        audnexus=book_api.url, openlibrary=book_api.url, covers=book_api.url + "/covers"
+    )
     with BookLookup.create(urls=urls, timeout=make_timeout(read=5)) as service:
         yield service
 
@@ -78,30 +62,30 @@ def test_an_asin_must_look_like_one():
         LookupQuery.of(asin="B0-SHORT")
 
 
-def test_by_asin_asks_audnexus_only(api: FakeBookApi, lookup: BookLookup):
-    route_audnexus_book(api)
+def test_by_asin_asks_audnexus_only(book_api: FakeBookApi, lookup: BookLookup):
+    route_audnexus_book(book_api)
     (match,) = lookup.find(LookupQuery.of(asin=ASIN))
     assert match.provider == "audnexus"
-    assert {r.path for r in api.requests} == {f"/books/{ASIN}", f"/books/{ASIN}/chapters"}
+    assert {r.path for r in book_api.requests} == {f"/books/{ASIN}", f"/books/{ASIN}/chapters"}
 
 
-def test_by_isbn_and_by_title_ask_open_library(api: FakeBookApi, lookup: BookLookup):
-    route_openlibrary_edition(api)
-    api.route("/search.json", OPENLIBRARY_SEARCH)
+def test_by_isbn_and_by_title_ask_open_library(book_api: FakeBookApi, lookup: BookLookup):
+    route_openlibrary_edition(book_api)
+    book_api.route("/search.json", OPENLIBRARY_SEARCH)
     (by_isbn,) = lookup.find(LookupQuery.of(isbn=ISBN))
     assert (by_isbn.provider, by_isbn.title) == ("openlibrary", "The Keeper's Night")
     found = lookup.find(LookupQuery.of(title="Keeper"))
     assert len(found) == 2
-    assert not any(r.path.startswith("/books/B") for r in api.requests)
+    assert not any(r.path.startswith("/books/B") for r in book_api.requests)
 
 
-def test_nothing_found_is_an_empty_list(api: FakeBookApi, lookup: BookLookup):
+def test_nothing_found_is_an_empty_list(book_api: FakeBookApi, lookup: BookLookup):
     assert lookup.find(LookupQuery.of(asin="B0NOTTHERE")) == []
 
 
-def test_a_provider_that_cannot_answer_raises_when_none_does(api: FakeBookApi):
-    urls = LookupUrls(audnexus=api.url, openlibrary=api.url)
-    api.route("/search.json", {}, delay=2.0)
+def test_a_provider_that_cannot_answer_raises_when_none_does(book_api: FakeBookApi):
+    urls = LookupUrls(audnexus=book_api.url, openlibrary=book_api.url)
+    book_api.route("/search.json", {}, delay=2.0)
     with (
         BookLookup.create(urls=urls, timeout=make_timeout(read=0.3)) as slow,
         pytest.raises(LookupUnavailable),
@@ -109,70 +93,76 @@ def test_a_provider_that_cannot_answer_raises_when_none_does(api: FakeBookApi):
         slow.find(LookupQuery.of(title="Keeper"))
 
 
-def test_a_cover_is_downloaded_once(api: FakeBookApi, lookup: BookLookup, tmp_path: Path):
-    api.route("/covers/keeper.png", body=PNG_1x1, content_type="image/png")
-    match = BookMatch(provider="audnexus", title="T", cover_url=f"{api.url}/covers/keeper.png")
+def test_a_cover_is_downloaded_once(book_api: FakeBookApi, lookup: BookLookup, tmp_path: Path):
+    book_api.route("/covers/keeper.png", body=PNG_1x1, content_type="image/png")
+    match = BookMatch(provider="audnexus", title="T", cover_url=f"{book_api.url}/covers/keeper.png")
     first = lookup.download_cover(match, tmp_path / "covers")
     assert first is not None and first.suffix == ".png"
     assert first.read_bytes() == PNG_1x1
     again = lookup.download_cover(match, tmp_path / "covers")
     assert again == first
-    assert api.count("/covers/keeper.png") == 1
+    assert book_api.count("/covers/keeper.png") == 1
 
 
 def test_a_missing_cover_is_none_and_a_non_image_is_refused(
-    api: FakeBookApi, lookup: BookLookup, tmp_path: Path
+    book_api: FakeBookApi, lookup: BookLookup, tmp_path: Path
 ):
-    missing = BookMatch(provider="openlibrary", title="T", cover_url=f"{api.url}/covers/none.jpg")
+    missing = BookMatch(
+        provider="openlibrary", title="T", cover_url=f"{book_api.url}/covers/none.jpg"
+    )
     assert lookup.download_cover(missing, tmp_path) is None
-    api.route("/covers/page.jpg", body=b"<html></html>", content_type="text/html")
-    page = BookMatch(provider="openlibrary", title="T", cover_url=f"{api.url}/covers/page.jpg")
+    book_api.route("/covers/page.jpg", body=b"<html></html>", content_type="text/html")
+    page = BookMatch(provider="openlibrary", title="T", cover_url=f"{book_api.url}/covers/page.jpg")
     with pytest.raises(LookupFailed, match="not an image"):
         lookup.download_cover(page, tmp_path)
     assert list(tmp_path.iterdir()) == []
     assert lookup.download_cover(BookMatch(provider="x", title="T"), tmp_path) is None
 
 
-AUDIBLE = BookMatch(
-    provider="audnexus",
-    title="T",
-    chapters=((0, "Opening Credits"), (20000, "Chapter 1"), (50000, "Chapter 2")),
-    brand_intro_ms=2100,
-    brand_outro_ms=5000,
-    runtime_ms=90000,
-)
+class _Provider:
+    """A provider that answers every question with `found`, or fails with `error`."""
+
+    name = "fake"
+
+    def __init__(self, found: list[BookMatch], error: Exception | None = None) -> None:
+        self.found = found
+        self.error = error
+
+    def search(self, title: str, author: str | None = None) -> list[BookMatch]:
+        if self.error is not None:
+            raise self.error
+        return self.found
+
+    def by_asin(self, asin: str) -> BookMatch | None:
+        return self.search(asin)[0] if self.search(asin) else None
+
+    def by_isbn(self, isbn: str) -> BookMatch | None:
+        return self.by_asin(isbn)
 
 
-def test_chapters_keep_audibles_starts_when_the_intro_is_there():
-    assert chapters_for_audio(AUDIBLE, has_intro=True) == list(AUDIBLE.chapters or ())
-    assert chapters_for_audio(AUDIBLE) == list(AUDIBLE.chapters or ())  # length unknown
+def test_a_provider_that_fails_is_passed_over_when_another_answers():
+    found = BookMatch(provider="fake", title="Found")
+    getter = HttpGetter()
+    failing = _Provider([], LookupFailed("a bad answer"))
+    with BookLookup([failing, _Provider([found])], getter) as lookup:
+        assert lookup.find(LookupQuery.of(title="T")) == [found]
+        assert lookup.find(LookupQuery.of(asin=ASIN)) == [found]
+        lookup.providers = [failing, _Provider([])]  # nobody answers: the failure is told
+        with pytest.raises(LookupFailed, match="a bad answer"):
+            lookup.find(LookupQuery.of(isbn=ISBN))
 
 
-def test_chapters_move_earlier_by_the_intro_when_it_is_not_there():
-    assert chapters_for_audio(AUDIBLE, has_intro=False) == [
-        (0, "Opening Credits"),
-        (17900, "Chapter 1"),
-        (47900, "Chapter 2"),
-    ]
+def test_the_providers_urls_come_from_the_environment_when_set():
+    env = {"AIOM4B_AUDNEXUS_URL": "http://a", "AIOM4B_COVERS_URL": ""}
+    urls = LookupUrls.from_env(env)
+    assert (urls.audnexus, urls.openlibrary, urls.covers) == (
+        "http://a",
+        "https://openlibrary.org",
+        "https://covers.openlibrary.org",
+    )
 
 
-def test_the_books_length_tells_whether_the_intro_is_there():
-    assert audio_has_brand_intro(AUDIBLE, 90_020)  # Audible's full runtime
-    assert not audio_has_brand_intro(AUDIBLE, 82_950)  # less intro and outro
-    assert chapters_for_audio(AUDIBLE, 82_900)[1] == (17900, "Chapter 1")  # type: ignore[index]
-
-
-def test_a_match_without_chapters_has_none_to_place():
-    assert chapters_for_audio(BookMatch(provider="openlibrary", title="T"), 1000) is None
-
-
-def test_a_chapter_file_of_the_placed_chapters():
-    placed = chapters_for_audio(AUDIBLE, has_intro=False) or []
-    text = chapter_file_json(placed, audio_end_ms(AUDIBLE, has_intro=False))
-    assert json.loads(text)["chapters"][-1] == {
-        "start_offset_ms": 47900,
-        "length_ms": 35000,  # to 90000 - 2100 - 5000
-        "title": "Chapter 2",
-    }
-    assert audio_end_ms(AUDIBLE, has_intro=True) == 90000
-    assert json.loads(chapter_file_json([(0, "Only")]))["chapters"][0]["length_ms"] == 0
+def test_a_query_says_what_it_asks():
+    assert LookupQuery.of(asin=ASIN).describe() == f"ASIN {ASIN}"
+    assert LookupQuery.of(isbn=ISBN).describe() == f"ISBN {ISBN}"
+    assert LookupQuery.of(title="Dune", author="Herbert").describe() == "'Dune' by 'Herbert'"

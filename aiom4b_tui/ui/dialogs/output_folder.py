@@ -55,7 +55,7 @@ class OutputFolderScreen(ModalScreen[Path | None]):
             self.notify("Type a folder, or escape to decide later.", severity="warning")
             return
         folder = Path(typed).expanduser().absolute()
-        from aiom4b_tui.config.config_writer import save_setting
+        from aiom4b_tui.config.setting_writer import save_setting
         from aiom4b_tui.config.settings import SettingsError
 
         try:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from aiom4b_tui.config.config_writer import save_setting
+from aiom4b_tui.config.setting_writer import save_setting
 from aiom4b_tui.config.settings import SettingsError, load_settings
 
 

@@ -7,17 +7,16 @@ import hashlib
 import os
 import sqlite3
 import subprocess
-import sys
 import uuid
 from pathlib import Path
 
 import pytest
 
 from aiom4b_tui.store.database.db import DB_FILE, open_database
-from aiom4b_tui.store.database.errors import explain
 from aiom4b_tui.store.jobs import JobService
 from aiom4b_tui.store.models import JobCreate
 from tests.helpers.audio import make_tone
+from tests.helpers.cli import run_aiom4b
 
 pytestmark = pytest.mark.integration
 
@@ -39,19 +38,6 @@ def verbs(book: Path) -> list[list[str]]:
         ["watch", str(book.parent)],
         [],  # the TUI
     ]
-
-
-def run(data_dir: Path, args: list[str], env: dict[str, str] | None = None):
-    cmd = [sys.executable, "-m", "aiom4b_tui", "--data-dir", str(data_dir), *args]
-    return subprocess.run(
-        cmd,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-        env={**os.environ, **(env or {})},
-        stdin=subprocess.DEVNULL,
-    )
 
 
 def fingerprint(path: Path) -> tuple[str, int]:
@@ -88,7 +74,7 @@ def test_a_corrupt_database(data_dir: Path, book: Path):
     db_path.write_bytes(b"this is no database " * 300)
     before = fingerprint(db_path)
     for args in verbs(book):
-        result = run(data_dir, args)
+        result = run_aiom4b(*args, data_dir=data_dir, timeout=120)
         assert_one_sentence(result, 1, "is not a database (corrupt?)", "backup")
         assert fingerprint(db_path) == before, args
 
@@ -100,7 +86,7 @@ def test_a_newer_schema(data_dir: Path, book: Path):
     conn.close()
     before = fingerprint(db_path)
     for args in verbs(book):
-        result = run(data_dir, args)
+        result = run_aiom4b(*args, data_dir=data_dir, timeout=120)
         assert_one_sentence(result, 1, "newer version of aiom4b", "9999_future")
         assert fingerprint(db_path) == before, args
 
@@ -119,7 +105,9 @@ def test_a_bad_config(data_dir: Path, book: Path, config: str, needle: str):
     before = fingerprint(db_path)
     every = verbs(book) if "TOML" in needle else [["jobs"], ["add", str(book)], []]
     for args in every:
-        assert_one_sentence(run(data_dir, args), 2, needle, "config.toml")
+        assert_one_sentence(
+            run_aiom4b(*args, data_dir=data_dir, timeout=120), 2, needle, "config.toml"
+        )
     assert fingerprint(db_path) == before
 
 
@@ -129,7 +117,8 @@ def test_a_lock_held_past_the_busy_timeout(data_dir: Path, book: Path):
     holder = sqlite3.connect(db_path, isolation_level=None)
     holder.execute("BEGIN IMMEDIATE")
     try:
-        result = run(data_dir, ["add", str(book)], env={"AIOM4B_DB_BUSY_TIMEOUT": "1"})
+        env = {"AIOM4B_DB_BUSY_TIMEOUT": "1"}
+        result = run_aiom4b("add", book, data_dir=data_dir, env=env, timeout=120)
         assert_one_sentence(
             result,
             1,
@@ -139,7 +128,7 @@ def test_a_lock_held_past_the_busy_timeout(data_dir: Path, book: Path):
         )
         # The config file's value is used too.
         (data_dir / "config.toml").write_text("db_busy_timeout = 1.5\n")
-        result = run(data_dir, ["add", str(book)])
+        result = run_aiom4b("add", book, data_dir=data_dir, timeout=120)
         assert_one_sentence(result, 1, "for more than 1.5 s")
     finally:
         holder.rollback()
@@ -177,14 +166,17 @@ def test_a_full_disk_under_the_data_dir(tmp_path: Path, book: Path):
                 pass
         before = fingerprint(db_path)
         for args in (["jobs"], ["add", str(book)], ["stats"], []):
-            assert_one_sentence(run(data_dir, args), 1, "is full: free space and try again")
+            assert_one_sentence(
+                run_aiom4b(*args, data_dir=data_dir, timeout=120),
+                1,
+                "is full: free space and try again",
+            )
         assert fingerprint(db_path) == before
         empty = mount / "fresh"  # a data dir that cannot even be made
-        assert_one_sentence(run(empty, ["jobs"]), 1, "is full: free space and try again")
+        assert_one_sentence(
+            run_aiom4b("jobs", data_dir=empty, timeout=120),
+            1,
+            "is full: free space and try again",
+        )
     finally:
         subprocess.run(["umount", "-l", str(mount)], check=False)
-
-
-def test_explain_leaves_bugs_alone():
-    assert explain(KeyError("x"), None) is None
-    assert explain(ValueError("x"), None) is None
