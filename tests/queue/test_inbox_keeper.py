@@ -48,9 +48,7 @@ class Clock:
 
 def keeper(registry: WorkerRegistry, worker_id: str = "vm:1", **kwargs) -> InboxKeeper:
     said: list[str] = []
-    made = InboxKeeper(
-        JobService(registry.db), registry, worker_id, say=said.append, **kwargs
-    )
+    made = InboxKeeper(JobService(registry.db), registry, worker_id, say=said.append, **kwargs)
     made.said = said  # type: ignore[attr-defined]
     return made
 

@@ -140,7 +140,7 @@ async def test_a_worker_watching_an_inbox_is_never_idle(tmp_path):
 
 async def test_a_queued_book_keeps_the_worker_and_no_idle_time_means_never(tmp_path):
     keeper = FakeKeeper(None)
-    supervisor, runner, service = _supervisor(tmp_path, keeper, idle_exit=0.1)
+    supervisor, _runner, service = _supervisor(tmp_path, keeper, idle_exit=0.1)
     folder = tmp_path / "Book"
     folder.mkdir()
     service.create_job(JobCreate(input_folders=[folder]))

@@ -6,6 +6,8 @@ reads the registry, so that is what it shows and acts on. No worker process is s
 
 from __future__ import annotations
 
+import pytest
+
 from aiom4b_tui.store.models import WorkerDB
 from aiom4b_tui.store.workers import PauseMode, WorkerInfo, WorkerRegistry
 from aiom4b_tui.ui.app import AiomApp, create_app
@@ -37,6 +39,7 @@ async def open_pause_dialog(pilot, app: AiomApp) -> None:
     await wait_for(pilot, lambda: isinstance(app.screen, PauseScreen))
 
 
+@pytest.mark.ui
 async def test_the_header_shows_the_worker_and_its_books(settings, library, service):
     register_worker(service, books_running=2)
     app = make_app(settings, library)
@@ -46,12 +49,14 @@ async def test_the_header_shows_the_worker_and_its_books(settings, library, serv
         assert "worker vm:4121 since" in screen_text(app).splitlines()[0]
 
 
+@pytest.mark.ui
 async def test_no_worker_is_said(settings, library):
     app = make_app(settings, library)
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_for(pilot, lambda: header(app) == "no worker")
 
 
+@pytest.mark.ui
 async def test_pause_letting_running_books_finish_then_resume(settings, library, service):
     registry = register_worker(service, books_running=1)
     app = make_app(settings, library)
@@ -67,6 +72,7 @@ async def test_pause_letting_running_books_finish_then_resume(settings, library,
         assert "queue resumed" in app.main_screen.log_pane.text()
 
 
+@pytest.mark.ui
 async def test_pause_stopping_running_books_now(settings, library, service):
     registry = register_worker(service, books_running=1)
     app = make_app(settings, library)
@@ -78,6 +84,7 @@ async def test_pause_stopping_running_books_now(settings, library, service):
         assert "queue paused: running books stop" in app.main_screen.log_pane.text()
 
 
+@pytest.mark.ui
 async def test_escape_leaves_the_queue_running(settings, library, service):
     registry = register_worker(service)
     app = make_app(settings, library)
@@ -90,6 +97,7 @@ async def test_escape_leaves_the_queue_running(settings, library, service):
         assert registry.pause_mode() is None
 
 
+@pytest.mark.ui
 async def test_stop_everything_says_what_happens_then_asks_the_workers(settings, library, service):
     register_worker(service)
     app = make_app(settings, library)
@@ -109,18 +117,6 @@ async def test_stop_everything_says_what_happens_then_asks_the_workers(settings,
         await wait_for(pilot, lambda: "stop asked of 1 worker" in app.main_screen.log_pane.text())
         with service.db.session() as session:
             assert session.get(WorkerDB, "vm:4121").stop_requested
-
-
-async def test_the_pause_key_is_not_taken_inside_a_dialog(settings, library, service):
-    registry = register_worker(service)
-    app = make_app(settings, library)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("question_mark")  # the help
-        await pilot.pause(0.2)
-        await pilot.press("p")
-        await pilot.pause(0.3)
-        assert not isinstance(app.screen, PauseScreen)
-        assert registry.pause_mode() is None
 
 
 def test_no_worker_is_started_while_the_queue_is_paused(settings, service):
