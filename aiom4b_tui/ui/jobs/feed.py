@@ -40,8 +40,6 @@ TEXT_FILTER_PAGE = 1000
 class JobFeed(Widget):
     """Reads the job list and its changes from the database and posts them."""
 
-    DEFAULT_CSS = "JobFeed { display: none; }"
-
     @dataclass
     class PageLoaded(Message):
         """A page of the job list (newest first), for the table to append or start from.
@@ -92,6 +90,7 @@ class JobFeed(Widget):
         id: str | None = None,
     ) -> None:
         super().__init__(id=id)
+        self.display = False  # nothing to draw (set here: a CSS rule is parsed at start)
         self.store = store
         self.tracker = ChangeTracker()
         self._ready = ready  # may a look be taken in now (the first page is in)?

@@ -119,7 +119,6 @@ class MainScreen(Screen[None]):
         """The job store is open (after the first frame): the rooms start reading it."""
         self.jobs.start()
         self.header.start()
-        self._keep_inbox_watched()
 
     # ---- routes --------------------------------------------------------------------------
 
@@ -140,6 +139,8 @@ class MainScreen(Screen[None]):
                 self._show_library(not sum(message.counts.values()))
             if message.counts.get(JobStatus.QUEUED):
                 self.start_worker()
+            else:
+                self._keep_inbox_watched()
 
     def jobs_queued(self) -> None:
         """Jobs were queued from here: show them now, and start a worker for them."""

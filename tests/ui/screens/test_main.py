@@ -140,7 +140,7 @@ async def test_retry_and_delete_ask_and_act(settings, library, service: JobServi
         await pilot.press("d")
         await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
         await pilot.press("n")
-        await pilot.pause(0.2)
+        await wait_for_work(pilot, "job-keys")  # the delete flow has ended: not deleted
         assert service.get_job(job.id) is not None
         await pilot.press("d")
         await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
@@ -263,3 +263,16 @@ async def test_w_with_a_folder_that_is_not_there_asks_nothing(data_dir, tmp_path
         )
         await wait_for_work(pilot, "dialogs")  # the `w` flow has ended
         assert registry.inbox_request() is None
+
+
+@pytest.mark.parametrize("asked", [True, False])
+async def test_an_inbox_asked_before_the_start_gets_a_worker(settings, library, service, asked):
+    if asked:
+        WorkerRegistry(service.db).watch_inbox(InboxRequest(str(library), 30.0))
+    app = make_app(settings, library)
+    starts: list[str] = []
+    app.worker_link.ensure = lambda: starts.append("ensure")  # counted, nothing started
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, lambda: "0 queued · 0 done" in screen_text(app))  # first counts
+        await wait_for_work(pilot, "start-worker")
+    assert starts == (["ensure"] if asked else [])

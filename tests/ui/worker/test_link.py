@@ -14,7 +14,7 @@ from aiom4b_tui.ui.app import AiomApp, create_app
 from aiom4b_tui.ui.dialogs.confirm import ConfirmScreen
 from aiom4b_tui.ui.dialogs.pause import PauseScreen
 from aiom4b_tui.ui.text.screen_text import screen_text
-from tests.helpers.pilot import wait_for
+from tests.helpers.pilot import wait_for, wait_for_work
 
 
 def register_worker(service, books_running: int = 1) -> WorkerRegistry:
@@ -93,7 +93,7 @@ async def test_escape_leaves_the_queue_running(settings, library, service):
         await wait_for(pilot, lambda: isinstance(app.screen, PauseScreen))
         await pilot.press("escape")
         await wait_for(pilot, lambda: app.screen is app.main_screen)
-        await pilot.pause(0.3)
+        await wait_for_work(pilot, "worker-control")  # the pause flow has ended
         assert registry.pause_mode() is None
 
 
