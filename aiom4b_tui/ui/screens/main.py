@@ -264,13 +264,17 @@ class MainScreen(Screen[None]):
 
     def on_jobs_panel_asked(self, message: JobsPanel.Asked) -> None:
         message.stop()
-        if message.action is JobAction.DETAILS and message.job is not None:
-            from aiom4b_tui.ui.screens.job_details import JobDetailsScreen
-
-            service = self.store.open()  # open: the job's row came from it
-            self.app.push_screen(JobDetailsScreen(message.job, service, self.settings, self.clock))
+        if message.action is JobAction.DETAILS:
+            if message.job is not None:
+                self._show_details(message.job)
         else:
             self._act_on_job(message.action, message.job)
+
+    def _show_details(self, job: JobDB) -> None:
+        from aiom4b_tui.ui.screens.job_details import JobDetailsScreen
+
+        service = self.store.open()  # open already: the job's row came from it
+        self.app.push_screen(JobDetailsScreen(job, service, self.settings, self.clock))
 
     @work(group="job-keys")
     @reported
