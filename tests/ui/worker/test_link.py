@@ -2,7 +2,9 @@
 everything after saying what happens; the header shows the worker row and the pause.
 
 The worker here is a row in the registry, written as a live worker writes it: the app
-reads the registry, so that is what it shows and acts on. No worker process is started."""
+reads the registry, so that is what it shows and acts on. No worker process is started:
+the link is checked to start one while the queue is paused only when an inbox is to be
+watched, with the start counted instead of made."""
 
 from __future__ import annotations
 
@@ -128,3 +130,29 @@ def test_no_worker_is_started_while_the_queue_is_paused(settings, service):
     assert link.ensure() is None
     assert lock_holder(settings.data_dir) is None
     assert WorkerLink(service.db, settings.data_dir, autostart=False).ensure() is None
+
+
+def test_a_paused_queue_with_an_inbox_to_watch_still_gets_a_worker(
+    settings, service, monkeypatch: pytest.MonkeyPatch
+):
+    from aiom4b_tui.queue.control import spawn
+    from aiom4b_tui.store.workers import InboxRequest
+    from aiom4b_tui.ui.worker.link import WorkerLink
+
+    started: list = []
+    gone_pid = 2**22 + 1  # above pid_max: a worker that ended at once
+
+    def ensure_worker(data_dir):  # what would start one, counted instead
+        started.append(data_dir)
+        return gone_pid
+
+    monkeypatch.setattr(spawn, "ensure_worker", ensure_worker)
+    link = WorkerLink(service.db, settings.data_dir)
+    registry = WorkerRegistry(service.db)
+    registry.pause(PauseMode.FINISH)
+    assert link.ensure() is None and started == []  # paused, nothing to watch
+    link.watch_inbox(settings.data_dir, 5.0)
+    assert link.inbox_request() == InboxRequest(str(settings.data_dir), 5.0)
+    assert link.ensure() == gone_pid and started == [settings.data_dir]
+    link.stop_watching()
+    assert link.inbox_request() is None and link.ensure() is None
