@@ -296,7 +296,7 @@ async def key_times(
 ) -> Run:
     """Key response times while a worker process converts two books."""
     from aiom4b_tui.ui.app import create_app
-    from aiom4b_tui.ui.gc_hold import hold_collector
+    from aiom4b_tui.ui.start.gc_hold import hold_collector
 
     library = folders[0].parent
     settings = load_settings(data_dir, library_dir=library, books_at_once=2)

@@ -10,7 +10,6 @@ person says so and runs anyway. SIGTERM and SIGHUP stop it cleanly (exit 0), Ctr
 from __future__ import annotations
 
 import argparse
-import asyncio
 import logging
 import os
 import signal
@@ -33,17 +32,19 @@ from aiom4b_tui.queue.control.spawn import ensure_worker
 from aiom4b_tui.queue.control.worker_id import this_host
 from aiom4b_tui.queue.control.worker_log import WORKER_LOG
 from aiom4b_tui.queue.cpu_priority import lower_priority
-from aiom4b_tui.queue.inbox import InboxWatcher
+from aiom4b_tui.queue.inbox_keeper import InboxKeeper
+from aiom4b_tui.queue.path_map import PathMap
 from aiom4b_tui.queue.runner.runner import QueueRunner
 from aiom4b_tui.queue.worker import DataDirWatch, run_worker
 from aiom4b_tui.store.models import JobStatus, WorkerDB
-from aiom4b_tui.store.workers import PauseMode, WorkerInfo, WorkerRegistry
+from aiom4b_tui.store.workers import InboxRequest, PauseMode, WorkerInfo, WorkerRegistry
 
 
 def _idle_exit(args: argparse.Namespace, configured: float) -> float | None:
-    """Seconds of nothing to do before the worker exits; None: never."""
+    """Seconds of nothing to do before the worker exits; None: never. (A worker that
+    watches an inbox never counts as idle.)"""
     if args.watch is not None:
-        return None  # a watching worker waits for the inbox
+        return None  # a worker started to watch an inbox waits for it
     seconds = configured if args.idle_exit is None else args.idle_exit
     return seconds or None
 
@@ -96,35 +97,36 @@ def _serve(args: argparse.Namespace, ctx: Any, inbox: Path | None) -> int:
     )
     watch = DataDirWatch(ctx.settings.data_dir, ctx.db.path)
     idle_exit = _idle_exit(args, ctx.settings.worker_idle_exit)
-    stop_watching = asyncio.Event()
+    # The inbox of --watch, else the one a client asks the workers to watch (the TUI's w).
+    keeper = InboxKeeper(
+        ctx.service,
+        registry,
+        runner.worker_id,
+        path_map=PathMap(ctx.settings.path_map),
+        fixed=InboxRequest(str(inbox), args.settle) if inbox is not None else None,
+        on_job=lambda job: (announce_queued(job), runner.wake()),
+        say=say,
+    )
     signals: list[int] = []
     outcome: list[Any] = []
 
     async def main() -> None:
-        watcher_task = None
-        if inbox is not None:
-            watcher = InboxWatcher(
-                ctx.service,
-                inbox,
-                settle=args.settle,
-                on_job=lambda job: (announce_queued(job), runner.wake()),
+        outcome.append(
+            await run_worker(
+                runner,
+                registry,
+                info,
+                watch,
+                once=args.once,
+                idle_exit=idle_exit,
+                inbox=keeper,
+                say=say,
             )
-            watcher_task = asyncio.create_task(watcher.run(stop_watching))
-        try:
-            outcome.append(
-                await run_worker(
-                    runner, registry, info, watch, once=args.once, idle_exit=idle_exit, say=say
-                )
-            )
-        finally:
-            stop_watching.set()
-            if watcher_task is not None:
-                await watcher_task
+        )
 
     def on_signal(sig: int) -> None:
         signals.append(sig)
         say(f"{signal.Signals(sig).name}: stopping; running books go back to the queue")
-        stop_watching.set()
         runner.request_stop(requeue=True)
 
     idle_text = f"exits after {idle_exit:g} s idle" if idle_exit else "never exits when idle"
@@ -164,6 +166,7 @@ def cmd_worker_status(args: argparse.Namespace) -> int:
         registry = WorkerRegistry(ctx.db)
         workers = registry.live_workers()
         mode = registry.pause_mode()
+        inbox = registry.inbox_request()
         queued = ctx.service.count_by_status()[JobStatus.QUEUED]
         data_dir = ctx.settings.data_dir
     holder = lock_holder(data_dir)
@@ -174,6 +177,7 @@ def cmd_worker_status(args: argparse.Namespace) -> int:
                 "data_dir": str(data_dir),
                 "workers": [worker_json(w) for w in workers],
                 "paused": mode.value if mode else None,
+                "inbox": inbox.path if inbox else None,
                 "queued": queued,
                 "lock_holder": holder,
                 "log": str(log),
@@ -186,12 +190,15 @@ def cmd_worker_status(args: argparse.Namespace) -> int:
     for worker in workers:
         since = worker.started_at.replace(tzinfo=UTC).astimezone()
         stopping = "  (stopping)" if worker.stop_requested else ""
+        watching = f"  watching {worker.watching}" if worker.watching else ""
         print(
             f"worker    {worker.id}  since {since:%Y-%m-%d %H:%M:%S}  "
             f"{worker.books_running}/{worker.books_at_once} books running  "
-            f"heartbeat {_ago(worker.heartbeat)}{stopping}"
+            f"heartbeat {_ago(worker.heartbeat)}{stopping}{watching}"
         )
     print(f"queue     {PAUSE_TEXT[mode]}, {queued} queued")
+    if inbox is not None:
+        print(f"inbox     {inbox.path} (the workers are asked to watch it)")
     print(f"lock      held by pid {holder}" if holder is not None else "lock      free")
     print(f"log       {log}")
     return EXIT_OK

@@ -1,6 +1,6 @@
 """The settings the app runs with, in two steps: the folders its first screen needs, read
 at once without pydantic (config/data_location.py), and the full Settings, built when
-first needed: in the store's thread, just after the first frame (ui/store.py).
+first needed: in the store's thread, just after the first frame (ui/start/store.py).
 
 `AppSettings` stands in for `Settings` wherever the app passes its settings: the data
 dir and the folders answer from what is read so far; any other setting (`days_kept`,

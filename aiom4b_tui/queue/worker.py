@@ -1,6 +1,8 @@
 """A worker's life around its QueueRunner: registered in the `workers` table, beating,
-honouring the queue's pause and stop requests from any client, and stopping when its
-data dir is deleted (or its database replaced) under it.
+honouring the queue's pause and stop requests from any client, watching the inbox it is
+asked to (queue/inbox_keeper.py), exiting when it has had nothing to do for its idle
+time (never while it watches an inbox), and stopping when its data dir is deleted (or its
+database replaced) under it.
 
 The command line (`aiom4b worker`) takes the data dir's lock and handles signals; this
 module is what runs between: `run_worker`.
@@ -17,6 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from aiom4b_tui.queue.inbox_keeper import InboxKeeper
 from aiom4b_tui.queue.runner.runner import QueueRunner
 from aiom4b_tui.store.workers import PauseMode, WorkerInfo, WorkerRegistry
 
@@ -60,6 +63,22 @@ class DataDirWatch:
         return None
 
 
+class IdleClock:
+    """How long a worker has had nothing to do (no book running or waiting, no inbox)."""
+
+    def __init__(self) -> None:
+        self._since: float | None = None
+
+    def idle_for(self, busy: bool, now: float) -> float:
+        """Seconds idle as of `now`, given whether the worker is busy now."""
+        if busy:
+            self._since = None
+            return 0.0
+        if self._since is None:
+            self._since = now
+        return now - self._since
+
+
 @dataclass
 class WorkerOutcome:
     """How a worker's run ended."""
@@ -78,6 +97,8 @@ class WorkerSupervisor:
         watch: DataDirWatch,
         *,
         say: Say,
+        inbox: InboxKeeper | None = None,
+        idle_exit: float | None = None,
         beat_interval: float = BEAT_INTERVAL,
         pause_interval: float = PAUSE_INTERVAL,
         control_interval: float = CONTROL_INTERVAL,
@@ -86,11 +107,14 @@ class WorkerSupervisor:
         self.registry = registry
         self.watch = watch
         self.say = say
+        self.inbox = inbox
+        self.idle_exit = idle_exit
         self.beat_interval = beat_interval
         self.pause_interval = pause_interval
         self.control_interval = control_interval
         self.outcome = WorkerOutcome()
         self.pause_mode: PauseMode | None = None
+        self._idle = IdleClock()
         self._done = asyncio.Event()
 
     def finish(self) -> None:
@@ -113,8 +137,37 @@ class WorkerSupervisor:
             self.runner.pause(stop_running=True)
             self.say("queue paused: running books stop and go back to the queue, work kept")
 
+    async def is_busy(self) -> bool:
+        """True while a book runs or waits in the queue, or an inbox is watched."""
+        if self.runner.running_job_ids or (self.inbox and self.inbox.watching):
+            return True
+        queued = await asyncio.to_thread(self.runner.service.any_claimable)
+        return queued or bool(self.runner.running_job_ids)  # one claimed meanwhile
+
+    async def idle_too_long(self) -> bool:
+        """True once the worker has been idle for its idle time (never without one)."""
+        if self.idle_exit is None:
+            return False
+        idle = self._idle.idle_for(await self.is_busy(), time.monotonic())
+        return idle >= self.idle_exit
+
+    async def _follow_requests(self) -> bool:
+        """Apply the pause switch and the inbox asked for; True when idle for too long."""
+        await self.check_pause()
+        if self.inbox is not None:
+            await self.inbox.check()
+        return await self.idle_too_long()
+
     async def run(self) -> None:
-        """Until finish(): watch the data dir, beat, follow pause and stop requests."""
+        """Until finish(): watch the data dir, beat, follow pause, inbox and stop requests,
+        and end the runner once idle for the idle time."""
+        try:
+            await self._supervise()
+        finally:
+            if self.inbox is not None:
+                await self.inbox.stop()
+
+    async def _supervise(self) -> None:
         next_beat = next_pause = 0.0
         while not self._done.is_set():
             problem = self.watch.problem()
@@ -130,7 +183,10 @@ class WorkerSupervisor:
                         return
                 if now >= next_pause:
                     next_pause = now + self.pause_interval
-                    await self.check_pause()
+                    if await self._follow_requests():
+                        _log.info("nothing queued or running for %g s; exiting", self.idle_exit)
+                        self.runner.request_stop(requeue=True)
+                        return
             except Exception as exc:  # a busy or failing database: try again next round
                 _log.warning("the worker's look at the database failed: %s", exc)
             with contextlib.suppress(TimeoutError):
@@ -158,17 +214,20 @@ async def run_worker(
     *,
     once: bool = False,
     idle_exit: float | None = None,
+    inbox: InboxKeeper | None = None,
     say: Say,
 ) -> WorkerOutcome:
     """Register, run the queue until it stops (signal, stop request, idle, data dir
-    gone), and unregister however it ends."""
+    gone), and unregister however it ends. `inbox` keeps the worker's inbox watch."""
     await asyncio.to_thread(registry.register, info)
-    supervisor = WorkerSupervisor(runner, registry, watch, say=say)
+    supervisor = WorkerSupervisor(
+        runner, registry, watch, say=say, inbox=inbox, idle_exit=idle_exit
+    )
     try:
         await supervisor.check_pause()  # before the first claim: a paused queue stays so
         control = asyncio.create_task(supervisor.run(), name="worker-control")
         try:
-            await runner.run(once=once, idle_exit=idle_exit)
+            await runner.run(once=once)
         finally:
             supervisor.finish()
             await control

@@ -32,7 +32,7 @@ from aiom4b_tui.store.status import JobStatus, read_status, status_text
 
 # The newest revision in migrations/versions (Alembic's head), known without importing
 # Alembic; tests/store/database/test_migrate.py holds it equal to Alembic's head.
-SCHEMA_REVISION = "0004"
+SCHEMA_REVISION = "0005"
 
 # The columns of the jobs table, in the order of ConversionJob's fields.
 _COLUMNS = (

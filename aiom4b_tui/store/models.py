@@ -103,7 +103,8 @@ class JobDB(SQLModel, table=True):
 
 
 class WorkerDB(SQLModel, table=True):
-    """A live worker process: who it is, since when, how busy (migration 0003).
+    """A live worker process: who it is, since when, how busy (migration 0003), and the
+    inbox it watches, if any (migration 0005).
 
     Each worker writes its own row at start, renews `heartbeat` while it runs and deletes
     the row when it exits; a row whose heartbeat is old belongs to a worker that died.
@@ -122,10 +123,14 @@ class WorkerDB(SQLModel, table=True):
     stop_requested: bool = False
     path_map: str | None = SQLField(default=None, description="JSON of the path map")
     version: str | None = None
+    watching: str | None = SQLField(
+        default=None, description="the inbox it watches, as the queue names it (0005)"
+    )
 
 
 class QueueStateDB(SQLModel, table=True):
-    """Queue-wide switches, one row per key (migration 0003): `paused` -> `finish` or `stop`."""
+    """Queue-wide switches, one row per key (migration 0003): `paused` -> `finish` or `stop`;
+    `inbox` -> the inbox the workers are asked to watch (JSON: its path and settle time)."""
 
     __tablename__ = "queue_state"
 

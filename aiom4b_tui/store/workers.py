@@ -1,9 +1,11 @@
-"""The live workers of a queue and its pause switch, kept in the database.
+"""The live workers of a queue, its pause switch and its inbox, kept in the database.
 
 Every worker registers itself (`register`), renews its heartbeat with how many books it
 runs (`beat`) and removes itself when it exits (`unregister`); clients list the live
 ones (`live_workers`) and ask one or all to stop (`request_stop`). `pause` and `resume`
-are queue-wide: every worker of the database honours them.
+are queue-wide: every worker of the database honours them. So is the inbox a client asks
+the workers to watch (`watch_inbox`, `stop_watching`): a worker that takes the watch says
+so in its row (`set_watching`), and clients show what the live workers say they watch.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from aiom4b_tui.store.models import QueueStateDB, WorkerDB, utcnow
 # A worker beats every few seconds; one silent for this long is dead (or frozen).
 WORKER_STALE_AFTER = timedelta(seconds=30)
 PAUSED_KEY = "paused"
+INBOX_KEY = "inbox"
 
 
 class PauseMode(str, Enum):
@@ -44,6 +47,28 @@ class WorkerInfo:
     ffmpeg_processes: int
     path_map: Mapping[str, str] | None = None
     version: str | None = None
+
+
+@dataclass(frozen=True)
+class InboxRequest:
+    """An inbox the workers are asked to watch: its path as the client that asked names
+    it (a worker maps it with its path map), and the quiet time before a folder is taken."""
+
+    path: str
+    settle: float
+
+    def to_json(self) -> str:
+        """The request as kept in `queue_state`."""
+        return json.dumps({"path": self.path, "settle": self.settle})
+
+    @classmethod
+    def from_json(cls, text: str) -> InboxRequest | None:
+        """The request kept as `text`; None for a value this version cannot read."""
+        try:
+            data = json.loads(text)
+            return cls(str(data["path"]), float(data["settle"]))
+        except (ValueError, TypeError, KeyError):
+            return None
 
 
 class WorkerRegistry:
@@ -120,9 +145,7 @@ class WorkerRegistry:
 
     def resume(self) -> None:
         """Let the workers claim books again."""
-        with self.db.write_session() as session:
-            session.exec(sa.delete(QueueStateDB).where(col(QueueStateDB.key) == PAUSED_KEY))  # type: ignore[call-overload]
-            session.commit()
+        self._clear(PAUSED_KEY)
 
     def pause_mode(self) -> PauseMode | None:
         """How the queue is paused, or None when it runs."""
@@ -135,7 +158,33 @@ class WorkerRegistry:
         except ValueError:
             return PauseMode.FINISH  # a value from another version: paused all the same
 
+    def watch_inbox(self, request: InboxRequest) -> None:
+        """Ask the workers to watch this inbox (instead of the one asked before, if any)."""
+        self._set(INBOX_KEY, request.to_json())
+
+    def stop_watching(self) -> None:
+        """Ask the workers to stop watching the inbox."""
+        self._clear(INBOX_KEY)
+
+    def inbox_request(self) -> InboxRequest | None:
+        """The inbox the workers are asked to watch, or None."""
+        with self.db.session() as session:
+            row = session.get(QueueStateDB, INBOX_KEY)
+        return InboxRequest.from_json(row.value) if row is not None else None
+
+    def set_watching(self, worker_id: str, inbox: str | None) -> None:
+        """Say in this worker's row which inbox it watches (None: none)."""
+        statement = sa.update(WorkerDB).where(col(WorkerDB.id) == worker_id)
+        with self.db.write_session() as session:
+            session.exec(statement.values(watching=inbox))  # type: ignore[call-overload]
+            session.commit()
+
     def _set(self, key: str, value: str) -> None:
         with self.db.write_session() as session:
             session.merge(QueueStateDB(key=key, value=value, updated_at=utcnow()))
+            session.commit()
+
+    def _clear(self, key: str) -> None:
+        with self.db.write_session() as session:
+            session.exec(sa.delete(QueueStateDB).where(col(QueueStateDB.key) == key))  # type: ignore[call-overload]
             session.commit()

@@ -15,9 +15,9 @@ def run_tui(settings: Settings | AppSettings, start_path: Path | None = None) ->
     settings (if not built yet) and the job store are made once the first screen is up;
     if they cannot be, the app ends and the error is raised here (the terminal restored),
     for the caller to tell."""
-    from aiom4b_tui.ui.gc_hold import hold_collector, release_collector
+    from aiom4b_tui.ui.start.gc_hold import hold_collector, release_collector
 
-    hold_collector()  # until the first frame (AiomApp.on_ready): see ui/gc_hold.py
+    hold_collector()  # until the first frame (AiomApp.on_ready): see ui/start/gc_hold.py
     try:
         from aiom4b_tui.ui.app import create_app
 

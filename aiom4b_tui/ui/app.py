@@ -5,7 +5,8 @@ screen (`screens/main.py`) composes the rooms and routes their messages.
 The first screen is drawn before the job store is open and before the full settings are
 built: it needs only the data dir and the folders (config/app_settings.py). The store (the
 settings, SQLAlchemy, SQLModel, the database and its schema check) is opened in a thread
-once that frame is shown, and the rooms start reading it when it is (`StoreOpened`).
+once that frame is shown, and the rooms start reading it when it is
+(`MainScreen.store_opened`).
 Settings or a store that cannot be used end the app; `run_tui` then raises the error,
 for the CLI to tell in a sentence.
 
@@ -33,12 +34,11 @@ from aiom4b_tui.config.app_settings import AppSettings
 from aiom4b_tui.safe_text import visible
 from aiom4b_tui.ui.add_book.cover_art import detect_graphics
 from aiom4b_tui.ui.dialogs.output_folder import OutputFolderScreen, should_ask
-from aiom4b_tui.ui.gc_hold import release_collector
-from aiom4b_tui.ui.messages import StoreFailed, StoreOpened, WorkFailed
-from aiom4b_tui.ui.reported import reported
+from aiom4b_tui.ui.reported import WorkFailed, reported
 from aiom4b_tui.ui.screens.main import MainScreen
-from aiom4b_tui.ui.store import Store
-from aiom4b_tui.ui.styles import later_style_paths, style_paths
+from aiom4b_tui.ui.start.gc_hold import release_collector
+from aiom4b_tui.ui.start.store import Store
+from aiom4b_tui.ui.start.styles import later_style_paths, style_paths
 from aiom4b_tui.ui.worker.link import WorkerLink
 
 if TYPE_CHECKING:
@@ -136,18 +136,17 @@ class AiomApp(App[int]):
         release_collector()
         self._open_store()
 
-    @work(thread=True, group="store", exit_on_error=False)
-    def _open_store(self) -> None:
+    @work(group="store", exit_on_error=False)
+    async def _open_store(self) -> None:
+        """Open the job store in a thread; the rooms start reading it once it is open, and
+        a store that cannot be opened ends the app (run_tui raises its error)."""
         try:
-            service = self.store.open()
+            await self.store.opened()
         except Exception as exc:
-            self.post_message(StoreFailed(exc))
+            self.store_error = exc
+            self.exit(return_code=1)
             return
-        self.main_screen.post_message(StoreOpened(service))
-
-    def on_store_failed(self, message: StoreFailed) -> None:
-        self.store_error = message.error
-        self.exit(return_code=1)
+        self.main_screen.store_opened()
 
     def _output_folder_chosen(self, folder: Path | None) -> None:
         if folder is not None and self.main_screen.is_attached:

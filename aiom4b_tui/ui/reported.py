@@ -1,8 +1,9 @@
 """`reported`: a worker's failure becomes a `WorkFailed` message, not a lost error.
 
 Textual tells only a worker's own node that it failed; wrapped in `reported`, the work
-posts `WorkFailed` from that node instead, which bubbles up to the app's one handler.
-Use it under `@work(...)` on a method (plain or async) of a widget, screen or the app.
+posts `WorkFailed` from that node instead, which bubbles up to the app's one handler
+(`AiomApp.on_work_failed`). Use it under `@work(...)` on a method (plain or async) of a
+widget, screen or the app.
 """
 
 from __future__ import annotations
@@ -10,11 +11,21 @@ from __future__ import annotations
 import functools
 import inspect
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from aiom4b_tui.ui.messages import WorkFailed
+from textual.message import Message
 
 F = TypeVar("F", bound=Callable[..., Any])
+
+
+@dataclass
+class WorkFailed(Message):
+    """A thread worker of some room failed (`where`: the work's name); bubbles up to the
+    app's one error handler."""
+
+    where: str
+    error: Exception
 
 
 def _failed(node: Any, method: Callable[..., Any], error: Exception) -> None:

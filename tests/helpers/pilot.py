@@ -1,12 +1,15 @@
-"""Driving the real app in tests: wait for what it shows, focus a widget, read its screen."""
+"""Driving the real app in tests: wait for what it shows or for its work to be done,
+focus a widget, read its screen."""
 
 from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
 
+from textual.app import App
 from textual.pilot import Pilot
 from textual.widget import Widget
+from textual.worker import Worker
 
 
 async def wait_for(
@@ -37,3 +40,15 @@ def _shown(pilot: Pilot) -> str:
         return screen_text(pilot.app)
     except Exception as exc:  # a failure message must not fail in turn
         return f"(screen not readable: {exc!r})"
+
+
+def unfinished_work(app: App, group: str) -> list[Worker]:
+    """The app's workers of `group` that have not finished (finished ones leave the
+    app's list): work started and not yet done."""
+    return [worker for worker in app.workers if worker.group == group]
+
+
+async def wait_for_work(pilot: Pilot, group: str, timeout: float = 10.0) -> None:
+    """Until every worker of `group` has finished: what they do is done (or was never
+    started), so a check that nothing happened comes after the moment it would have."""
+    await wait_for(pilot, lambda: not unfinished_work(pilot.app, group), timeout)

@@ -257,7 +257,7 @@ def test_the_light_reader_leaves_a_missing_database_alone(tmp_path: Path):
     [
         "UPDATE alembic_version SET version_num = '0003'",
         "DROP TABLE alembic_version",
-        "INSERT INTO alembic_version VALUES ('0005')",
+        "INSERT INTO alembic_version VALUES ('0006')",
         "UPDATE jobs SET created_at = 20260101",
         "UPDATE jobs SET updated_at = 'yesterday'",
         "UPDATE jobs SET progress = 'half'",

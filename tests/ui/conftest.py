@@ -4,6 +4,8 @@ and the job service on it (helpers to drive the app: tests/helpers/pilot.py)."""
 from __future__ import annotations
 
 import shutil
+import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -59,3 +61,13 @@ def settings(data_dir: Path, library: Path) -> Settings:
 def service(settings: Settings) -> JobService:
     """A JobService on the test's data dir (the app opens its own on the same file)."""
     return JobService(open_database(settings.data_dir))
+
+
+@pytest.fixture
+def utc(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """UTC as the local zone for this test only (read again once restored: tzset)."""
+    monkeypatch.setenv("TZ", "UTC")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()

@@ -40,6 +40,8 @@ from aiom4b_tui.ui.widgets.folder_tree import FolderTree
 from tests.helpers import ROOT
 from tests.helpers.pilot import wait_for
 
+pytestmark = pytest.mark.ui
+
 WIDE = (120, 30)  # the library and the jobs side by side
 LOADING = "Jobs · loading…"
 LEAVE_SCREEN = "\x1b[?1049l"  # the terminal's own screen is back

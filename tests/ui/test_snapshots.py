@@ -1,5 +1,6 @@
 """Snapshots at 80x24 of the main screen (with its worker line), a failed row with its
-reason, the paused queue, jobs from two hosts, the add dialog and the job details.
+reason, the paused queue, jobs from two hosts, the library shown and the job details (the
+add dialog's: tests/ui/add_book/test_snapshots.py).
 
 Deterministic: jobs written with fixed ids and times, a worker row registered with a fixed
 start, a fixed clock, UTC as the local zone, HOME at the test's folder (so the library
@@ -16,24 +17,18 @@ import pytest
 
 from aiom4b_tui.store.models import JobStatus, JobUpdate
 from aiom4b_tui.store.workers import PauseMode, WorkerRegistry
-from aiom4b_tui.ui.add_book.chapter_editor import ChapterEditor
 from aiom4b_tui.ui.screens.job_details import JobDetailsScreen
-from aiom4b_tui.ui.screens.lookup_book import LookupScreen
 from tests.helpers.job_rows_data import insert_job
-from tests.helpers.lookup_fakes import OPENLIBRARY_SEARCH, running_book_api
 from tests.helpers.pilot import focus, wait_for
 from tests.helpers.snapshots import (
     NOW,
     SIZE,
     add_sample_jobs,
     add_worker,
-    make_cover,
     mounted,
-    open_add_dialog,
     settle,
     show,
     snapshot_app,
-    steady_cursors,
 )
 
 pytestmark = [pytest.mark.ui, pytest.mark.usefixtures("fixed_place_and_zone")]
@@ -117,21 +112,6 @@ def test_main_screen_with_the_library_shown(snap_compare, settings, library, ser
     assert snap_compare(app, terminal_size=SIZE, run_before=show(app, run_before))
 
 
-def test_add_dialog(snap_compare, settings, library, service):
-    add_sample_jobs(service)
-    cover = library / "Dune" / "cover.png"
-    make_cover(cover)
-    app = snapshot_app(settings, library)
-
-    async def run_before(pilot) -> None:
-        dialog = await open_add_dialog(pilot, app)
-        await wait_for(pilot, lambda: dialog.preview is not None)
-        steady_cursors(dialog)
-        await pilot.pause(0.2)
-
-    assert snap_compare(app, terminal_size=SIZE, run_before=show(app, run_before))
-
-
 def test_job_details(snap_compare, settings, library, service):
     add_sample_jobs(service)
     insert_job(
@@ -160,41 +140,3 @@ def test_job_details(snap_compare, settings, library, service):
         await pilot.pause(0.3)
 
     assert snap_compare(app, terminal_size=SIZE, run_before=show(app, run_before))
-
-
-def test_add_dialog_chapter_editor(snap_compare, settings, library, service):
-    add_sample_jobs(service)
-    app = snapshot_app(settings, library)
-
-    async def run_before(pilot) -> None:
-        dialog = await open_add_dialog(pilot, app)
-        await wait_for(pilot, lambda: dialog.draft is not None)
-        dialog.query_one("#add-tabs").active = "tab-chapters"
-        await focus(pilot, dialog.query_one(ChapterEditor))
-        await pilot.press("m", "end", "x")  # Part 1 and 2 merged, the last file left out
-        await wait_for(pilot, lambda: len(dialog.preview.files) == 2)
-        await pilot.pause(0.3)
-
-    assert snap_compare(app, terminal_size=SIZE, run_before=show(app, run_before))
-
-
-def test_add_dialog_lookup_results(snap_compare, settings, library, service, monkeypatch):
-    add_sample_jobs(service)
-    app = snapshot_app(settings, library)
-    with running_book_api() as api:
-        api.route("/search.json", OPENLIBRARY_SEARCH)
-        for name in ("AIOM4B_AUDNEXUS_URL", "AIOM4B_OPENLIBRARY_URL", "AIOM4B_COVERS_URL"):
-            monkeypatch.setenv(name, api.url)
-
-        async def run_before(pilot) -> None:
-            dialog = await open_add_dialog(pilot, app)
-            await wait_for(pilot, lambda: dialog.draft is not None)
-            await pilot.press("ctrl+l")
-            await wait_for(pilot, lambda: isinstance(app.screen, LookupScreen))
-            lookup = app.screen
-            steady_cursors(lookup)
-            await pilot.press("enter")
-            await wait_for(pilot, lambda: lookup.matches, timeout=20)
-            await pilot.pause(0.3)
-
-        assert snap_compare(app, terminal_size=SIZE, run_before=show(app, run_before))

@@ -5,6 +5,7 @@ ctrl+up/ctrl+down) and leaves a file out (x). The edits live in a `ChapterDraft`
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import ClassVar
 
 from rich.text import Text
@@ -34,9 +35,11 @@ class ChapterEditor(OptionList):
         Binding("x", "toggle_file", "Omit"),
     ]
 
+    @dataclass
     class FilesChanged(Message):
         """A file was moved or left out: the book must be planned again."""
 
+    @dataclass
     class ChaptersChanged(Message):
         """A chapter was renamed, merged or split."""
 

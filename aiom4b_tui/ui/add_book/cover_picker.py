@@ -68,12 +68,11 @@ def choice_line(candidate: CoverCandidate) -> Text:
 class CoverPicker(Horizontal):
     """Lists the covers to choose from and draws the highlighted one."""
 
+    @dataclass
     class Chosen(Message):
-        """The person highlighted a cover (`candidate` None: no cover), now drawn."""
+        """The person highlighted a cover (its `candidate` None: no cover), now drawn."""
 
-        def __init__(self, drawn: DrawnCover) -> None:
-            super().__init__()
-            self.drawn = drawn
+        drawn: DrawnCover
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)

@@ -1,6 +1,6 @@
 """The add dialog's helpers that need no screen: the plan shown as the chapter editor's
-draft, the book's covers found and drawn, where the book will go, and words for a
-refused value."""
+draft, the book's covers found and drawn, where the book will go, the book's facts in a
+line, and words for a refused value."""
 
 from __future__ import annotations
 
@@ -8,13 +8,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pydantic import ValidationError
+from rich.text import Text
 
 from aiom4b_tui.engine.plan.naming import output_path
 from aiom4b_tui.engine.plan.plan import output_file_name
 from aiom4b_tui.job_options.model import ChapterEntry, JobOptions
+from aiom4b_tui.safe_text import visible
 from aiom4b_tui.ui.add_book.cover_picker import DrawnCover, draw_cover
 from aiom4b_tui.ui.add_book.draft import ChapterDraft, DraftFile
 from aiom4b_tui.ui.add_book.preview import BookPreview
+from aiom4b_tui.ui.text import formatting
 
 if TYPE_CHECKING:
     from aiom4b_tui.engine.plan.cover import CoverCandidate
@@ -82,3 +85,36 @@ def shown_path(path: Path) -> str:
         return "~/" + path.relative_to(Path.home()).as_posix()
     except ValueError:
         return str(path)
+
+
+def facts_text(preview: BookPreview, draft: ChapterDraft | None) -> Text:
+    """The book in a line, as the draft now has it: `3 files · 16m · 3 chapters · about
+    7.7 MB · AAC 64k mono`, the plan's notes below; or why no book can be made."""
+    if preview.error:
+        return Text(f"Cannot make a book: {visible(preview.error)}", style="bold red")
+    count = len(draft.included()) if draft else len(preview.files)
+    seconds = draft.duration() if draft else preview.duration
+    chapters = len(draft.chapter_order()) if draft else len(preview.chapters)
+    share = seconds / preview.duration if preview.duration else 1.0
+    files = "1 file" if count == 1 else f"{count} files"
+    facts = Text(
+        f"{files} · {formatting.book_length(seconds)} · "
+        f"{chapters} chapter{'' if chapters == 1 else 's'} · "
+        f"about {formatting.file_size(preview.expected_bytes * share)} · "
+        f"{preview.audio_format}"
+    )
+    for note in preview.notes:
+        facts.append(f"\n{visible(note)}", style="dim")
+    return facts
+
+
+def folders_text(folders: list[Path], shown_root: Path | None, width: int = 56) -> str:
+    """The book's folders as the dialog's heading names them: relative to the folder the
+    tree shows (else by name), joined by `+`, cut to `width`; safe to show."""
+    names = []
+    for folder in folders:
+        name = ""
+        if shown_root is not None and folder.is_relative_to(shown_root):
+            name = str(folder.relative_to(shown_root))
+        names.append(name or folder.name)
+    return formatting.ellipsize(visible(" + ".join(names)), width)

@@ -5,16 +5,16 @@ the cover) from what is chosen. A book whose .m4b is already there asks: new nam
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
 from pydantic import ValidationError
-from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
+from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import (
     Footer,
@@ -32,42 +32,41 @@ from aiom4b_tui.job_options.model import JobOptions, TagOverrides
 from aiom4b_tui.safe_text import visible
 from aiom4b_tui.store.models import JobCreate
 from aiom4b_tui.ui.add_book.chapter_editor import ChapterEditor
-from aiom4b_tui.ui.add_book.cover_art import half_block_text
 from aiom4b_tui.ui.add_book.cover_picker import CoverPicker, DrawnCover
 from aiom4b_tui.ui.add_book.draft import ChapterDraft
-from aiom4b_tui.ui.add_book.lookup import LookupFill
+from aiom4b_tui.ui.add_book.lookup import (
+    BookLookup,
+    CoverNotFetched,
+    chapter_marks,
+    extra_tags,
+    form_tags,
+)
 from aiom4b_tui.ui.add_book.parts import (
     book_covers,
     draft_of_preview,
     entries_of_preview,
+    facts_text,
+    folders_text,
     planned_output,
     shown_path,
     validation_text,
 )
-from aiom4b_tui.ui.add_book.preview import (
-    TAG_FIELDS,
-    BookPreview,
-    build_preview,
-    unreadable_preview,
-)
+from aiom4b_tui.ui.add_book.preview import BookPreview, build_preview, unreadable_preview
+from aiom4b_tui.ui.add_book.tag_form import TagForm
+from aiom4b_tui.ui.dialogs.confirm import ConfirmScreen
 from aiom4b_tui.ui.dialogs.output_exists import OutputExistsScreen
-from aiom4b_tui.ui.text import formatting
 
 if TYPE_CHECKING:
     from aiom4b_tui.config.settings import Settings
     from aiom4b_tui.engine.plan.cover import CoverCandidate
+    from aiom4b_tui.lookup.providers import BookMatch
+    from aiom4b_tui.store.database.db import Database
 
 QUEUE = "queue"
 RENAME = "rename"
 QUEUE_ALL = "all"
 SKIP = "skip"
 CANCEL = "cancel"
-COVER_SIZE = (16, 8)  # cells wide, lines high
-FIELD_LABELS = {
-    "series_part": "Series part",
-    "output": "File name",
-    "folder": "Folder",
-}
 
 
 @dataclass(frozen=True)
@@ -78,8 +77,9 @@ class AddDecision:
     job: JobCreate | None = None
 
 
-class AddBookScreen(LookupFill, ModalScreen[AddDecision]):
-    """Shows the plan of one book from `folders` and returns an `AddDecision`."""
+class AddBookScreen(ModalScreen[AddDecision]):
+    """Shows the plan of one book from `folders` and returns an `AddDecision`;
+    `database` opens (or gives) the job database, for the lookup's answers."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "decide('queue')", "Queue"),
@@ -94,6 +94,7 @@ class AddBookScreen(LookupFill, ModalScreen[AddDecision]):
         self,
         folders: list[Path],
         settings: Settings,
+        database: Callable[[], Database],
         *,
         position: tuple[int, int] = (1, 1),
         shown_root: Path | None = None,
@@ -101,6 +102,7 @@ class AddBookScreen(LookupFill, ModalScreen[AddDecision]):
         super().__init__()
         self.folders = folders
         self.settings = settings
+        self.lookup = BookLookup(database, settings.data_dir)
         self.position = position
         self.shown_root = shown_root
         self.preview: BookPreview | None = None
@@ -119,38 +121,23 @@ class AddBookScreen(LookupFill, ModalScreen[AddDecision]):
         index, count = self.position
         heading = "Add book" if count == 1 else f"Add book {index} of {count}"
         with Vertical(classes="dialog", id="add-dialog"):
-            yield Label(f"{heading}: {self._folders_text()}", classes="question", markup=False)
+            folders = folders_text(self.folders, self.shown_root)
+            yield Label(f"{heading}: {folders}", classes="question", markup=False)
             yield Static("", id="book-facts")
             yield LoadingIndicator(id="add-loading")
             with TabbedContent(id="add-tabs"):
-                with TabPane("Tags", id="tab-tags"), VerticalScroll(id="tag-scroll"):
-                    with Horizontal(id="add-top"):
-                        with Grid(id="tag-form", classes="field-grid"):
-                            yield from self._fields(TAG_FIELDS)
-                        yield Static("", id="cover")
-                    with Grid(id="output-form", classes="field-grid"):
-                        yield from self._fields(("output", "folder"))
+                with TabPane("Tags", id="tab-tags"):
+                    yield TagForm(id="tag-scroll")
                 with TabPane("Chapters", id="tab-chapters"):
                     yield ChapterEditor(id="chapter-editor")
                 with TabPane("Cover", id="tab-cover"):
                     yield CoverPicker(id="cover-picker")
         yield Footer()
 
-    @staticmethod
-    def _fields(names: tuple[str, ...]) -> ComposeResult:
-        for name in names:
-            yield Label(FIELD_LABELS.get(name, name.capitalize()), classes="field-label")
-            yield Input(id=f"tag-{name}", compact=True)
-
-    def _folders_text(self) -> str:
-        names = []
-        for folder in self.folders:
-            try:
-                names.append(str(folder.relative_to(self.shown_root)) if self.shown_root else "")
-            except ValueError:
-                names.append("")
-            names[-1] = names[-1] or folder.name
-        return formatting.ellipsize(visible(" + ".join(names)), 56)
+    @property
+    def form(self) -> TagForm:
+        """The Tags tab's fields."""
+        return self.query_one(TagForm)
 
     def on_mount(self) -> None:
         self._load_preview()
@@ -173,12 +160,9 @@ class AddBookScreen(LookupFill, ModalScreen[AddDecision]):
         self.preview = preview
         self.found_tags = {k: visible(v) for k, v in preview.tags.items()}
         self.query_one("#add-loading").display = False
-        for name in TAG_FIELDS:
-            self.query_one(f"#tag-{name}", Input).value = visible(preview.tags.get(name, ""))
-        self.query_one("#tag-output", Input).value = visible(preview.output_name)
-        self.query_one("#tag-folder", Input).value = visible(self._default_folder())
+        self.form.show_plan(preview, self._default_folder())
         self._select_title_once_filled()
-        self._show_small_cover(drawn)
+        self.form.show_cover(drawn)
         self.query_one(CoverPicker).show_choices(candidates, preview.cover, drawn)
         self.covers_listed = not preview.error
         if not preview.error:
@@ -189,7 +173,7 @@ class AddBookScreen(LookupFill, ModalScreen[AddDecision]):
     def _select_title_once_filled(self) -> None:
         """Focus the title with its text selected, so typing replaces it; a field or the
         chapter editor the person already moved to keeps the focus."""
-        title = self.query_one("#tag-title", Input)
+        title = self.form.field("title")
         if self.focused is title:
             title.select_all()  # focused while still empty (the first tab's activation)
         elif not isinstance(self.focused, Input | ChapterEditor):
@@ -200,7 +184,7 @@ class AddBookScreen(LookupFill, ModalScreen[AddDecision]):
 
     def _show_facts(self) -> None:
         if self.preview is not None:
-            facts = self._facts(self.preview, self.draft)
+            facts = facts_text(self.preview, self.draft)
             self.query_one("#book-facts", Static).update(facts)
 
     def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:
@@ -214,7 +198,7 @@ class AddBookScreen(LookupFill, ModalScreen[AddDecision]):
         elif pane_id == "tab-cover":
             self.query_one(CoverPicker).choices.focus()
         elif pane_id == "tab-tags" and not isinstance(self.focused, Input):
-            self.query_one("#tag-title", Input).focus()
+            self.form.field("title").focus()
 
     def action_next_tab(self) -> None:
         """Tags → Chapters → Cover → Tags."""
@@ -258,38 +242,8 @@ class AddBookScreen(LookupFill, ModalScreen[AddDecision]):
             editor.show_draft(self.draft, keep=(row.file, row.chapter) if row else None)
         self._show_facts()
 
-    def _show_small_cover(self, drawn: DrawnCover | None) -> None:
-        """The chosen cover beside the tags, as half blocks."""
-        cover = self.query_one("#cover", Static)
-        if drawn is None or drawn.candidate is None:
-            cover.update(Text("no cover", style="dim"))
-        elif drawn.picture is None:
-            name = visible(drawn.candidate.path.name)
-            cover.update(Text(f"cover:\n{name}", style="dim"))
-        else:
-            cover.update(half_block_text(drawn.picture, *COVER_SIZE))
-
     def on_cover_picker_chosen(self, message: CoverPicker.Chosen) -> None:
-        self._show_small_cover(message.drawn)
-
-    @staticmethod
-    def _facts(preview: BookPreview, draft: ChapterDraft | None) -> Text:
-        if preview.error:
-            return Text(f"Cannot make a book: {visible(preview.error)}", style="bold red")
-        count = len(draft.included()) if draft else len(preview.files)
-        seconds = draft.duration() if draft else preview.duration
-        chapters = len(draft.chapter_order()) if draft else len(preview.chapters)
-        share = seconds / preview.duration if preview.duration else 1.0
-        files = "1 file" if count == 1 else f"{count} files"
-        facts = Text(
-            f"{files} · {formatting.book_length(seconds)} · "
-            f"{chapters} chapter{'' if chapters == 1 else 's'} · "
-            f"about {formatting.file_size(preview.expected_bytes * share)} · "
-            f"{preview.audio_format}"
-        )
-        for note in preview.notes:
-            facts.append(f"\n{visible(note)}", style="dim")
-        return facts
+        self.form.show_cover(message.drawn)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         self.action_decide(QUEUE)
@@ -301,22 +255,12 @@ class AddBookScreen(LookupFill, ModalScreen[AddDecision]):
                 self.notify("Still reading the folders…")
                 return
             if self.preview.error:
-                self.notify(
-                    visible(self.preview.error),
-                    title="Cannot queue this book",
-                    severity="error",
-                    markup=False,
-                )
+                self._cannot_queue(self.preview.error)
                 return
             try:
                 job = self.job_create()
             except ValidationError as exc:
-                self.notify(
-                    visible(validation_text(exc)),
-                    title="Cannot queue this book",
-                    severity="error",
-                    markup=False,
-                )
+                self._cannot_queue(validation_text(exc))
                 return
             existing = self.existing_output(job)
             if existing is not None:
@@ -325,6 +269,9 @@ class AddBookScreen(LookupFill, ModalScreen[AddDecision]):
             self.dismiss(AddDecision(action, job))
         else:
             self.dismiss(AddDecision(action))
+
+    def _cannot_queue(self, why: str) -> None:
+        self.notify(visible(why), title="Cannot queue this book", severity="error", markup=False)
 
     def existing_output(self, job: JobCreate) -> Path | None:
         """The file already where this job's book would go (None: the place is free)."""
@@ -348,12 +295,12 @@ class AddBookScreen(LookupFill, ModalScreen[AddDecision]):
     def job_create(self) -> JobCreate:
         """The job as the form now says: tags that differ from what was found are overrides."""
         found = self.found_tags
-        values = {name: self.query_one(f"#tag-{name}", Input).value.strip() for name in TAG_FIELDS}
-        overrides = {k: v for k, v in values.items() if v and v != found.get(k, "")}
+        form = self.form
+        overrides = {k: v for k, v in form.tags().items() if v and v != found.get(k, "")}
         overrides = self.extra_tags | overrides
-        output = self.query_one("#tag-output", Input).value.strip()
+        output = form.value("output")
         default_output = visible(self.preview.output_name) if self.preview else ""
-        typed = self.query_one("#tag-folder", Input).value.strip()
+        typed = form.value("folder")
         folder = Path(typed).expanduser() if typed else None
         edits = self._draft_options()
         picker = self.query_one(CoverPicker)
@@ -372,3 +319,61 @@ class AddBookScreen(LookupFill, ModalScreen[AddDecision]):
             title=job_title(self.folders, options),
             options=options,
         )
+
+    # ---- the lookup ----------------------------------------------------------------------
+
+    def action_lookup(self) -> None:
+        """Look the book up (ASIN, ISBN or title) and fill the form with what is chosen."""
+        if self.preview is None:
+            self.notify("Still reading the folders…")
+            return
+        screen = self.lookup.screen(self.form.field("title").value, self.form.field("author").value)
+        self.app.push_screen(screen, self._use_match)
+
+    def _use_match(self, match: BookMatch | None) -> None:
+        if match is None:
+            return
+        if match.cover_url:
+            self._fetch_cover(match)
+        self.form.fill_tags(form_tags(match))
+        self.extra_tags = extra_tags(match)
+        self.notify(f"Filled from {match.provider}: {visible(match.title)}", markup=False)
+        if match.chapters and self.draft is not None:
+            self._offer_chapters(match, self.draft)
+
+    @work(thread=True, exclusive=True, group="add-cover", exit_on_error=False)
+    def _fetch_cover(self, match: BookMatch) -> None:
+        """Download the match's cover (cached in the data dir) and offer it."""
+        try:
+            candidate = self.lookup.cover(match)
+        except CoverNotFetched as exc:
+            self.app.call_from_thread(
+                self.notify, str(exc), title="No cover downloaded", severity="warning", markup=False
+            )
+            return
+        if candidate is not None:
+            self.app.call_from_thread(self._offer_cover, candidate, match.provider)
+
+    def _offer_cover(self, candidate: CoverCandidate, provider: str) -> None:
+        if not self.is_attached or not self.covers_listed:
+            return
+        self.query_one(CoverPicker).add_candidate(candidate)
+        self.notify(f"Cover from {provider} chosen ({candidate.size_text}): see the Cover tab")
+
+    def _offer_chapters(self, match: BookMatch, draft: ChapterDraft) -> None:
+        marks = chapter_marks(match, draft.duration())
+
+        def answered(use: bool | None) -> None:
+            if not use or draft is not self.draft:
+                return
+            try:
+                draft.replace_chapters(marks)
+            except ValueError as exc:
+                self.notify(str(exc), severity="warning", markup=False)
+                return
+            self.query_one(ChapterEditor).show_draft(draft)
+            self._show_facts()
+
+        question = f"Use the {len(marks)} chapter titles {match.provider} has?"
+        detail = "They replace the chapters in the Chapters tab (you can still edit them)."
+        self.app.push_screen(ConfirmScreen(question, "Use them", detail), answered)

@@ -29,7 +29,7 @@ KEYS = (
     ("The queue", ""),
     ("p", "pause (running books finish, or stop) / resume"),
     ("S", "stop everything: workers stop, books resume later"),
-    ("w", "watch an inbox folder for new books"),
+    ("w", "have the worker watch an inbox for new books / stop"),
     ("Anywhere", ""),
     ("tab", "move between library, jobs and log"),
     ("l", "show the library or the jobs (narrow terminals)"),

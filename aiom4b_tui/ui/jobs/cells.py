@@ -2,7 +2,7 @@
 
 Pure functions of a `JobDB` and the time now, so the table can compare a row's new cells
 with its old ones and repaint only those that changed. The two layouts (`COLUMNS`,
-`HOST_COLUMNS`) are in `job_columns.py`.
+`HOST_COLUMNS`) are in `columns.py`.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
-"""What the jobs panel remembers between polls: since when to ask, each job's last status.
+"""What the jobs feed remembers between looks: since when to ask, each job's last status.
 
-No Textual here: the panel asks `since()` before a poll, hands the changed rows to
+No Textual here: the feed asks `since()` before a look, hands the changed rows to
 `seen()`, which says which status changes to log, and asks `sweep_due()` whether to look
 for rows deleted elsewhere (a deleted row never shows up as a change).
 """

@@ -1,8 +1,8 @@
 """The queue table's columns: `COLUMNS`, and `HOST_COLUMNS` with the host that runs or
 ran each book (for a queue worked by more than one host), both within 80 columns.
 
-Apart from the rows' text (`job_rows.py`, which needs the job models) so the table can
-be drawn, empty, in the app's first screen before the job store is loaded.
+Apart from the rows' text (`cells.py`, which needs the job models) so the table can be
+drawn, empty, in the app's first screen before the job store is loaded.
 """
 
 from __future__ import annotations

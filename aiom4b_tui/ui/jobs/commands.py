@@ -2,7 +2,7 @@
 
 Each returns an `Outcome`: what to tell the person, and whether it was a refusal (the
 job's status does not allow it, or the job is gone). Status changes themselves reach the
-log through the jobs panel's poll, once, like changes made by any other process.
+log through the jobs feed, once, like changes made by any other process.
 """
 
 from __future__ import annotations

@@ -158,6 +158,16 @@ class JobTable(DataTable):
         if self.row_count:
             self.move_cursor(row=min(row, self.row_count - 1), animate=False)
 
+    def take_changes(self, jobs: list[JobDB], now: datetime) -> None:
+        """Show what the database says changed, in one repaint: rows updated by key (only
+        the cells that changed), rows that left the filter dropped, new jobs on top, and
+        the running jobs' clocks advanced."""
+        with self.app.batch_update():
+            new_jobs = self.apply_changes(jobs, now)
+            if new_jobs:
+                self.put_on_top(new_jobs, now)
+            self.tick(now)
+
     def apply_changes(self, jobs: list[JobDB], now: datetime) -> list[JobDB]:
         """Update the rows of changed jobs in place; returns new jobs the table should gain."""
         new_jobs = []

@@ -23,7 +23,6 @@ from aiom4b_tui.safe_text import visible, visible_lines
 from aiom4b_tui.store.models import BadRowError, JobDB, JobStatus
 from aiom4b_tui.ui.jobs import commands as job_commands
 from aiom4b_tui.ui.jobs.cells import display_title, elapsed_seconds, failure_reason, status_text
-from aiom4b_tui.ui.messages import JobFetched
 from aiom4b_tui.ui.reported import reported
 from aiom4b_tui.ui.text import formatting
 
@@ -90,14 +89,17 @@ class JobDetailsScreen(Screen[None]):
             job = self.service.get_job(self.job.id)
         finally:
             self._fetching = False
-        self.post_message(JobFetched(job))
+        self.app.call_from_thread(self._fetched, job)
 
-    def on_job_fetched(self, message: JobFetched) -> None:
-        if message.job is None:
+    def _fetched(self, job: JobDB | None) -> None:
+        """The job as the database has it now (None: it was deleted)."""
+        if not self.is_attached:
+            return
+        if job is None:
             self.notify("The job was deleted.", severity="warning")
             self.dismiss(None)
-        elif message.job.updated_at != self.job.updated_at or self.job.status is JobStatus.RUNNING:
-            self.follow(message.job, self.clock())
+        elif job.updated_at != self.job.updated_at or self.job.status is JobStatus.RUNNING:
+            self.follow(job, self.clock())
 
     def action_cancel(self) -> None:
         """Cancel this job (a running one is stopped by its worker)."""

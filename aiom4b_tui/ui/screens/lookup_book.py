@@ -1,10 +1,12 @@
 """The add dialog's metadata lookup: asks for an ASIN, an ISBN or a title (and author),
-looks it up in a thread (Audnexus, Open Library, answers cached in the job database) and
-lists what was found; choosing one returns its `BookMatch`."""
+looks it up in a thread (Audnexus, Open Library, answers cached in the job database, which
+`database` opens in that thread) and lists what was found; choosing one returns its
+`BookMatch`."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import ClassVar
 
 from rich.text import Text
@@ -61,9 +63,9 @@ class LookupScreen(ModalScreen[BookMatch | None]):
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
 
-    def __init__(self, db: Database, title: str = "", author: str = "") -> None:
+    def __init__(self, database: Callable[[], Database], title: str = "", author: str = "") -> None:
         super().__init__()
-        self.db = db
+        self.database = database  # opens (or gives) the job database: called in a thread
         self.title_text = title
         self.author_text = author
         self.matches: list[BookMatch] = []
@@ -110,7 +112,7 @@ class LookupScreen(ModalScreen[BookMatch | None]):
     def _look_up(self, query: LookupQuery) -> None:
         """Ask the providers away from the event loop."""
         try:
-            with open_book_lookup(DatabaseAnswerCache(self.db)) as lookup:
+            with open_book_lookup(DatabaseAnswerCache(self.database())) as lookup:
                 found: list[BookMatch] | str = lookup.find(query)
         except MetadataLookupError as exc:
             found = str(exc)

@@ -1,11 +1,12 @@
 """The main screen: the header, the library, the jobs panel and the log, and the routes
 between them.
 
-Widgets post messages; this screen routes them: `StoreOpened` (the app opens the job
-store after this screen's first frame) to the jobs panel and the header, `LogLine` to the
-log, `JobsCounted` to the header, `AddRequested` to the add dialogs, `JobsQueued` to a
-worker start. It also folds the panes on narrow terminals and watches an inbox (which
-queues, never converts).
+Widgets post messages; this screen routes them: the jobs feed's counts to the header and
+its status changes to the log, the folder tree's `AddRequested` to the add dialogs, the
+jobs panel's `Asked` to the job's details or a job command (asking first where it cannot
+be undone). It starts a worker when books wait, asks the workers to watch an inbox (or to
+stop) on `w`, and folds the panes on narrow terminals. The app tells it when the job store
+is open (`store_opened`).
 """
 
 from __future__ import annotations
@@ -25,22 +26,25 @@ from textual.screen import Screen
 
 from aiom4b_tui.safe_text import visible
 from aiom4b_tui.store.status import JobStatus
+from aiom4b_tui.ui.jobs.actions import JobAction
+from aiom4b_tui.ui.jobs.feed import JobFeed
 from aiom4b_tui.ui.jobs.panel import JobsPanel
-from aiom4b_tui.ui.messages import AddRequested, JobsCounted, JobsQueued, LogLine, StoreOpened
 from aiom4b_tui.ui.reported import reported
+from aiom4b_tui.ui.text.formatting import home_label
 from aiom4b_tui.ui.widgets.event_log import EventLog
+from aiom4b_tui.ui.widgets.folder_tree import FolderTree
 from aiom4b_tui.ui.widgets.header_bar import HeaderBar
 from aiom4b_tui.ui.widgets.key_bar import KeyBar
-from aiom4b_tui.ui.widgets.library_pane import LibraryPane, root_label
+from aiom4b_tui.ui.widgets.library_pane import LibraryPane
 
 if TYPE_CHECKING:
     from aiom4b_tui.config.settings import Settings
     from aiom4b_tui.store.models import JobDB
-    from aiom4b_tui.ui.store import Store
-    from aiom4b_tui.ui.widgets.folder_tree import FolderTree
+    from aiom4b_tui.ui.start.store import Store
     from aiom4b_tui.ui.worker.link import WorkerLink
 
 NARROW_WIDTH = 100
+STOP_WATCHING_DETAIL = "New folders dropped in it are no longer queued; books queued stay."
 
 Command = tuple[str, str, Callable[[], object]]
 
@@ -70,8 +74,6 @@ class MainScreen(Screen[None]):
         self.library_root = library_root
         self.clock = clock
         self.inbox_settle = inbox_settle
-        self.watched_inbox: Path | None = None
-        self._watch_stop: asyncio.Event | None = None
         self._narrow_choice_made = False
         self._first_counts = True
 
@@ -82,7 +84,7 @@ class MainScreen(Screen[None]):
         narrow = "-narrow" if self.app.size.width < NARROW_WIDTH else None
         with Horizontal(id="panes", classes=narrow):
             yield LibraryPane(self.library_root, id="library")
-            yield JobsPanel(self.store, self.settings, self.clock, id="jobs")
+            yield JobsPanel(self.store, self.clock, id="jobs")
         yield EventLog(id="log")
         yield KeyBar()
 
@@ -111,7 +113,12 @@ class MainScreen(Screen[None]):
     def on_mount(self) -> None:
         self._fold(self.app.size.width)
         self.folder_tree.focus()
-        self.log_line(f"Library {root_label(self.library_root, 60)}")
+        self.log_line(f"Library {home_label(self.library_root, 60)}")
+
+    def store_opened(self) -> None:
+        """The job store is open (after the first frame): the rooms start reading it."""
+        self.jobs.start()
+        self.header.start()
 
     # ---- routes --------------------------------------------------------------------------
 
@@ -119,16 +126,11 @@ class MainScreen(Screen[None]):
         """Add one line to the log pane (the text already safe to show)."""
         self.log_pane.event(text, self.clock(), style)
 
-    def on_store_opened(self, message: StoreOpened) -> None:
-        message.stop()
-        self.jobs.start()
-        self.header.start()
-
-    def on_log_line(self, message: LogLine) -> None:
+    def on_job_feed_status_changed(self, message: JobFeed.StatusChanged) -> None:
         message.stop()
         self.log_line(message.text, message.style)
 
-    def on_jobs_counted(self, message: JobsCounted) -> None:
+    def on_job_feed_counted(self, message: JobFeed.Counted) -> None:
         message.stop()
         self.header.show_counts(message.counts)
         if self._first_counts:
@@ -137,9 +139,11 @@ class MainScreen(Screen[None]):
                 self._show_library(not sum(message.counts.values()))
             if message.counts.get(JobStatus.QUEUED):
                 self.start_worker()
+            else:
+                self._keep_inbox_watched()
 
-    def on_jobs_queued(self, message: JobsQueued) -> None:
-        message.stop()
+    def jobs_queued(self) -> None:
+        """Jobs were queued from here: show them now, and start a worker for them."""
         self.jobs.poll_now()
         self.start_worker()
 
@@ -151,15 +155,30 @@ class MainScreen(Screen[None]):
     @reported
     def start_worker(self) -> None:
         """Start a detached worker unless one runs; say so once when one was started."""
+        self._start_and_tell()
+
+    @work(thread=True, group="start-worker", exit_on_error=False)
+    @reported
+    def _keep_inbox_watched(self) -> None:
+        """An inbox the workers were asked to watch (before this app started) needs one."""
+        if self.worker_link.inbox_request() is not None:
+            self._start_and_tell()
+
+    def _start_and_tell(self) -> None:
+        """Start a worker unless one runs (blocking: from a thread worker)."""
         pid = self.worker_link.ensure()
         if pid is None:
             return
         log = visible(self.worker_link.log_path)
         holder = self.worker_link.lock_holder()
         if holder is None:  # it ended before taking the lock
-            self.post_message(LogLine(f"worker (pid {pid}) did not start: see {log}", "red"))
+            self.app.call_from_thread(
+                self.log_line, f"worker (pid {pid}) did not start: see {log}", "red"
+            )
         elif holder == pid:  # not another client's worker, which won a race to the lock
-            self.post_message(LogLine(f"worker started (pid {pid}, log: {log})", "dim"))
+            self.app.call_from_thread(
+                self.log_line, f"worker started (pid {pid}, log: {log})", "dim"
+            )
         self.app.call_from_thread(self.workers_changed)
 
     # ---- fitting small terminals ---------------------------------------------------------
@@ -196,7 +215,7 @@ class MainScreen(Screen[None]):
 
     # ---- adding books --------------------------------------------------------------------
 
-    def on_add_requested(self, message: AddRequested) -> None:
+    def on_folder_tree_add_requested(self, message: FolderTree.AddRequested) -> None:
         message.stop()
         self._add_books(message.books)
 
@@ -221,6 +240,7 @@ class MainScreen(Screen[None]):
             dialog = AddBookScreen(
                 folders,
                 self.settings,
+                self.store.database,
                 position=(index, len(books)),
                 shown_root=self.folder_tree.root_path,
             )
@@ -236,57 +256,99 @@ class MainScreen(Screen[None]):
             created.append(await asyncio.to_thread(service.create_job, decision.job))
         if created:
             self.folder_tree.clear_marks()
-            self.post_message(JobsQueued(created))
+            self.jobs_queued()
             if self.query_one("#panes").has_class("-narrow"):
                 self._show_library(False)
+
+    # ---- the job keys --------------------------------------------------------------------
+
+    def on_jobs_panel_asked(self, message: JobsPanel.Asked) -> None:
+        message.stop()
+        if message.action is JobAction.DETAILS:
+            if message.job is not None:
+                self._show_details(message.job)
+        else:
+            self._act_on_job(message.action, message.job)
+
+    def _show_details(self, job: JobDB) -> None:
+        from aiom4b_tui.ui.screens.job_details import JobDetailsScreen
+
+        service = self.store.open()  # open already: the job's row came from it
+        self.app.push_screen(JobDetailsScreen(job, service, self.settings, self.clock))
+
+    @work(group="job-keys")
+    @reported
+    async def _act_on_job(self, action: JobAction, job: JobDB | None) -> None:
+        """Carry out a job key's command, asking first where it cannot be undone."""
+        from aiom4b_tui.ui.jobs import actions
+
+        refusal = actions.refusal(action, job)
+        if refusal is not None:
+            self.notify(refusal, severity="warning")
+            return
+        days = self.settings.days_kept
+        asked = actions.question(action, job, days)
+        if asked is not None:
+            from aiom4b_tui.ui.dialogs.confirm import ConfirmScreen  # dialogs: not at start
+
+            if not await self.app.push_screen_wait(ConfirmScreen(*asked)):
+                return
+        service = await self.store.opened()
+        outcome = await asyncio.to_thread(actions.run, action, service, job, days)
+        told = actions.told(action, outcome)
+        if told.log is not None:
+            self.log_line(*told.log)
+        if told.note is not None:
+            text, severity = told.note
+            self.notify(text, severity=severity, markup=False)  # type: ignore[arg-type]
+        if action is JobAction.DELETE and job is not None:
+            self.jobs.drop(job.id)
+        elif action is JobAction.CLEAR_OLD:
+            self.jobs.reload()
+        elif outcome.job is not None and outcome.job.status is JobStatus.QUEUED:
+            self.start_worker()  # queued again: a worker is needed
+        self.jobs.poll_now()
 
     # ---- the inbox -----------------------------------------------------------------------
 
     @work(group="dialogs", exclusive=True)
     @reported
     async def action_watch_inbox(self) -> None:
-        """Watch an inbox folder: new book folders dropped in it are queued."""
+        """Ask the workers to watch an inbox folder (new book folders dropped in it are
+        queued), or, while one is watched, to stop."""
+        asked = await asyncio.to_thread(self.worker_link.inbox_request)
+        if asked is not None:
+            await self._stop_watching(Path(asked.path))
+            return
         from aiom4b_tui.ui.dialogs.prompt import PromptScreen  # dialogs: after the first frame
 
         inbox = self.settings.inbox_dir
         typed = await self.app.push_screen_wait(
             PromptScreen("Watch this folder for new books:", value=str(inbox or ""))
         )
-        if typed:
-            self._start_watch(Path(typed).expanduser())
-
-    def _start_watch(self, inbox: Path) -> None:
-        """Watch `inbox` (instead of the inbox watched so far, if any)."""
-        if self._watch_stop is not None:
-            self._watch_stop.set()
-        self._watch_stop = asyncio.Event()
-        self._watch_inbox(inbox, self._watch_stop)
-
-    @work(group="inbox", exit_on_error=False)
-    @reported
-    async def _watch_inbox(self, inbox: Path, stop: asyncio.Event) -> None:
-        from aiom4b_tui.queue.inbox import InboxWatcher  # watchfiles: only when watching
-
-        if not await asyncio.to_thread(inbox.is_dir):
-            self.notify(f"Not a folder: {visible(inbox)}", severity="error", markup=False)
+        if not typed:
             return
-        service = await self.store.opened()
-        watcher = InboxWatcher(service, inbox, settle=self.inbox_settle, on_job=self._inbox_job)
-        self.watched_inbox = watcher.inbox
-        self.header.show_inbox(watcher.inbox)
-        shown = visible(watcher.inbox)
-        self.log_line(f"Watching {shown} for new books (settle {self.inbox_settle:g} s)")
-        try:
-            await watcher.run(stop)
-        finally:
-            if self._watch_stop is stop:
-                self.watched_inbox = None
-                if self.is_attached:
-                    self.header.show_inbox(None)
+        folder = Path(typed).expanduser()
+        if not await asyncio.to_thread(folder.is_dir):
+            self.notify(f"Not a folder: {visible(folder)}", severity="error", markup=False)
+            return
+        folder = await asyncio.to_thread(folder.resolve)
+        await asyncio.to_thread(self.worker_link.watch_inbox, folder, self.inbox_settle)
+        shown = visible(folder)
+        self.log_line(f"the worker is asked to watch {shown} (settle {self.inbox_settle:g} s)")
+        self.start_worker()
+        self.workers_changed()
 
-    def _inbox_job(self, job: JobDB) -> None:
-        """The watcher queued a folder (called on the app's loop)."""
-        self.post_message(JobsQueued([job]))
+    async def _stop_watching(self, inbox: Path) -> None:
+        """Ask whether to stop watching `inbox`; if so, ask the workers to stop."""
+        from aiom4b_tui.ui.dialogs.confirm import ConfirmScreen  # dialogs: after the first frame
+
+        question = f"Stop watching {home_label(inbox, 50)}?"
+        dialog = ConfirmScreen(question, "Stop watching", STOP_WATCHING_DETAIL)
+        if await self.app.push_screen_wait(dialog):
+            await asyncio.to_thread(self.worker_link.stop_watching)
+            self.log_line(f"the workers are asked to stop watching {visible(inbox)}")
+            self.workers_changed()
 
     # ---- the palette ---------------------------------------------------------------------
 

@@ -1,9 +1,13 @@
-"""Short, fixed-width text for durations, sizes, speeds and progress, as the screen shows them."""
+"""Short, fixed-width text for durations, sizes, speeds, progress and folders, as the
+screen shows them."""
 
 from __future__ import annotations
 
 import math
 from datetime import UTC, datetime
+from pathlib import Path
+
+from aiom4b_tui.safe_text import visible
 
 BAR_WIDTH = 8
 
@@ -77,3 +81,11 @@ def local_time(stamp: datetime | None, with_date: bool = True) -> str:
     aware = stamp if stamp.tzinfo else stamp.replace(tzinfo=UTC)
     local = aware.astimezone()
     return local.strftime("%Y-%m-%d %H:%M:%S" if with_date else "%H:%M:%S")
+
+
+def home_label(path: Path, width: int) -> str:
+    """A folder, `~` for home, cut at the left to fit `width` (`…/Audiobooks`); safe to show."""
+    home = Path.home()
+    label = f"~/{path.relative_to(home)}" if path.is_relative_to(home) else str(path)
+    label = visible(label)
+    return label if len(label) <= width else "…" + label[-(width - 1) :]

@@ -35,7 +35,6 @@ from textual.widgets.tree import TreeNode
 from textual.worker import Worker, get_current_worker
 
 from aiom4b_tui.safe_text import visible
-from aiom4b_tui.ui.messages import AddRequested, FoldersChanged, FolderSummarized
 from aiom4b_tui.ui.text import formatting
 
 if TYPE_CHECKING:
@@ -68,6 +67,12 @@ class FolderTree(DirectoryTree):
         Binding("backspace,u", "go_up", "Up", show=False),
         Binding("ctrl+r", "refresh_folders", "Refresh", show=False),
     ]
+
+    @dataclass
+    class AddRequested(Message):
+        """Folders to add: each inner list becomes one book, in that order."""
+
+        books: list[list[Path]]
 
     @dataclass
     class MarksChanged(Message):
@@ -150,12 +155,8 @@ class FolderTree(DirectoryTree):
             changed = [path for path, stamp in times.items() if known.get(path, stamp) != stamp]
             known = times
             if changed:
-                self.post_message(FoldersChanged(changed))
+                self.app.call_from_thread(self.refresh_folders, changed)
             worker_sleep(worker, WATCH_SECONDS)
-
-    def on_folders_changed(self, message: FoldersChanged) -> None:
-        message.stop()
-        self.refresh_folders(message.paths)
 
     def refresh_folders(self, changed: Iterable[Path] = ()) -> None:
         """Read the folders again, keeping what is open and where the cursor is."""
@@ -210,7 +211,7 @@ class FolderTree(DirectoryTree):
         """Each marked folder (or the one under the cursor) becomes its own book."""
         folders = self._folders_to_add()
         if folders:
-            self.post_message(AddRequested([[folder] for folder in folders]))
+            self.post_message(self.AddRequested([[folder] for folder in folders]))
 
     def action_add_one_book(self) -> None:
         """All marked folders, in natural order, become one book."""
@@ -218,7 +219,7 @@ class FolderTree(DirectoryTree):
 
         folders = self._folders_to_add()
         if folders:
-            self.post_message(AddRequested([natsorted(folders, key=str)]))
+            self.post_message(self.AddRequested([natsorted(folders, key=str)]))
 
     def filter_paths(self, paths: Iterable[Path]) -> Iterable[Path]:
         """Folders and audio files only; nothing hidden, no `._*` companions."""
@@ -273,12 +274,11 @@ class FolderTree(DirectoryTree):
                 path = self._requests.get(timeout=0.2)
             except queue.Empty:
                 continue
-            self.post_message(FolderSummarized(path, summarize_folder(path)))
+            self.app.call_from_thread(self._summarized, path, summarize_folder(path))
 
-    def on_folder_summarized(self, message: FolderSummarized) -> None:
-        message.stop()
-        self._summaries[message.path] = message.summary
-        if message.summary.audio_files:
+    def _summarized(self, path: Path, summary: FolderSummary) -> None:
+        self._summaries[path] = summary
+        if summary.audio_files:
             self._invalidate()
 
     def summary_of(self, path: Path) -> FolderSummary | None:

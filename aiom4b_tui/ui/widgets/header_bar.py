@@ -1,14 +1,13 @@
-"""The top line: the app's name, the queue's workers (or the pause), a watched inbox,
-and how many jobs wait, are done or failed.
+"""The top line: the app's name, the queue's workers (or the pause), the inbox a live
+worker watches, and how many jobs wait, are done or failed.
 
 The bar reads the worker registry itself, in a thread, every WORKERS_SECONDS from when
-the job store is open (`start`); the job counts come from the jobs panel's poll, routed
+the job store is open (`start`); the job counts come from the jobs feed's looks, routed
 here by the main screen.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from textual import work
@@ -16,12 +15,12 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import Label
 
-from aiom4b_tui.safe_text import visible
 from aiom4b_tui.store.status import JobStatus
-from aiom4b_tui.ui.messages import WorkersSeen
 from aiom4b_tui.ui.reported import reported
 
 if TYPE_CHECKING:
+    from aiom4b_tui.store.models import WorkerDB
+    from aiom4b_tui.store.workers import PauseMode
     from aiom4b_tui.ui.worker.link import WorkerLink
 
 WORKERS_SECONDS = 1.0
@@ -38,19 +37,20 @@ def counts_text(counts: dict[JobStatus, int]) -> str:
 
 
 class HeaderBar(Horizontal):
-    """`aiom4b`, the worker line, the inbox (while watched) and the job counts."""
+    """`aiom4b`, the worker line, the watched inbox (while watched) and the job counts."""
 
     def __init__(self, worker_link: WorkerLink, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.worker_link = worker_link
         self.worker_line = ""
+        self.inbox_line = ""
         self._busy = False
 
     def compose(self) -> ComposeResult:
         yield Label("aiom4b", id="app-name")
         yield Label("", id="worker-line", markup=False)
         inbox = Label("", id="inbox", markup=False)
-        inbox.display = False  # until an inbox is watched
+        inbox.display = False  # until a worker watches an inbox
         yield inbox
         yield Label("", id="counts", markup=False)
 
@@ -69,20 +69,28 @@ class HeaderBar(Horizontal):
     @reported
     def _read_registry(self) -> None:
         try:
-            seen = WorkersSeen(self.worker_link.live_workers(), self.worker_link.pause_mode())
+            workers = self.worker_link.live_workers()
+            paused = self.worker_link.pause_mode()
         finally:
             self._busy = False
-        self.post_message(seen)
+        self.app.call_from_thread(self.show_workers, workers, paused)
 
-    def on_workers_seen(self, message: WorkersSeen) -> None:
-        from aiom4b_tui.ui.worker.status import status_line
+    def show_workers(self, workers: list[WorkerDB], paused: PauseMode | None) -> None:
+        """Show the live workers, the pause and the inbox they watch."""
+        from aiom4b_tui.ui.worker.status import status_line, watching_text
 
-        text = status_line(message.workers, message.paused)
+        text = status_line(workers, paused)
         if text != self.worker_line:
             self.worker_line = text
             label = self.query_one("#worker-line", Label)
             label.update(text)
-            label.set_class(message.paused is not None, "-paused")
+            label.set_class(paused is not None, "-paused")
+        inbox = watching_text(workers)
+        if inbox != self.inbox_line:
+            self.inbox_line = inbox
+            label = self.query_one("#inbox", Label)
+            label.display = bool(inbox)
+            label.update(inbox)
 
     def show_counts(self, counts: dict[JobStatus, int]) -> None:
         """Show fresh job counts."""
@@ -90,9 +98,3 @@ class HeaderBar(Horizontal):
         label = self.query_one("#counts", Label)
         if text != str(label.content):  # an unchanged label need not be laid out again
             label.update(text)
-
-    def show_inbox(self, inbox: Path | None) -> None:
-        """Show the watched inbox, or nothing when none is watched."""
-        label = self.query_one("#inbox", Label)
-        label.display = inbox is not None
-        label.update(f"inbox {visible(inbox.name)}" if inbox is not None else "")

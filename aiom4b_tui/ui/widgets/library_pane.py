@@ -8,16 +8,10 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Label
 
-from aiom4b_tui.safe_text import visible
+from aiom4b_tui.ui.text.formatting import home_label
 from aiom4b_tui.ui.widgets.folder_tree import FolderTree
 
-
-def root_label(root: Path, width: int = 21) -> str:
-    """The folder, `~` for home, cut at the left to fit `width`."""
-    home = Path.home()
-    label = f"~/{root.relative_to(home)}" if root.is_relative_to(home) else str(root)
-    label = visible(label)
-    return label if len(label) <= width else "…" + label[-(width - 1) :]
+TITLE_WIDTH = 21  # the root's label in the pane's title
 
 
 class LibraryPane(Vertical):
@@ -27,9 +21,12 @@ class LibraryPane(Vertical):
         super().__init__(id=id)
         self.root = root
 
+    def title(self) -> str:
+        """`Library  ~/Audiobooks`."""
+        return f"Library  {home_label(self.root, TITLE_WIDTH)}"
+
     def compose(self) -> ComposeResult:
-        title = f"Library  {root_label(self.root)}"
-        yield Label(title, classes="pane-title", id="library-title", markup=False)
+        yield Label(self.title(), classes="pane-title", id="library-title", markup=False)
         yield FolderTree(self.root, id="tree")
 
     @property
@@ -39,4 +36,4 @@ class LibraryPane(Vertical):
 
     def on_folder_tree_root_changed(self, message: FolderTree.RootChanged) -> None:
         self.root = message.root
-        self.query_one("#library-title", Label).update(f"Library  {root_label(self.root)}")
+        self.query_one("#library-title", Label).update(self.title())

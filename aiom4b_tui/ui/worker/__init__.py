@@ -1,1 +1,2 @@
-"""The TUI's hold on the queue's workers (start, pause, stop) and the header's words for them."""
+"""The TUI's hold on the queue's workers (start, pause, stop, the inbox they watch) and the
+header's words for them."""

@@ -1,4 +1,5 @@
-"""The app's hold on the queue's workers: start one when needed, pause, resume, stop.
+"""The app's hold on the queue's workers: start one when needed, pause, resume, stop, and
+the inbox they are asked to watch.
 
 Every method blocks (the database, a process start): call them from a thread worker.
 The TUI never converts anything itself; a detached `aiom4b worker` does, and carries on
@@ -18,7 +19,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from aiom4b_tui.store.database.db import Database
     from aiom4b_tui.store.models import WorkerDB
-    from aiom4b_tui.store.workers import PauseMode, WorkerRegistry
+    from aiom4b_tui.store.workers import InboxRequest, PauseMode, WorkerRegistry
 
 # How long a started worker has to take the data dir's lock (Python's start-up on a busy
 # machine takes seconds) before it is taken for failed; waiting ends when it exits.
@@ -58,7 +59,8 @@ class WorkerLink:
         return self.data_dir / WORKER_LOG
 
     def ensure(self) -> int | None:
-        """Start a worker unless one runs (or the queue is paused); the new pid, else None.
+        """Start a worker unless one runs, or the queue is paused and no inbox is to be
+        watched; the new pid, else None.
 
         One start at a time, and each waits until its worker holds the lock, so two jobs
         added a moment apart start one worker, not two.
@@ -68,7 +70,8 @@ class WorkerLink:
         from aiom4b_tui.queue.control.spawn import ensure_worker
 
         with self._starting:
-            if self.registry.pause_mode() is not None:
+            registry = self.registry
+            if registry.pause_mode() is not None and registry.inbox_request() is None:
                 return None
             pid = ensure_worker(self.data_dir)
             if pid is not None:
@@ -108,6 +111,20 @@ class WorkerLink:
     def resume(self) -> None:
         """Let the workers take books again."""
         self.registry.resume()
+
+    def inbox_request(self) -> InboxRequest | None:
+        """The inbox the workers are asked to watch, or None."""
+        return self.registry.inbox_request()
+
+    def watch_inbox(self, inbox: Path, settle: float) -> None:
+        """Ask the workers to watch `inbox` (a folder is taken once quiet for `settle` s)."""
+        from aiom4b_tui.store.workers import InboxRequest
+
+        self.registry.watch_inbox(InboxRequest(str(inbox), settle))
+
+    def stop_watching(self) -> None:
+        """Ask the workers to stop watching the inbox."""
+        self.registry.stop_watching()
 
     def stop_everything(self) -> int:
         """Ask every worker to stop (running books go back to the queue); how many were asked."""

@@ -1,14 +1,17 @@
-"""The header's words for the queue's workers: who converts, since when, or that none does.
+"""The header's words for the queue's workers: who converts, since when, or that none does;
+and the inbox they watch.
 
 Pure functions of the registry's rows and the pause switch, so a test can read them.
 """
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from aiom4b_tui.safe_text import visible
 from aiom4b_tui.store.models import WorkerDB
 from aiom4b_tui.store.workers import PauseMode
-from aiom4b_tui.ui.text.formatting import local_time
+from aiom4b_tui.ui.text.formatting import home_label, local_time
 
 
 def worker_name(worker: WorkerDB) -> str:
@@ -41,3 +44,13 @@ def status_line(workers: list[WorkerDB], paused: PauseMode | None) -> str:
     if paused is PauseMode.FINISH and running:
         return f"⏸ paused (finishing {running})"
     return "⏸ paused"
+
+
+def watching_text(workers: list[WorkerDB], width: int = 24) -> str:
+    """`watching ~/Inbox` while a live worker watches an inbox; "" when none does."""
+    inboxes = sorted({worker.watching for worker in workers if worker.watching})
+    if not inboxes:
+        return ""
+    if len(inboxes) > 1:
+        return f"watching {len(inboxes)} inboxes"
+    return f"watching {home_label(Path(inboxes[0]), width)}"

@@ -65,10 +65,10 @@ def test_an_older_stamp_is_still_upgraded(data_dir: Path) -> None:
     open_database(data_dir).close()
     db = Database(data_dir / DB_FILE)
     try:
-        previous = "0003"
+        previous = "0004"
         assert previous != SCHEMA_REVISION
         with db.engine.begin() as conn:
-            conn.exec_driver_sql("DROP TABLE lookup_cache")
+            conn.exec_driver_sql("ALTER TABLE workers DROP COLUMN watching")
         _stamp(data_dir / DB_FILE, previous)
         assert not schema_is_current(db)
     finally:
@@ -76,7 +76,9 @@ def test_an_older_stamp_is_still_upgraded(data_dir: Path) -> None:
     db = open_database(data_dir)
     try:
         assert current_revision(db) == SCHEMA_REVISION
-        assert db.has_table("lookup_cache")  # the migration ran again
+        with db.engine.connect() as conn:  # the migration ran again
+            columns = [row[1] for row in conn.exec_driver_sql("PRAGMA table_info(workers)")]
+        assert "watching" in columns
     finally:
         db.close()
 

@@ -16,7 +16,6 @@ from aiom4b_tui.engine.mp4.chapters import read_chapters
 from aiom4b_tui.queue.execute import make_pool
 from aiom4b_tui.queue.planning import options_with_defaults
 from aiom4b_tui.ui.add_book.chapter_editor import ChapterEditor
-from aiom4b_tui.ui.add_book.draft import ChapterDraft, DraftError, DraftFile, parse_time
 from aiom4b_tui.ui.add_book.screen import AddBookScreen
 from aiom4b_tui.ui.app import create_app
 from aiom4b_tui.ui.dialogs.prompt import PromptScreen
@@ -25,7 +24,7 @@ from aiom4b_tui.ui.text.screen_text import screen_text
 from tests.helpers.audio import make_mp3
 from tests.helpers.pilot import focus, wait_for
 
-pytestmark = pytest.mark.integration
+pytestmark = [pytest.mark.ui, pytest.mark.integration]
 
 
 def four_part_book(root: Path) -> Path:
@@ -135,31 +134,3 @@ async def test_a_left_out_file_is_not_in_the_plan(data_dir, tmp_path):
     options = app.service.get_jobs()[0].job_options()
     assert options.files == [f"0{n} Part {n}.mp3" for n in range(1, 5)]
     assert options.chapters is None  # no chapter was edited: planned from the files
-
-
-def test_draft_split_outside_the_chapter_is_refused():
-    draft = ChapterDraft(
-        [DraftFile("a.mp3", 10.0), DraftFile("b.mp3", 10.0)],
-        [],
-    )
-    draft.replace_chapters([(0.0, "One"), (10.0, "Two")])
-    with pytest.raises(DraftError, match="inside the chapter"):
-        draft.split(0, 10.0)
-    new = draft.split(0, 2.5)
-    assert [draft.entries[i].title for i in draft.chapter_order()] == ["One", "One (2)", "Two"]
-    assert draft.chapter_start(new) == 2.5
-    with pytest.raises(DraftError, match="at least one file"):
-        draft.toggle_file("a.mp3")
-        draft.toggle_file("b.mp3")
-
-
-@pytest.mark.parametrize(
-    ("text", "seconds"), [("90", 90.0), ("1:30", 90.0), ("1:02:03", 3723.0), ("2.5", 2.5)]
-)
-def test_split_times(text, seconds):
-    assert parse_time(text) == seconds
-
-
-def test_a_bad_split_time_is_refused():
-    with pytest.raises(DraftError, match="not a time"):
-        parse_time("soon")

@@ -1,14 +1,12 @@
 """Covers drawn as half blocks (what snapshots and terminals without graphics show), and
-the words beside the cover picker's picture."""
+which terminals are asked whether they show graphics."""
 
 from __future__ import annotations
 
 import io
-from pathlib import Path
 
 from PIL import Image
 
-from aiom4b_tui.engine.plan.cover import CoverCandidate
 from aiom4b_tui.ui.add_book.cover_art import (
     detect_graphics,
     graphics,
@@ -16,7 +14,6 @@ from aiom4b_tui.ui.add_book.cover_art import (
     load_picture,
     may_show_graphics,
 )
-from aiom4b_tui.ui.add_book.cover_picker import choice_line, describe
 
 
 def picture(width: int, height: int, top=(255, 0, 0), bottom=(0, 0, 255)) -> Image.Image:
@@ -60,14 +57,3 @@ def test_only_terminals_known_for_graphics_are_asked():
     assert may_show_graphics({"TERM": "xterm-256color", "KONSOLE_VERSION": "230805"})
     assert not may_show_graphics({"TERM": "xterm-256color"})
     assert not may_show_graphics({"TERM": "linux"})
-
-
-def test_the_words_beside_the_cover():
-    big = CoverCandidate("folder", Path("/b/cover.jpg"), "cover.jpg", 3000, 2000, 1_234_567)
-    assert describe(big).plain == "3000×2000 px · 1.2 MB\nscaled to 1400×933 px in the book"
-    small = CoverCandidate("lookup", Path("/c/x.jpg"), "looked up", 500, 500, 42_000)
-    assert describe(small).plain == "500×500 px · 42 kB"
-    assert describe(None).plain == "The book will have no cover."
-    assert choice_line(small).plain == "looked up  500×500 px"
-    typed = CoverCandidate("file", Path("/c/x.png"), "/c/x.png", 10, 10, 100)
-    assert choice_line(typed).plain == "file: /c/x.png  10×10 px"

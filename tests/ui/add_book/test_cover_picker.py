@@ -1,11 +1,10 @@
 """The add dialog's Cover tab (the folder's images, the pictures embedded in the sources,
-a typed path, the lookup's cover, no cover), the question when the book's .m4b is already
-there, and the first run's question where books go; all at 80x24."""
+a typed path, the lookup's cover, no cover, a picture widget where the terminal shows
+graphics) at 80x24, and the words beside the picture."""
 
 from __future__ import annotations
 
 import io
-import tomllib
 from pathlib import Path
 
 import pytest
@@ -13,11 +12,10 @@ from PIL import Image
 from textual.widgets import Input
 
 from aiom4b_tui.config.settings import load_settings
-from aiom4b_tui.ui.add_book.cover_picker import CoverPicker
+from aiom4b_tui.engine.plan.cover import CoverCandidate
+from aiom4b_tui.ui.add_book.cover_picker import CoverPicker, choice_line, describe
 from aiom4b_tui.ui.add_book.screen import AddBookScreen
 from aiom4b_tui.ui.app import create_app
-from aiom4b_tui.ui.dialogs.output_exists import OutputExistsScreen
-from aiom4b_tui.ui.dialogs.output_folder import OutputFolderScreen
 from aiom4b_tui.ui.screens.lookup_book import LookupScreen
 from aiom4b_tui.ui.text.screen_text import screen_text
 from tests.helpers.audio import make_image, make_tone
@@ -56,6 +54,7 @@ async def open_cover_tab(pilot, app) -> tuple[AddBookScreen, CoverPicker]:
     return dialog, picker
 
 
+@pytest.mark.ui
 async def test_the_cover_tab_lists_draws_and_keeps_the_choice(data_dir, tmp_path):
     root = tmp_path / "books"
     book = pictured_book(root)
@@ -92,6 +91,7 @@ async def test_the_cover_tab_lists_draws_and_keeps_the_choice(data_dir, tmp_path
     assert options.cover == typed and not options.no_cover
 
 
+@pytest.mark.ui
 async def test_no_cover_is_kept_as_such(data_dir, tmp_path):
     root = tmp_path / "books"
     pictured_book(root)
@@ -112,6 +112,7 @@ def jpeg(width: int, height: int) -> bytes:
     return out.getvalue()
 
 
+@pytest.mark.ui
 async def test_the_lookups_cover_is_downloaded_listed_and_chosen(data_dir, tmp_path, monkeypatch):
     root = tmp_path / "books"
     pictured_book(root)
@@ -144,80 +145,7 @@ async def test_the_lookups_cover_is_downloaded_listed_and_chosen(data_dir, tmp_p
     assert options.cover is not None and options.cover.read_bytes() == jpeg(500, 500)
 
 
-@pytest.mark.parametrize("answer", ["r", "s"])
-async def test_an_existing_book_asks_new_name_or_skip(data_dir, tmp_path, answer):
-    root = tmp_path / "books"
-    pictured_book(root)
-    out = tmp_path / "out"
-    out.mkdir()
-    (out / "Ada Wren - Kestrel.m4b").write_bytes(b"made before")
-    (out / "Ada Wren - Kestrel (2).m4b").write_bytes(b"and again")
-    settings = load_settings(data_dir, library_dir=root, output_dir=out)
-    app = create_app(settings, root, start_worker=False)
-    async with app.run_test(size=SIZE) as pilot:
-        await wait_long(pilot, lambda: app.main_screen.folder_tree.cursor_node is not None)
-        await pilot.press("a")
-        await wait_long(pilot, lambda: isinstance(app.screen, AddBookScreen))
-        dialog = app.screen
-        await wait_long(pilot, lambda: dialog.covers_listed)
-        await pilot.press("ctrl+s")
-        await wait_long(pilot, lambda: isinstance(app.screen, OutputExistsScreen))
-        text = screen_text(app)
-        assert "Ada Wren - Kestrel.m4b is already in" in text
-        assert "Ada Wren - Kestrel (3).m4b" in text
-        await pilot.press(answer)
-        await wait_for(
-            pilot, lambda: not isinstance(app.screen, AddBookScreen | OutputExistsScreen)
-        )
-        await pilot.pause(0.3)
-    jobs = app.service.get_jobs()
-    if answer == "s":
-        assert jobs == []
-    else:
-        assert [j.job_options().output_name for j in jobs] == ["Ada Wren - Kestrel (3)"]
-    assert (out / "Ada Wren - Kestrel.m4b").read_bytes() == b"made before"
-
-
-async def test_the_first_run_asks_where_books_go_once(data_dir, tmp_path, library):
-    settings = load_settings(data_dir, library_dir=library)
-    assert settings.output_dir is None
-    app = create_app(settings, library, start_worker=False, ask_output_dir=True)
-    async with app.run_test(size=SIZE) as pilot:
-        await wait_long(pilot, lambda: isinstance(app.screen, OutputFolderScreen))
-        text = screen_text(app)
-        assert "Where should finished books go?" in text and "~/Audiobooks" in text
-        await pilot.press("escape")  # later: nothing saved
-        await wait_long(pilot, lambda: not isinstance(app.screen, OutputFolderScreen))
-    assert not (data_dir / "config.toml").exists() and settings.output_dir is None
-
-    app = create_app(settings, library, start_worker=False, ask_output_dir=True)
-    chosen = tmp_path / "Finished Books"
-    async with app.run_test(size=SIZE) as pilot:
-        await wait_long(pilot, lambda: isinstance(app.screen, OutputFolderScreen))
-        app.screen.query_one("#output-folder", Input).value = str(chosen)
-        await pilot.press("enter")
-        await wait_long(pilot, lambda: "finished books go to" in screen_text(app))
-    assert chosen.is_dir() and settings.output_dir == chosen
-    saved = tomllib.loads((data_dir / "config.toml").read_text())
-    assert saved["output_dir"] == str(chosen)
-
-    again = load_settings(data_dir, library_dir=library)
-    assert again.output_dir == chosen
-    app = create_app(again, library, start_worker=False, ask_output_dir=True)
-    async with app.run_test(size=SIZE) as pilot:
-        await wait_long(pilot, lambda: app.main_screen.folder_tree.cursor_node is not None)
-        await pilot.pause(0.3)
-        assert not isinstance(app.screen, OutputFolderScreen)  # asked once
-
-
-async def test_a_headless_app_never_asks(settings, library):
-    app = create_app(settings, library, start_worker=False)
-    async with app.run_test(size=SIZE) as pilot:
-        await wait_long(pilot, lambda: app.main_screen.folder_tree.cursor_node is not None)
-        await pilot.pause(0.3)
-        assert not isinstance(app.screen, OutputFolderScreen)
-
-
+@pytest.mark.ui
 async def test_where_the_terminal_shows_graphics_the_cover_is_a_picture_widget(
     data_dir, tmp_path, monkeypatch
 ):
@@ -239,3 +167,14 @@ async def test_where_the_terminal_shows_graphics_the_cover_is_a_picture_widget(
         await wait_long(pilot, lambda: not picker.query(".cover-pixels"))
         assert picker.query_one("#cover-art").display
         assert "no cover" in screen_text(app)
+
+
+def test_the_words_beside_the_cover():
+    big = CoverCandidate("folder", Path("/b/cover.jpg"), "cover.jpg", 3000, 2000, 1_234_567)
+    assert describe(big).plain == "3000×2000 px · 1.2 MB\nscaled to 1400×933 px in the book"
+    small = CoverCandidate("lookup", Path("/c/x.jpg"), "looked up", 500, 500, 42_000)
+    assert describe(small).plain == "500×500 px · 42 kB"
+    assert describe(None).plain == "The book will have no cover."
+    assert choice_line(small).plain == "looked up  500×500 px"
+    typed = CoverCandidate("file", Path("/c/x.png"), "/c/x.png", 10, 10, 100)
+    assert choice_line(typed).plain == "file: /c/x.png  10×10 px"

@@ -1,5 +1,6 @@
-"""The add dialog's lookup (ctrl+l) against the local fake Audnexus / Open Library server:
-a chosen match fills the tags and offers its chapters; off the network it says so and
+"""The add dialog's lookup (ctrl+l): a match's tags for the form and beside it, its
+chapters fitted to the book; against the local fake Audnexus / Open Library server a
+chosen match fills the tags and offers its chapters; off the network it says so and
 nothing changes."""
 
 from __future__ import annotations
@@ -11,10 +12,12 @@ import pytest
 from textual.widgets import Input, OptionList
 
 from aiom4b_tui.config.settings import load_settings
+from aiom4b_tui.lookup.providers import BookMatch
+from aiom4b_tui.ui.add_book.lookup import chapter_marks, extra_tags, form_tags
 from aiom4b_tui.ui.add_book.screen import AddBookScreen
 from aiom4b_tui.ui.app import create_app
 from aiom4b_tui.ui.dialogs.confirm import ConfirmScreen
-from aiom4b_tui.ui.screens.lookup_book import LookupScreen, query_of
+from aiom4b_tui.ui.screens.lookup_book import LookupScreen
 from tests.helpers.audio import make_mp3
 from tests.helpers.lookup_fakes import ASIN, AUDNEXUS_BOOK, running_book_api
 from tests.helpers.pilot import focus, wait_for
@@ -67,6 +70,7 @@ async def open_lookup(pilot, app) -> AddBookScreen:
     return dialog
 
 
+@pytest.mark.ui
 async def test_a_chosen_match_fills_the_tags_and_offers_its_chapters(
     data_dir, tmp_path, monkeypatch
 ):
@@ -112,6 +116,7 @@ async def test_a_chosen_match_fills_the_tags_and_offers_its_chapters(
     assert [c.offset for c in options.chapters] == pytest.approx([0, 3, 4], abs=0.2)
 
 
+@pytest.mark.ui
 async def test_a_lookup_off_the_network_says_so_and_changes_nothing(
     data_dir, tmp_path, monkeypatch
 ):
@@ -136,10 +141,27 @@ async def test_a_lookup_off_the_network_says_so_and_changes_nothing(
         assert dialog.draft.chosen_chapters() is None
 
 
-@pytest.mark.parametrize(
-    ("typed", "kind"),
-    [("B0TESTBOOK", "asin"), ("978-0-306-40615-7", "isbn"), ("Foundation", "title")],
-)
-def test_what_is_typed_is_read_as_an_asin_isbn_or_title(typed, kind):
-    query = query_of(typed, "Asimov")
-    assert getattr(query, kind)
+def test_a_matchs_tags_go_to_their_fields_and_the_rest_beside_them():
+    match = BookMatch(
+        provider="audnexus",
+        title="Dune\x1b[2J",
+        authors=("Frank Herbert",),
+        publisher="Ace",
+        asin="B0TESTBOOK",
+    )
+    assert form_tags(match) == {"title": "Dune␛[2J", "author": "Frank Herbert"}
+    assert extra_tags(match) == {"publisher": "Ace", "asin": "B0TESTBOOK"}
+
+
+def test_a_matchs_chapters_are_fitted_to_the_book():
+    match = BookMatch(
+        provider="audnexus",
+        title="Keeper",
+        chapters=((0, "Opening"), (5000, "The Storm\x07")),
+        brand_intro_ms=2000,
+        brand_outro_ms=0,
+        runtime_ms=12000,
+    )
+    assert chapter_marks(match, 12.0) == [(0.0, "Opening"), (5.0, "The Storm␇")]
+    assert chapter_marks(match, 10.0) == [(0.0, "Opening"), (3.0, "The Storm␇")]  # no intro
+    assert chapter_marks(BookMatch(provider="openlibrary", title="X"), 10.0) == []

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from textual.widgets import Input
 
 from aiom4b_tui.config.settings import Settings, load_settings
@@ -14,6 +15,8 @@ from aiom4b_tui.ui.app import create_app
 from aiom4b_tui.ui.text.screen_text import screen_text
 from tests.helpers.audio import make_image, make_tone
 from tests.helpers.pilot import wait_for
+
+pytestmark = pytest.mark.ui
 
 BOOK_TAGS = {
     "album": "Moby Dick",
@@ -131,7 +134,9 @@ async def test_a_folder_without_audio_says_so_and_is_not_queued(settings, librar
         await wait_for(pilot, lambda: dialog.preview is not None)
         await wait_for(pilot, lambda: "Cannot make a book: no audio files" in screen_text(app))
         await pilot.press("ctrl+s")
-        await pilot.pause(0.3)
+        await wait_for(
+            pilot, lambda: any(n.title == "Cannot queue this book" for n in app._notifications)
+        )
         assert isinstance(app.screen, AddBookScreen)
         await pilot.press("escape")
         await wait_for(pilot, lambda: "no audio files in" in screen_text(app))

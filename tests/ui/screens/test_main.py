@@ -1,24 +1,33 @@
-"""Pilot tests of the main screen: marking and adding folders, acting on jobs, live updates."""
+"""The main screen's routes, driving the real app: folders marked and added through the
+add dialog, the job keys carried out (asking first where they cannot be undone, refusals
+said), the inbox the workers are asked to watch (`w`), the panes folded on a narrow
+terminal, text from files shown and not obeyed."""
 
 from __future__ import annotations
 
-import asyncio
-import subprocess
-import sys
 from pathlib import Path
 
+import pytest
 from textual.widgets import Input
 
-from aiom4b_tui.config.settings import Settings
+from aiom4b_tui.config.settings import Settings, load_settings
 from aiom4b_tui.store.database.db import open_database
 from aiom4b_tui.store.jobs import JobService
 from aiom4b_tui.store.models import JobCreate, JobStatus
+from aiom4b_tui.store.workers import InboxRequest, WorkerInfo, WorkerRegistry
 from aiom4b_tui.ui.add_book.screen import AddBookScreen
 from aiom4b_tui.ui.app import AiomApp, create_app
 from aiom4b_tui.ui.dialogs.confirm import ConfirmScreen
-from aiom4b_tui.ui.screens.job_details import JobDetailsScreen
+from aiom4b_tui.ui.dialogs.prompt import PromptScreen
 from aiom4b_tui.ui.text.screen_text import screen_text
-from tests.helpers.pilot import focus, wait_for
+from tests.helpers.pilot import focus, wait_for, wait_for_work
+
+pytestmark = pytest.mark.ui
+
+
+def log_text(app: AiomApp) -> str:
+    """Every line of the log pane, scrolled out of view or not."""
+    return app.main_screen.log_pane.text()
 
 
 def make_app(settings: Settings, library: Path) -> AiomApp:
@@ -131,105 +140,13 @@ async def test_retry_and_delete_ask_and_act(settings, library, service: JobServi
         await pilot.press("d")
         await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
         await pilot.press("n")
-        await pilot.pause(0.2)
+        await wait_for_work(pilot, "job-keys")  # the delete flow has ended: not deleted
         assert service.get_job(job.id) is not None
         await pilot.press("d")
         await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
         await pilot.press("y")
         await wait_for(pilot, lambda: service.get_job(job.id) is None)
         await wait_for(pilot, lambda: app.main_screen.jobs.table.row_count == 0)
-
-
-async def test_job_added_by_another_service_appears_within_a_second(settings, library):
-    app = make_app(settings, library)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await wait_for(pilot, lambda: app.main_screen.folder_tree.cursor_node is not None)
-        await pilot.pause(0.5)
-        other = JobService(open_database(settings.data_dir))
-        start = asyncio.get_running_loop().time()
-        other.create_job(JobCreate(input_folders=[library / "Emma"], title="From elsewhere"))
-        await wait_for(pilot, lambda: app.main_screen.jobs.table.row_count == 1, timeout=1.0)
-        assert asyncio.get_running_loop().time() - start < 1.0
-        await wait_for(pilot, lambda: "From elsewhere" in screen_text(app))
-        await wait_for(pilot, lambda: "1 queued" in screen_text(app))
-
-
-async def test_job_added_by_the_cli_in_another_process_appears(settings, library):
-    app = make_app(settings, library)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await wait_for(pilot, lambda: app.main_screen.folder_tree.cursor_node is not None)
-        command = [sys.executable, "-m", "aiom4b_tui", "add", "--no-worker", str(library / "Dune")]
-        done = await asyncio.to_thread(subprocess.run, command, capture_output=True, text=True)
-        assert done.returncode == 0, done.stderr
-        start = asyncio.get_running_loop().time()
-        await wait_for(pilot, lambda: app.main_screen.jobs.table.row_count == 1, timeout=1.0)
-        assert asyncio.get_running_loop().time() - start < 1.0
-
-
-async def test_details_screen_shows_the_job_and_its_log(settings, library, service):
-    job = service.create_job(JobCreate(input_folders=[library / "Dune"]))
-    service.append_log(job.id, "scanned 3 files")
-    app = make_app(settings, library)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await wait_for(pilot, lambda: app.main_screen.jobs.table.row_count == 1)
-        await focus(pilot, app.main_screen.jobs.table)
-        await pilot.press("enter")
-        await wait_for(pilot, lambda: isinstance(app.screen, JobDetailsScreen))
-        await wait_for(pilot, lambda: str(job.id) in screen_text(app))
-        await pilot.press("right", "right")  # to the Log tab
-        await wait_for(pilot, lambda: "scanned 3 files" in screen_text(app))
-        service.append_log(job.id, "a later line")
-        await wait_for(pilot, lambda: "a later line" in screen_text(app))
-        await pilot.press("escape")
-        await wait_for(pilot, lambda: not isinstance(app.screen, JobDetailsScreen))
-
-
-async def test_filter_by_status_and_text(settings, library, service: JobService):
-    from aiom4b_tui.store.models import JobUpdate
-
-    dune = service.create_job(JobCreate(input_folders=[library / "Dune"]))
-    service.create_job(JobCreate(input_folders=[library / "Emma"]))
-    service.update_job(dune.id, JobUpdate(status=JobStatus.FAILED))
-    app = make_app(settings, library)
-    async with app.run_test(size=(80, 24)) as pilot:
-        table = app.main_screen.jobs.table
-        await wait_for(pilot, lambda: table.row_count == 2)
-        await focus(pilot, table)
-        await pilot.press("slash", *"failed")  # narrows as it is typed, no enter needed
-        await wait_for(pilot, lambda: table.row_count == 1)
-        await wait_for(pilot, lambda: "Jobs · failed" in screen_text(app))
-        field = app.main_screen.query_one("#filter", Input)
-        field.value = ""
-        await pilot.press(*"emm")
-        await wait_for(pilot, lambda: [j.title for j in table.jobs.values()] == ["Emma"])
-        await pilot.press(*"xyz")
-        await wait_for(pilot, lambda: "No job matches “emmxyz”." in screen_text(app))
-        assert table.row_count == 0
-        await pilot.press("enter")  # back to the table, the filter kept
-        await wait_for(pilot, lambda: app.focused is table)
-        await pilot.press("escape")  # clears the filter
-        await wait_for(pilot, lambda: table.row_count == 2)
-        assert "No job matches" not in screen_text(app)
-        await pilot.press("l")  # the library, then `/` from there: back to the jobs
-        await wait_for(pilot, lambda: app.focused is app.main_screen.folder_tree)
-        await pilot.press("slash", *"failed")
-        await wait_for(pilot, lambda: table.row_count == 1)
-
-
-async def test_the_table_pages_as_the_cursor_moves(settings, library, service: JobService):
-    from tests.helpers.job_rows_data import insert_jobs
-
-    insert_jobs(service, 450)
-    app = make_app(settings, library)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await wait_for(pilot, lambda: app.main_screen.jobs.table.row_count == 200)
-        await focus(pilot, app.main_screen.jobs.table)
-        app.main_screen.jobs.table.move_cursor(row=190)
-        await wait_for(pilot, lambda: app.main_screen.jobs.table.row_count == 400)
-        app.main_screen.jobs.table.move_cursor(row=399)
-        await wait_for(pilot, lambda: app.main_screen.jobs.table.row_count == 450)
-        assert app.main_screen.jobs.table.complete
-        await wait_for(pilot, lambda: "450 queued" in screen_text(app))
 
 
 async def test_narrow_terminal_folds_the_library_away(settings, library, service):
@@ -243,14 +160,6 @@ async def test_narrow_terminal_folds_the_library_away(settings, library, service
         assert app.focused is app.main_screen.folder_tree
         await pilot.resize_terminal(120, 30)
         await wait_for(pilot, lambda: "Emma" in screen_text(app) and "◌ queued" in screen_text(app))
-
-
-async def test_q_quits_at_once_when_nothing_converts_here(settings, library):
-    app = make_app(settings, library)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await wait_for(pilot, lambda: app.main_screen.folder_tree.cursor_node is not None)
-        await pilot.press("q")
-        await wait_for(pilot, lambda: app.return_code == 0, timeout=5)
 
 
 async def test_text_from_files_is_shown_not_obeyed(settings, library, service: JobService):
@@ -270,3 +179,100 @@ async def test_text_from_files_is_shown_not_obeyed(settings, library, service: J
         await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
         await wait_for(pilot, lambda: "“Emma [b]x[/b]␛[2J”" in screen_text(app))
         await pilot.press("n")
+
+
+async def test_cancelling_a_finished_job_is_refused_in_the_log(settings, library, service):
+    job = service.create_job(JobCreate(input_folders=[library / "Emma"]))
+    service.claim_next("elsewhere:1")
+    service.finish_running(
+        job.id, "elsewhere:1", JobStatus.COMPLETED, ["done"], output_file="/o.m4b"
+    )
+    app = create_app(settings, library, start_worker=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, lambda: app.main_screen.jobs.table.row_count == 1)
+        await focus(pilot, app.main_screen.jobs.table)
+        await pilot.press("c")
+        await wait_for(pilot, lambda: "is completed; nothing to cancel" in log_text(app))
+        await pilot.press("r")
+        await wait_for(
+            pilot, lambda: "only failed or cancelled jobs can be retried" in log_text(app)
+        )
+    assert service.get_job(job.id).status is JobStatus.COMPLETED
+
+
+async def test_retry_from_the_table_requeues_through_the_service(settings, library, service):
+    job = service.create_job(JobCreate(input_folders=[library / "Emma"]))
+    service.request_cancel(job.id)
+    app = create_app(settings, library, start_worker=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, lambda: app.main_screen.jobs.table.row_count == 1)
+        await focus(pilot, app.main_screen.jobs.table)
+        await pilot.press("r")
+        await wait_for(pilot, lambda: service.get_job(job.id).status is JobStatus.QUEUED)
+        await wait_for(pilot, lambda: "Emma: queued" in log_text(app))  # from the poll, once
+        assert log_text(app).count("Emma: queued") == 1
+    assert service.get_job(job.id).log.endswith("retry: queued again (was cancelled)")
+
+
+async def test_w_asks_the_workers_to_watch_an_inbox_then_offers_to_stop(
+    data_dir, tmp_path, library
+):
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    settings = load_settings(data_dir, library_dir=library, inbox_dir=inbox)
+    registry = WorkerRegistry(open_database(data_dir))
+    app = create_app(settings, library, start_worker=False, inbox_settle=0.3)
+    async with app.run_test(size=(80, 24)) as pilot:
+        header = app.main_screen.header
+        await wait_for(pilot, lambda: header.worker_line == "no worker")
+        await pilot.press("w")
+        await wait_for(pilot, lambda: isinstance(app.screen, PromptScreen))
+        assert app.screen.query_one("#answer", Input).value == str(inbox)
+        await pilot.press("enter")
+        asked = InboxRequest(str(inbox.resolve()), 0.3)
+        await wait_for(pilot, lambda: registry.inbox_request() == asked)
+        await wait_for(pilot, lambda: "is asked to watch" in log_text(app))
+        assert header.inbox_line == ""  # asked, but no live worker says it watches
+        # A worker takes the watch: its row says so, and the header shows it.
+        registry.register(WorkerInfo("vm:1", "vm", 1, books_at_once=1, ffmpeg_processes=1))
+        registry.set_watching("vm:1", asked.path)
+        await wait_for(pilot, lambda: header.inbox_line.startswith("watching "))
+        assert header.inbox_line in screen_text(app).splitlines()[0]
+        await pilot.press("w")  # watched: `w` offers to stop
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        assert "Stop watching" in screen_text(app)
+        await pilot.press("y")
+        await wait_for(pilot, lambda: registry.inbox_request() is None)
+        assert "asked to stop watching" in log_text(app)
+        registry.set_watching("vm:1", None)  # the worker lets go
+        await wait_for(pilot, lambda: header.inbox_line == "")
+        assert "watching" not in screen_text(app).splitlines()[0]
+
+
+async def test_w_with_a_folder_that_is_not_there_asks_nothing(data_dir, tmp_path, library):
+    registry = WorkerRegistry(open_database(data_dir))
+    app = create_app(load_settings(data_dir, library_dir=library), library, start_worker=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, lambda: app.store.is_open)
+        await pilot.press("w")
+        await wait_for(pilot, lambda: isinstance(app.screen, PromptScreen))
+        app.screen.query_one("#answer", Input).value = str(tmp_path / "nowhere")
+        await pilot.press("enter")
+        await wait_for(
+            pilot, lambda: any("Not a folder" in note.message for note in app._notifications)
+        )
+        await wait_for_work(pilot, "dialogs")  # the `w` flow has ended
+        assert registry.inbox_request() is None
+
+
+@pytest.mark.parametrize("asked", [True, False])
+async def test_an_inbox_asked_before_the_start_gets_a_worker(settings, library, service, asked):
+    if asked:
+        WorkerRegistry(service.db).watch_inbox(InboxRequest(str(library), 30.0))
+    app = make_app(settings, library)
+    starts: list[str] = []
+    app.worker_link.ensure = lambda: starts.append("ensure")  # counted, nothing started
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, lambda: "0 queued · 0 done" in screen_text(app))  # first counts
+        await wait_for_work(pilot, "start-worker")
+    assert starts == (["ensure"] if asked else [])

@@ -1,23 +1,23 @@
-"""Keys as in lazygit or k9s: the folder tree opens and closes with right and left, goes
-to the parent folder, reads the disk again (and notices new folders by itself); Home and
-End jump to the first and last job; the footer's keys fit 80 columns."""
+"""The folder tree, with keys as in lazygit or ranger: it opens and closes with right and
+left, goes to the parent folder, reads the disk again (and notices new folders by itself),
+and shows each folder's audio summary."""
 
 from __future__ import annotations
 
+import pytest
+
 from aiom4b_tui.ui.app import AiomApp, create_app
+from aiom4b_tui.ui.text.formatting import home_label
 from aiom4b_tui.ui.text.screen_text import screen_text
-from aiom4b_tui.ui.widgets.library_pane import root_label
+from aiom4b_tui.ui.widgets.library_pane import TITLE_WIDTH
 from tests.helpers.audio import make_mp3
-from tests.helpers.job_rows_data import insert_jobs
-from tests.helpers.pilot import focus, wait_for
+from tests.helpers.pilot import wait_for
+
+pytestmark = pytest.mark.ui
 
 
 def make_app(settings, library) -> AiomApp:
     return create_app(settings, library, start_worker=False)
-
-
-def footer_line(app: AiomApp) -> str:
-    return screen_text(app).splitlines()[-1]
 
 
 async def test_right_opens_left_closes(settings, library):
@@ -44,7 +44,7 @@ async def test_u_and_backspace_make_the_parent_the_root(settings, library):
         await pilot.press("u")
         await wait_for(pilot, lambda: tree.root_path == library.parent)
         await wait_for(pilot, lambda: "Audiobooks" in screen_text(app))
-        assert f"Library  {root_label(library.parent)}" in screen_text(app)
+        assert f"Library  {home_label(library.parent, TITLE_WIDTH)}" in screen_text(app)
         await pilot.press("backspace")
         await wait_for(pilot, lambda: tree.root_path == library.parent.parent)
 
@@ -63,37 +63,3 @@ async def test_ctrl_r_and_the_watch_show_new_folders(settings, library):
         # 5 s, not 2: beside the other xdist worker's encodes the rescan's thread (a scan
         # of the library with mutagen) once took longer than 2 s on 2 cores.
         await wait_for(pilot, lambda: "Walden" in screen_text(app), timeout=5)
-
-
-async def test_home_and_end_jump_to_the_first_and_last_job(settings, library, service):
-    insert_jobs(service, 450)
-    app = make_app(settings, library)
-    async with app.run_test(size=(80, 24)) as pilot:
-        table = app.main_screen.jobs.table
-        await wait_for(pilot, lambda: table.row_count == 200)
-        await focus(pilot, table)
-        await pilot.press("end")  # loads the pages up to the oldest job
-        await wait_for(pilot, lambda: table.row_count == 450 and table.cursor_row == 449)
-        assert table.selected_job().title == "Book 00000"
-        await pilot.press("home")
-        await wait_for(pilot, lambda: table.cursor_row == 0)
-        assert table.selected_job().title == "Book 00449"
-
-
-async def test_the_footer_keys_fit_80_columns(settings, library, service):
-    insert_jobs(service, 3)
-    app = make_app(settings, library)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await wait_for(pilot, lambda: app.main_screen.jobs.table.row_count == 3)
-        await focus(pilot, app.main_screen.jobs.table)
-        await wait_for(pilot, lambda: "Details" in footer_line(app))
-        line = footer_line(app)
-        for key in ("Details", "c Cancel", "r Retry", "d Delete", "/ Filter", "q Quit"):
-            assert key in line
-        assert line.rstrip().endswith("p Pause")  # the last key shown, not cut off
-        await pilot.press("l")
-        await wait_for(pilot, lambda: "space Mark" in footer_line(app))
-        line = footer_line(app)
-        for key in ("space Mark", "a Add", "b One book", "q Quit", "? Help"):
-            assert key in line
-        assert line.rstrip().endswith("p Pause")

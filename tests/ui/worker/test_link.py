@@ -2,9 +2,13 @@
 everything after saying what happens; the header shows the worker row and the pause.
 
 The worker here is a row in the registry, written as a live worker writes it: the app
-reads the registry, so that is what it shows and acts on. No worker process is started."""
+reads the registry, so that is what it shows and acts on. No worker process is started:
+the link is checked to start one while the queue is paused only when an inbox is to be
+watched, with the start counted instead of made."""
 
 from __future__ import annotations
+
+import pytest
 
 from aiom4b_tui.store.models import WorkerDB
 from aiom4b_tui.store.workers import PauseMode, WorkerInfo, WorkerRegistry
@@ -12,7 +16,7 @@ from aiom4b_tui.ui.app import AiomApp, create_app
 from aiom4b_tui.ui.dialogs.confirm import ConfirmScreen
 from aiom4b_tui.ui.dialogs.pause import PauseScreen
 from aiom4b_tui.ui.text.screen_text import screen_text
-from tests.helpers.pilot import wait_for
+from tests.helpers.pilot import wait_for, wait_for_work
 
 
 def register_worker(service, books_running: int = 1) -> WorkerRegistry:
@@ -37,6 +41,7 @@ async def open_pause_dialog(pilot, app: AiomApp) -> None:
     await wait_for(pilot, lambda: isinstance(app.screen, PauseScreen))
 
 
+@pytest.mark.ui
 async def test_the_header_shows_the_worker_and_its_books(settings, library, service):
     register_worker(service, books_running=2)
     app = make_app(settings, library)
@@ -46,12 +51,14 @@ async def test_the_header_shows_the_worker_and_its_books(settings, library, serv
         assert "worker vm:4121 since" in screen_text(app).splitlines()[0]
 
 
+@pytest.mark.ui
 async def test_no_worker_is_said(settings, library):
     app = make_app(settings, library)
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_for(pilot, lambda: header(app) == "no worker")
 
 
+@pytest.mark.ui
 async def test_pause_letting_running_books_finish_then_resume(settings, library, service):
     registry = register_worker(service, books_running=1)
     app = make_app(settings, library)
@@ -67,6 +74,7 @@ async def test_pause_letting_running_books_finish_then_resume(settings, library,
         assert "queue resumed" in app.main_screen.log_pane.text()
 
 
+@pytest.mark.ui
 async def test_pause_stopping_running_books_now(settings, library, service):
     registry = register_worker(service, books_running=1)
     app = make_app(settings, library)
@@ -78,6 +86,7 @@ async def test_pause_stopping_running_books_now(settings, library, service):
         assert "queue paused: running books stop" in app.main_screen.log_pane.text()
 
 
+@pytest.mark.ui
 async def test_escape_leaves_the_queue_running(settings, library, service):
     registry = register_worker(service)
     app = make_app(settings, library)
@@ -86,10 +95,11 @@ async def test_escape_leaves_the_queue_running(settings, library, service):
         await wait_for(pilot, lambda: isinstance(app.screen, PauseScreen))
         await pilot.press("escape")
         await wait_for(pilot, lambda: app.screen is app.main_screen)
-        await pilot.pause(0.3)
+        await wait_for_work(pilot, "worker-control")  # the pause flow has ended
         assert registry.pause_mode() is None
 
 
+@pytest.mark.ui
 async def test_stop_everything_says_what_happens_then_asks_the_workers(settings, library, service):
     register_worker(service)
     app = make_app(settings, library)
@@ -111,18 +121,6 @@ async def test_stop_everything_says_what_happens_then_asks_the_workers(settings,
             assert session.get(WorkerDB, "vm:4121").stop_requested
 
 
-async def test_the_pause_key_is_not_taken_inside_a_dialog(settings, library, service):
-    registry = register_worker(service)
-    app = make_app(settings, library)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("question_mark")  # the help
-        await pilot.pause(0.2)
-        await pilot.press("p")
-        await pilot.pause(0.3)
-        assert not isinstance(app.screen, PauseScreen)
-        assert registry.pause_mode() is None
-
-
 def test_no_worker_is_started_while_the_queue_is_paused(settings, service):
     from aiom4b_tui.queue.control.lock import lock_holder
     from aiom4b_tui.ui.worker.link import WorkerLink
@@ -132,3 +130,29 @@ def test_no_worker_is_started_while_the_queue_is_paused(settings, service):
     assert link.ensure() is None
     assert lock_holder(settings.data_dir) is None
     assert WorkerLink(service.db, settings.data_dir, autostart=False).ensure() is None
+
+
+def test_a_paused_queue_with_an_inbox_to_watch_still_gets_a_worker(
+    settings, service, monkeypatch: pytest.MonkeyPatch
+):
+    from aiom4b_tui.queue.control import spawn
+    from aiom4b_tui.store.workers import InboxRequest
+    from aiom4b_tui.ui.worker.link import WorkerLink
+
+    started: list = []
+    gone_pid = 2**22 + 1  # above pid_max: a worker that ended at once
+
+    def ensure_worker(data_dir):  # what would start one, counted instead
+        started.append(data_dir)
+        return gone_pid
+
+    monkeypatch.setattr(spawn, "ensure_worker", ensure_worker)
+    link = WorkerLink(service.db, settings.data_dir)
+    registry = WorkerRegistry(service.db)
+    registry.pause(PauseMode.FINISH)
+    assert link.ensure() is None and started == []  # paused, nothing to watch
+    link.watch_inbox(settings.data_dir, 5.0)
+    assert link.inbox_request() == InboxRequest(str(settings.data_dir), 5.0)
+    assert link.ensure() == gone_pid and started == [settings.data_dir]
+    link.stop_watching()
+    assert link.inbox_request() is None and link.ensure() is None

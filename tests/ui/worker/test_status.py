@@ -1,40 +1,30 @@
-"""The words the header and the log use: pure functions of rows, checked without a screen."""
+"""The header's words for the workers and the inbox they watch: pure functions of the
+registry's rows, checked without a screen."""
 
 from __future__ import annotations
 
-import json
-import time
 from datetime import UTC, datetime
 
 import pytest
 
-from aiom4b_tui.store.models import JobDB, JobStatus, WorkerDB
+from aiom4b_tui.store.models import WorkerDB
 from aiom4b_tui.store.workers import PauseMode
-from aiom4b_tui.ui.jobs.cells import failure_reason
-from aiom4b_tui.ui.jobs.changes import ChangeTracker, status_event
-from aiom4b_tui.ui.worker.status import status_line
+from aiom4b_tui.ui.worker.status import status_line, watching_text
+
+pytestmark = pytest.mark.usefixtures("utc")
 
 STARTED = datetime(2026, 5, 1, 22, 41, tzinfo=UTC)
 
 
-@pytest.fixture(autouse=True)
-def utc(monkeypatch: pytest.MonkeyPatch):
-    monkeypatch.setenv("TZ", "UTC")
-    time.tzset()
-    yield
-    monkeypatch.undo()
-    time.tzset()
-
-
-def worker(pid: int, running: int, host: str = "vm") -> WorkerDB:
+def worker(pid: int, running: int, host: str = "vm", watching: str | None = None) -> WorkerDB:
     return WorkerDB(
-        id=f"{host}:{pid}", host=host, pid=pid, started_at=STARTED, books_running=running
+        id=f"{host}:{pid}",
+        host=host,
+        pid=pid,
+        started_at=STARTED,
+        books_running=running,
+        watching=watching,
     )
-
-
-def job(status: JobStatus, **fields) -> JobDB:
-    fields.setdefault("input_folders", json.dumps(["/books/Dune"]))
-    return JobDB(status=status, title="Dune", **fields)
 
 
 def test_one_worker_by_host_pid_since_and_books():
@@ -55,25 +45,14 @@ def test_a_hostile_host_name_is_shown_not_obeyed():
     assert "\x1b" not in line and "\x07" not in line and "␛" in line
 
 
-def test_the_reason_column_first_then_the_failed_log_line():
-    assert failure_reason(job(JobStatus.FAILED, reason="02.mp3 is not audio")) == (
-        "02.mp3 is not audio"
+def test_the_inbox_a_worker_watches_with_home_as_a_tilde(tmp_path, monkeypatch):
+    monkeypatch.setenv("HOME", str(tmp_path))
+    assert watching_text([worker(1, 0), worker(2, 0)]) == ""
+    inbox = str(tmp_path / "Inbox")
+    assert watching_text([worker(1, 0, watching=inbox)]) == "watching ~/Inbox"
+    assert watching_text([worker(1, 0, watching="/srv/a/very/long/path/to/the/inbox")]) == (
+        "watching …/long/path/to/the/inbox"
     )
-    older = job(JobStatus.FAILED, log="22:30 scanned\n22:31 failed: CD2/07.mp3 bad\n22:32 bye")
-    assert failure_reason(older) == "CD2/07.mp3 bad"
-    assert failure_reason(job(JobStatus.FAILED, log="only line")) == "only line"
-    assert "\x1b" not in failure_reason(job(JobStatus.FAILED, reason="a\x1b[2Jb"))
-
-
-def test_each_status_change_is_one_event_in_one_format():
-    running = job(JobStatus.RUNNING, worker="vm:4121")
-    assert status_event(running, JobStatus.QUEUED) == "Dune: started on vm:4121"
-    done = job(JobStatus.COMPLETED, output_file="/out/Dune.m4b")
-    assert status_event(done, JobStatus.RUNNING) == "Dune: done → Dune.m4b"
-    failed = job(JobStatus.FAILED, reason="no audio")
-    assert status_event(failed, JobStatus.RUNNING) == "Dune: failed: no audio"
-    assert status_event(job(JobStatus.QUEUED), JobStatus.RUNNING) == "Dune: back in the queue"
-    tracker = ChangeTracker()
-    tracker.know([job(JobStatus.QUEUED, id=running.id)])
-    assert tracker.seen([running]) == [("Dune: started on vm:4121", "yellow")]
-    assert tracker.seen([running]) == []  # the same status again is no news
+    both = [worker(1, 0, watching=inbox), worker(2, 0, watching="/srv/in")]
+    assert watching_text(both) == "watching 2 inboxes"
+    assert "\x1b" not in watching_text([worker(1, 0, watching="/in\x1b[2J")])

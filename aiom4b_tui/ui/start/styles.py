@@ -12,7 +12,7 @@ LATER_STYLE_FILES = ("dialogs.tcss",)
 
 def styles_dir() -> Path:
     """The folder of the stylesheets; the packaged copy wins over the checkout's."""
-    package = Path(__file__).resolve().parent.parent
+    package = Path(__file__).resolve().parents[2]  # aiom4b_tui/
     packaged = package / "styles"
     if packaged.is_dir():
         return packaged

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 import pytest
 
 from aiom4b_tui.ui.app import AiomApp, create_app
-from aiom4b_tui.ui.gc_hold import hold_collector, release_collector
+from aiom4b_tui.ui.start.gc_hold import hold_collector, release_collector
 from tests.helpers.pilot import wait_for
 
 
@@ -40,6 +40,7 @@ def test_release_without_hold_leaves_the_collector_alone(collector):
     assert gc.get_freeze_count() == 0
 
 
+@pytest.mark.ui
 async def test_the_app_turns_the_collector_on_at_its_first_frame(collector, settings, library):
     seen: list[bool] = []
     app = create_app(settings, library, start_worker=False)
