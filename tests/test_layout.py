@@ -18,9 +18,6 @@ PACKAGE = ROOT / "aiom4b_tui"
 ROOMS = ("engine", "store", "queue", "lookup", "config", "ui", "cli", "job_options")
 MAX_LINES = 400
 MAX_LOOSE_IN_UI = 6
-# Issue 21 lands in steps: what is not there yet is an expected failure, strict, so that
-# the step that makes it pass must take its mark away.
-NOT_YET = pytest.mark.xfail(strict=True, reason="issue 21: a later step")
 
 
 def _modules() -> list[Path]:
@@ -86,7 +83,6 @@ def _holds_logic(path: Path) -> bool:
     )
 
 
-@NOT_YET
 def test_every_module_with_logic_has_a_test_file_in_the_mirrored_place() -> None:
     missing = []
     for path in _modules():
