@@ -80,3 +80,14 @@ def test_its_map_of_the_rooms_is_the_package() -> None:
     rooms = {p.name for p in PACKAGE.iterdir() if (p / "__init__.py").exists()}
     modules = {p.stem for p in PACKAGE.glob("*.py") if p.stem not in ("__init__", "__main__")}
     assert named == rooms | modules
+
+
+INTERFACES = ROOT / "docs" / "INTERFACES.md"
+ROOM_PATH = r"\b((?:engine|store|queue|lookup|config|ui|cli|job_options)/[\w/]+\.py)"
+
+
+@pytest.mark.parametrize(
+    "path", sorted(set(re.findall(ROOM_PATH, INTERFACES.read_text(encoding="utf-8"))))
+)
+def test_every_module_the_interfaces_page_names_exists(path: str) -> None:
+    assert (PACKAGE / path).is_file(), f"docs/INTERFACES.md names {path}, which is not there"
